@@ -1,0 +1,32 @@
+/** A Kubernetes object as emitted (plain JSON). */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** Objects for one directory that a GitOps engine reads (it gets a kustomization.yaml). */
+export interface KubeBundle {
+  /** Directory relative to the output root, e.g. `ganymede/namespaces`. */
+  readonly dir: string;
+  /** Spec file named in each file's header. */
+  readonly source: string;
+  readonly objects: readonly KubeObject[];
+}
+
+/** Any other file (docs, Talos documents, plans), already rendered. */
+export interface FileArtifact {
+  readonly path: string;
+  readonly source: string;
+  readonly content: string;
+}
+
+export interface Artifacts {
+  readonly bundles: readonly KubeBundle[];
+  readonly files: readonly FileArtifact[];
+}
+
+export function mergeArtifacts(parts: readonly Artifacts[]): Artifacts {
+  return { bundles: parts.flatMap((p) => p.bundles), files: parts.flatMap((p) => p.files) };
+}

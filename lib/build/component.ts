@@ -1,0 +1,25 @@
+import type { App } from 'cdk8s';
+import type { ClusterModel, Model } from '../model/model.ts';
+import type { Artifacts } from './artifacts.ts';
+
+export interface ClusterContext {
+  readonly model: Model;
+  readonly cluster: ClusterModel;
+  /** The cluster's own cdk8s App: one App per cluster keeps synth linear in the fleet size. */
+  readonly app: App;
+}
+
+/**
+ * A unit of generation that owns one concern of a cluster. It reads only the model and
+ * returns what it emits; registering it is one line in registry.ts.
+ */
+export interface ClusterComponent {
+  readonly name: string;
+  build(ctx: ClusterContext): Artifacts;
+}
+
+/** Generation that spans the constellation (fleet docs, cross-cluster wiring). */
+export interface ConstellationComponent {
+  readonly name: string;
+  build(model: Model): Artifacts;
+}

@@ -1,0 +1,28 @@
+import type { Cluster, Constellation } from '../spec/types.generated.ts';
+import type { ClusterComponent, ConstellationComponent } from './component.ts';
+import { namespacesComponent } from '../components/namespaces/namespaces.ts';
+import { clusterDocsComponent, constellationDocsComponent } from '../components/docs/docs.ts';
+
+export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [namespacesComponent, clusterDocsComponent];
+export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [constellationDocsComponent];
+
+/**
+ * Spec sections that are validated and checked but not compiled yet, and the capability that
+ * will compile them. A component that starts compiling a section deletes its line here.
+ */
+const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: Constellation) => boolean }[] = [
+  { section: 'nodes, talos', by: 'Talos machine configuration', present: (c) => (c.nodes ?? []).length > 0 || c.talos !== undefined },
+  { section: 'provisioning.clusterApi', by: 'Cluster API', present: (c) => c.provisioning.clusterApi !== undefined },
+  { section: 'cni.cilium', by: 'networking', present: (c) => (c.cni?.name ?? 'cilium') === 'cilium' },
+  { section: 'loadBalancing', by: 'networking', present: (c) => (c.loadBalancing?.provider ?? 'none') !== 'none' },
+  { section: 'networkPolicies', by: 'networking', present: (c) => (c.networkPolicies ?? []).length > 0 },
+  { section: 'meshGroups', by: 'networking', present: (c, k) => (k.meshGroups ?? []).some((g) => g.members.some((m) => m.cluster === c.name)) },
+  { section: 'anycast', by: 'networking', present: (c, k) => (k.anycast ?? []).some((a) => a.clusters.includes(c.name)) },
+  { section: 'components', by: 'the GitOps component model', present: (c) => Object.values(c.components ?? {}).some((v) => v && ('enabled' in v ? v.enabled : v.controller !== 'none')) },
+  { section: 'gitops', by: 'the GitOps output', present: () => true },
+  { section: 'sops', by: 'secrets', present: (_c, k) => k.sops !== undefined },
+];
+
+export function pendingSections(cluster: Cluster, constellation: Constellation): string[] {
+  return PENDING.filter((p) => p.present(cluster, constellation)).map((p) => `${p.section} (waits for ${p.by})`);
+}

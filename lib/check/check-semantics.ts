@@ -1,0 +1,359 @@
+import { quote, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { pointer } from '../diagnostics/pointer.ts';
+import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
+import {
+  containsAddress,
+  overlaps,
+  parseCidr,
+  parseIp,
+  parseRange,
+  type AddressInterval,
+  type Cidr,
+} from '../net/ip.ts';
+import { compareVersions, kubernetesSupported, TALOS_CONTRACTS, talosMinor } from '../data/talos-kubernetes.ts';
+import { DEFAULT_VERSIONS } from '../resolve/defaults.ts';
+import type { Cluster } from '../spec/types.generated.ts';
+import type { SpecSet } from './spec-set.ts';
+
+type Emit = (file: SourceFile, ptr: string, rule: string, message: string, severity?: Diagnostic['severity']) => void;
+
+/** Namespaces that exist in every cluster and may be named without being declared. */
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+interface Located<T> {
+  readonly file: SourceFile;
+  readonly ptr: string;
+  readonly value: T;
+  readonly cluster: string;
+}
+
+/** The node network: declared, or derived from the nodes' static addresses when all share one. */
+export function nodeNetwork(cluster: Cluster): Cidr | undefined {
+  if (cluster.network.nodeCidr) return parseCidr(cluster.network.nodeCidr);
+  const nets = new Map<string, Cidr>();
+  for (const node of cluster.nodes ?? []) {
+    for (const a of node.addresses ?? []) {
+      const c = parseCidr(a);
+      if (c) nets.set(`${c.first}/${c.prefix}`, c);
+    }
+  }
+  return nets.size === 1 ? [...nets.values()][0] : undefined;
+}
+
+function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talos: string; kubernetes: string }): void {
+  const method = c.provisioning.method;
+  const nodes = c.nodes ?? [];
+  const pools = c.provisioning.clusterApi?.machinePools ?? [];
+
+  // Provisioning shape.
+  if (method === 'talosctl' && c.provisioning.clusterApi) {
+    emit(file, '/provisioning/clusterApi', 'provisioning/unused-cluster-api', 'clusterApi is set but method is "talosctl"; set method: cluster-api or remove clusterApi');
+  }
+  if (method === 'cluster-api' && nodes.length > 0) {
+    emit(file, '/nodes', 'provisioning/nodes-with-cluster-api', 'nodes are machines provisioned with talosctl; a cluster-api cluster describes its machines in provisioning.clusterApi.machinePools');
+  }
+  const capi = c.provisioning.clusterApi;
+  if (method === 'cluster-api' && capi) {
+    if (!capi[capi.provider]) {
+      emit(file, '/provisioning/clusterApi', 'provisioning/provider-settings', `provider ${quote(capi.provider)} needs its settings under clusterApi.${capi.provider}`);
+    }
+    for (const other of ['proxmox', 'packet', 'sidero'] as const) {
+      if (other !== capi.provider && capi[other]) {
+        emit(file, `/provisioning/clusterApi/${other}`, 'provisioning/provider-settings', `settings for ${quote(other)} but the provider is ${quote(capi.provider)}`);
+      }
+    }
+    if (capi.provider === 'packet') {
+      emit(file, '/provisioning/clusterApi/provider', 'provisioning/retired-provider', 'provider "packet" is retired: Equinix Metal shut down on 2026-06-30; orrery will not generate Cluster API objects for it (move the cluster to proxmox or talosctl)', 'warning');
+    }
+  }
+  if (c.endpoint.mode === 'provider' && method !== 'cluster-api') {
+    emit(file, '/endpoint/mode', 'endpoint/provider-without-cluster-api', 'endpoint mode "provider" needs an infrastructure provider: use mode vip or dns for talosctl clusters');
+  }
+
+  // Control-plane count.
+  const controlPlanes =
+    method === 'talosctl'
+      ? nodes.filter((n) => n.role === 'controlplane').length
+      : pools.filter((p) => p.role === 'controlplane').reduce((sum, p) => sum + p.replicas, 0);
+  const cpWhere = method === 'talosctl' ? (nodes.length > 0 ? '/nodes' : '') : '/provisioning/clusterApi/machinePools';
+  if (controlPlanes === 0) {
+    emit(file, cpWhere, 'nodes/no-control-plane', 'the cluster has no control-plane node; add at least one node (or pool replica) with role: controlplane');
+  } else if (controlPlanes % 2 === 0) {
+    emit(file, cpWhere, 'nodes/even-control-planes', `${controlPlanes} control-plane nodes: etcd needs a majority, so an even count tolerates no more failures than one less; use ${controlPlanes - 1} or ${controlPlanes + 1}`, 'warning');
+  }
+  const poolNames = new Map<string, number>();
+  pools.forEach((p, i) => {
+    if (poolNames.has(p.name)) emit(file, `/provisioning/clusterApi/machinePools/${i}/name`, 'names/duplicate-pool', `machine pool ${quote(p.name)} is declared twice (first at index ${poolNames.get(p.name)})`);
+    else poolNames.set(p.name, i);
+  });
+
+  // Networks of the cluster must be disjoint.
+  const nets: { name: string; ptr: string; cidr: Cidr | undefined }[] = [
+    { name: 'the node network', ptr: '/network/nodeCidr', cidr: c.network.nodeCidr ? parseCidr(c.network.nodeCidr) : undefined },
+    { name: 'the pod CIDR', ptr: '/network/podCidr', cidr: parseCidr(c.network.podCidr) },
+    { name: 'the service CIDR', ptr: '/network/serviceCidr', cidr: parseCidr(c.network.serviceCidr) },
+  ];
+  for (let i = 0; i < nets.length; i++) {
+    for (let j = i + 1; j < nets.length; j++) {
+      const a = nets[i]!;
+      const b = nets[j]!;
+      if (a.cidr && b.cidr && overlaps(a.cidr, b.cidr)) {
+        emit(file, b.ptr, 'net/cluster-overlap', `${quote(b.cidr.text)} (${b.name}) overlaps ${quote(a.cidr.text)} (${a.name}); pick disjoint ranges`);
+      }
+    }
+  }
+
+  // Nodes: addresses in the node network, interface choice, disks.
+  const nodeNet = nodeNetwork(c);
+  const nodeAddrs = new Set<string>();
+  nodes.forEach((n, i) => {
+    const base = pointer('nodes', i);
+    (n.addresses ?? []).forEach((a, k) => {
+      const addr = parseCidr(a);
+      if (!addr) return;
+      const ip = { family: addr.family, value: addr.address };
+      nodeAddrs.add(a.split('/')[0]!);
+      if (nodeNet && c.network.nodeCidr && !containsAddress(nodeNet, ip)) {
+        emit(file, `${base}/addresses/${k}`, 'net/node-outside-network', `${quote(a)} is outside the node network ${quote(nodeNet.text)}`);
+      }
+    });
+    if ((n.addresses ?? []).length > 0 && !n.interface && !n.interfaceSelector) {
+      emit(file, `${base}/addresses`, 'nodes/address-without-interface', 'static addresses need a link: set interface (e.g. enp0s3) or interfaceSelector (hardwareAddr, driver or busPath)');
+    }
+    if (n.interface && n.interfaceSelector) {
+      emit(file, `${base}/interfaceSelector`, 'nodes/interface-and-selector', 'set interface or interfaceSelector, not both');
+    }
+    if ((n.addresses ?? []).length === 0 && !n.dhcp) {
+      emit(file, base, 'nodes/no-address', `node ${quote(n.name)} has neither static addresses nor dhcp: true; orrery cannot tell how to reach it`);
+    }
+    const gw = n.gateway ?? c.network.gateway;
+    if (gw && (n.addresses ?? []).length > 0) {
+      const ip = parseIp(gw);
+      const onLink = (n.addresses ?? []).some((a) => {
+        const net = parseCidr(a);
+        return net && ip && containsAddress(net, ip);
+      });
+      if (ip && !onLink) {
+        emit(file, n.gateway ? `${base}/gateway` : '/network/gateway', 'net/gateway-off-link', `gateway ${quote(gw)} is not in any subnet of node ${quote(n.name)} (${(n.addresses ?? []).join(', ')})`);
+      }
+    }
+    const install = n.installDisk ?? c.talos?.installDisk;
+    if (n.installDisk?.path && n.installDisk.selector) {
+      emit(file, `${base}/installDisk`, 'disks/two-install-rules', 'installDisk has both path and selector: keep one');
+    }
+    (n.dataDisks ?? []).forEach((d, k) => {
+      if (d.path && d.selector) emit(file, `${base}/dataDisks/${k}`, 'disks/two-rules', 'a data disk has both path and selector: keep one');
+      if (!d.path && !d.selector) emit(file, `${base}/dataDisks/${k}`, 'disks/no-rule', 'a data disk needs a path or a selector');
+      if (d.path && install?.path === d.path) {
+        emit(file, `${base}/dataDisks/${k}/path`, 'disks/data-is-install', `${quote(d.path)} is the install disk; a data disk must be another device`);
+      }
+    });
+  });
+  if (c.talos?.installDisk?.path && c.talos.installDisk.selector) {
+    emit(file, '/talos/installDisk', 'disks/two-install-rules', 'installDisk has both path and selector: keep one');
+  }
+
+  // The API endpoint VIP.
+  if (c.endpoint.mode === 'vip' && c.endpoint.vip) {
+    const vip = parseIp(c.endpoint.vip)!;
+    if (nodeNet && !containsAddress(nodeNet, vip)) {
+      emit(file, '/endpoint/vip', 'endpoint/vip-outside-subnet', `VIP ${quote(c.endpoint.vip)} is outside the node network ${quote(nodeNet.text)}; a shared L2 address must be on the control planes' subnet`);
+    } else if (!nodeNet && method === 'talosctl') {
+      emit(file, '/endpoint/vip', 'endpoint/vip-unknown-subnet', 'cannot tell the node network: set network.nodeCidr so the VIP can be checked', 'warning');
+    }
+    if (nodeAddrs.has(c.endpoint.vip)) {
+      emit(file, '/endpoint/vip', 'endpoint/vip-is-node-address', `VIP ${quote(c.endpoint.vip)} is also a node address; pick a free address in the node network`);
+    }
+  }
+
+  // Versions.
+  const talos = c.talos?.version ?? versions.talos;
+  const kube = c.kubernetes?.version ?? versions.kubernetes;
+  const verdict = kubernetesSupported(talos, kube);
+  const kubePtr = c.kubernetes?.version ? '/kubernetes/version' : c.talos?.version ? '/talos/version' : '';
+  if (!verdict.ok && verdict.reason === 'out-of-range') {
+    emit(file, kubePtr, 'versions/kubernetes-unsupported', `Kubernetes ${kube} is not supported by Talos ${talos} (it supports ${verdict.min} to ${verdict.max})`);
+  } else if (!verdict.ok) {
+    emit(file, c.talos?.version ? '/talos/version' : '', 'versions/talos-unknown', `Talos ${talos} is not a release orrery knows (known minors: ${verdict.known.join(', ')})`);
+  }
+  const contract = c.talos?.contract;
+  if (contract && compareVersions(contract, talosMinor(talos)) > 0) {
+    emit(file, '/talos/contract', 'versions/contract-newer-than-talos', `contract ${contract} is newer than Talos ${talos}: nodes would reject documents they do not know; use ${talosMinor(talos)} or older`);
+  }
+  if (!contract && !(TALOS_CONTRACTS as readonly string[]).includes(talosMinor(talos)) && compareVersions(talos, 'v1.12.0') >= 0) {
+    emit(file, c.talos?.version ? '/talos/version' : '', 'versions/contract-fallback', `Talos ${talos} is newer than the newest contract orrery emits (${TALOS_CONTRACTS.at(-1)}); set talos.contract`, 'warning');
+  }
+
+  // Load-balancer pools and references to them.
+  const lb = c.loadBalancing;
+  const poolIndex = new Map<string, number>();
+  (lb?.pools ?? []).forEach((p, i) => {
+    if (poolIndex.has(p.name)) emit(file, `/loadBalancing/pools/${i}/name`, 'names/duplicate-lb-pool', `load-balancer pool ${quote(p.name)} is declared twice`);
+    poolIndex.set(p.name, i);
+    if (!p.addresses && !p.anycast) emit(file, `/loadBalancing/pools/${i}`, 'lb/pool-empty', `pool ${quote(p.name)} needs addresses or anycast`);
+    (p.addresses ?? []).forEach((r, k) => {
+      const range = parseRange(r);
+      for (const net of nets) {
+        if (range && net.cidr && overlaps(range, net.cidr)) {
+          emit(file, `/loadBalancing/pools/${i}/addresses/${k}`, 'lb/pool-overlap', `${quote(r)} overlaps ${net.name} ${quote(net.cidr.text)}`);
+        }
+      }
+    });
+  });
+  if (lb && lb.provider === 'none' && ((lb.pools ?? []).length > 0 || lb.bgp || lb.l2?.enabled)) {
+    emit(file, '/loadBalancing/provider', 'lb/no-provider', 'pools, L2 or BGP are configured but provider is "none"; choose cilium or metallb');
+  }
+  if (lb?.provider === 'cilium' && c.cni?.name !== undefined && c.cni.name !== 'cilium') {
+    emit(file, '/loadBalancing/provider', 'lb/cilium-without-cilium', `Cilium LB IPAM needs Cilium as the CNI (cni.name is ${quote(c.cni.name)})`);
+  }
+  const refPool = (name: string, ptr: string): void => {
+    if (!poolIndex.has(name)) emit(file, ptr, 'refs/lb-pool', `unknown load-balancer pool ${quote(name)}${poolIndex.size ? ` (pools: ${[...poolIndex.keys()].join(', ')})` : ''}`);
+  };
+  (lb?.bgp?.pools ?? []).forEach((p, i) => refPool(p, `/loadBalancing/bgp/pools/${i}`));
+  (lb?.l2?.pools ?? []).forEach((p, i) => refPool(p, `/loadBalancing/l2/pools/${i}`));
+  if (c.components?.ingress?.loadBalancerPool) refPool(c.components.ingress.loadBalancerPool, '/components/ingress/loadBalancerPool');
+  if (lb?.bgp) {
+    if (lb.bgp.localASN === undefined) emit(file, '/loadBalancing/bgp', 'bgp/incomplete', 'BGP needs localASN');
+    lb.bgp.peers?.forEach((p, i) => {
+      if (p.asn === undefined) emit(file, `/loadBalancing/bgp/peers/${i}`, 'bgp/incomplete', `BGP peer ${quote(p.name)} needs asn`);
+    });
+  }
+
+  // Namespaces and policy references.
+  const nsNames = new Map<string, number>();
+  (c.namespaces ?? []).forEach((ns, i) => {
+    if (nsNames.has(ns.name)) emit(file, `/namespaces/${i}/name`, 'names/duplicate-namespace', `namespace ${quote(ns.name)} is declared twice`);
+    nsNames.set(ns.name, i);
+  });
+  (c.networkPolicies ?? []).forEach((p, i) => {
+    if (!nsNames.has(p.namespace) && !SYSTEM_NAMESPACES.has(p.namespace)) {
+      emit(file, `/networkPolicies/${i}/namespace`, 'refs/policy-namespace', `policy for unknown namespace ${quote(p.namespace)}; declare it under namespaces`);
+    }
+  });
+
+  if (c.kubernetes?.allowSchedulingOnControlPlanes === undefined && method === 'talosctl' && nodes.length > 0 && nodes.every((n) => n.role === 'controlplane')) {
+    emit(file, '/nodes', 'nodes/no-workers', 'every node is a control plane but allowSchedulingOnControlPlanes is not set: workloads would have nowhere to run', 'warning');
+  }
+}
+
+/** Semantic rules across the whole constellation. Pure: reads only the given documents. */
+export function checkSemantics(set: SpecSet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const emit: Emit = (file, ptr, rule, message, severity = 'error') => out.push(diagnosticAt(file, ptr, severity, rule, message));
+  const cons = set.constellation;
+  const versions = {
+    talos: cons.spec.versions?.talos ?? DEFAULT_VERSIONS.talos,
+    kubernetes: cons.spec.versions?.kubernetes ?? DEFAULT_VERSIONS.kubernetes,
+  };
+
+  const byName = new Map<string, { file: SourceFile; spec: Cluster }>();
+  for (const entry of set.clusters) {
+    const prior = byName.get(entry.spec.name);
+    if (prior) emit(entry.file, '/name', 'names/duplicate-cluster', `cluster ${quote(entry.spec.name)} is also defined in ${prior.file.displayPath}`);
+    else byName.set(entry.spec.name, entry);
+    checkCluster(entry.spec, entry.file, emit, versions);
+  }
+
+  // Node names and addresses are unique across the constellation.
+  const nodeNames = new Map<string, Located<string>>();
+  const addresses = new Map<string, Located<string>>();
+  for (const { file, spec } of set.clusters) {
+    (spec.nodes ?? []).forEach((n, i) => {
+      const prior = nodeNames.get(n.name);
+      if (prior) emit(file, pointer('nodes', i, 'name'), 'names/duplicate-node', `node name ${quote(n.name)} is already used in cluster ${quote(prior.cluster)} (${prior.file.displayPath})`);
+      else nodeNames.set(n.name, { file, ptr: '', value: n.name, cluster: spec.name });
+      (n.addresses ?? []).forEach((a, k) => {
+        const ip = a.split('/')[0]!;
+        const seen = addresses.get(ip);
+        if (seen) emit(file, pointer('nodes', i, 'addresses', k), 'net/duplicate-address', `address ${quote(ip)} is already used by node ${quote(seen.value)} of cluster ${quote(seen.cluster)}`);
+        else addresses.set(ip, { file, ptr: '', value: n.name, cluster: spec.name });
+      });
+    });
+  }
+
+  const cfile = cons.file;
+  const refCluster = (name: string, ptr: string): { file: SourceFile; spec: Cluster } | undefined => {
+    const found = byName.get(name);
+    if (!found) emit(cfile, ptr, 'refs/cluster', `unknown cluster ${quote(name)} (clusters: ${[...byName.keys()].sort().join(', ') || 'none'})`);
+    return found;
+  };
+
+  // Mesh groups: members exist, run Cilium, have unique ids and disjoint pod/service CIDRs.
+  const meshIds = new Map<string, number>();
+  (cons.spec.meshGroups ?? []).forEach((g, gi) => {
+    const ids = new Map<number, string>();
+    const seen = new Set<string>();
+    const cidrs: Located<AddressInterval & { text: string; what: string }>[] = [];
+    g.members.forEach((m, mi) => {
+      const ptr = pointer('meshGroups', gi, 'members', mi);
+      if (seen.has(m.cluster)) emit(cfile, `${ptr}/cluster`, 'mesh/duplicate-member', `cluster ${quote(m.cluster)} is listed twice in mesh group ${quote(g.name)}`);
+      seen.add(m.cluster);
+      if (m.id !== undefined) {
+        const other = ids.get(m.id);
+        if (other) emit(cfile, `${ptr}/id`, 'mesh/duplicate-id', `cluster id ${m.id} is already used by ${quote(other)} in mesh group ${quote(g.name)}`);
+        ids.set(m.id, m.cluster);
+        const prior = meshIds.get(m.cluster);
+        if (prior !== undefined && prior !== m.id) emit(cfile, `${ptr}/id`, 'mesh/conflicting-id', `cluster ${quote(m.cluster)} has id ${prior} in another mesh group; a cluster has one Cilium cluster.id`);
+        meshIds.set(m.cluster, m.id);
+      }
+      const c = refCluster(m.cluster, `${ptr}/cluster`);
+      if (!c) return;
+      if ((c.spec.cni?.name ?? 'cilium') !== 'cilium') emit(cfile, `${ptr}/cluster`, 'mesh/needs-cilium', `cluster ${quote(m.cluster)} does not run Cilium (cni.name: ${quote(c.spec.cni?.name)}); ClusterMesh needs it`);
+      for (const [what, text] of [['pod CIDR', c.spec.network.podCidr], ['service CIDR', c.spec.network.serviceCidr]] as const) {
+        const cidr = parseCidr(text);
+        if (cidr) cidrs.push({ file: cfile, ptr: `${ptr}/cluster`, value: { ...cidr, what }, cluster: m.cluster });
+      }
+    });
+    for (let i = 0; i < cidrs.length; i++) {
+      for (let j = i + 1; j < cidrs.length; j++) {
+        const a = cidrs[i]!;
+        const b = cidrs[j]!;
+        if (a.cluster === b.cluster || !overlaps(a.value, b.value)) continue;
+        const rule = a.value.what === 'pod CIDR' && b.value.what === 'pod CIDR' ? 'mesh/pod-cidr-overlap' : 'mesh/cidr-overlap';
+        emit(b.file, b.ptr, rule, `${b.value.what} ${quote(b.value.text)} of ${quote(b.cluster)} overlaps ${a.value.what} ${quote(a.value.text)} of ${quote(a.cluster)} in mesh group ${quote(g.name)}; meshed clusters route each other's pods, so their ranges must be disjoint`);
+      }
+    }
+  });
+
+  // Anycast addresses: clusters exist and announce over BGP.
+  const anycastNames = new Set<string>();
+  (cons.spec.anycast ?? []).forEach((a, ai) => {
+    if (anycastNames.has(a.name)) emit(cfile, pointer('anycast', ai, 'name'), 'names/duplicate-anycast', `anycast ${quote(a.name)} is declared twice`);
+    anycastNames.add(a.name);
+    a.clusters.forEach((name, ci) => {
+      const c = refCluster(name, pointer('anycast', ai, 'clusters', ci));
+      if (c && !c.spec.loadBalancing?.bgp) {
+        emit(cfile, pointer('anycast', ai, 'clusters', ci), 'anycast/needs-bgp', `cluster ${quote(name)} must announce ${quote(a.address)} over BGP, but its loadBalancing has no bgp section`);
+      }
+    });
+  });
+  for (const { file, spec } of set.clusters) {
+    (spec.loadBalancing?.pools ?? []).forEach((p, i) => {
+      if (!p.anycast) return;
+      const decl = (cons.spec.anycast ?? []).find((a) => a.name === p.anycast);
+      if (!decl) emit(file, pointer('loadBalancing', 'pools', i, 'anycast'), 'refs/anycast', `unknown anycast address ${quote(p.anycast)}; declare it under anycast in the constellation`);
+      else if (!decl.clusters.includes(spec.name)) emit(file, pointer('loadBalancing', 'pools', i, 'anycast'), 'refs/anycast', `anycast ${quote(p.anycast)} does not list cluster ${quote(spec.name)}; add it to anycast.clusters`);
+    });
+  }
+
+  // Management: managers are management clusters; managed clusters use Cluster API and have one manager.
+  const managerOf = new Map<string, string>();
+  (cons.spec.management ?? []).forEach((m, mi) => {
+    const mgr = refCluster(m.cluster, pointer('management', mi, 'cluster'));
+    if (mgr && mgr.spec.role !== 'management') emit(cfile, pointer('management', mi, 'cluster'), 'management/not-management', `cluster ${quote(m.cluster)} manages others but its role is ${quote(mgr.spec.role)}; set role: management`);
+    m.manages.forEach((w, wi) => {
+      const ptr = pointer('management', mi, 'manages', wi);
+      const managed = refCluster(w, ptr);
+      const prior = managerOf.get(w);
+      if (prior) emit(cfile, ptr, 'management/two-managers', `cluster ${quote(w)} is already managed by ${quote(prior)}`);
+      managerOf.set(w, m.cluster);
+      if (managed && managed.spec.provisioning.method !== 'cluster-api') emit(cfile, ptr, 'management/not-cluster-api', `cluster ${quote(w)} is provisioned with ${quote(managed.spec.provisioning.method)}; only cluster-api clusters can be managed`);
+    });
+  });
+  for (const { file, spec } of set.clusters) {
+    if (spec.provisioning.method === 'cluster-api' && !managerOf.has(spec.name) && spec.role !== 'management') {
+      emit(file, '/provisioning/method', 'management/unmanaged', `cluster-api cluster ${quote(spec.name)} has no management cluster; list it under management in the constellation`);
+    }
+  }
+  return out;
+}

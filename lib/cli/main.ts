@@ -1,0 +1,152 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { renderDiagnostics, hasErrors, type Diagnostic, type DiagnosticFormat } from '../diagnostics/diagnostic.ts';
+import { compileSpecDir } from '../pipeline.ts';
+import { diffOutput, writeOutput, OutputConflictError } from '../output/writer.ts';
+
+const COMMON_HELP = `Options:
+  --spec DIR        spec directory (default: clusters)
+  --out DIR         output directory (default: dist)
+  --format FORMAT   diagnostics as text, json or github (GitHub annotations) (default: text)
+  -h, --help        show this help`;
+
+const HELP: Record<string, string> = {
+  main: `orrery — compile a constellation of Talos Kubernetes clusters into a GitOps tree
+
+Usage: orrery <command> [options]
+
+Commands:
+  synth      compile clusters/ into dist/ (writes only changed files)
+  validate   check the spec (schema and semantic rules) without writing anything
+  check      exit 1 when dist/ differs from what synth would write (for CI)
+
+Run orrery <command> --help for a command's options.
+Exit codes: 0 success, 1 bad input or dist/ out of date, 2 internal error (a bug in orrery).`,
+  synth: `Usage: orrery synth [options]
+
+Compiles every spec file in --spec into --out. Nothing is written when there is any error;
+the previous output stays exactly as it was.
+
+${COMMON_HELP}`,
+  validate: `Usage: orrery validate [options]
+
+Reads and checks the spec: YAML, schema, semantic rules. Writes nothing.
+
+${COMMON_HELP.replace(/ {2}--out DIR[^\n]*\n/, '')}`,
+  check: `Usage: orrery check [options]
+
+Compiles the spec in memory and compares the result with --out. Exit 1 and a list of the
+differing files when the output is stale (run orrery synth and commit).
+
+${COMMON_HELP}`,
+};
+
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const defaultIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+function report(io: Io, diagnostics: readonly Diagnostic[], format: DiagnosticFormat): void {
+  if (diagnostics.length === 0) return;
+  const text = renderDiagnostics(diagnostics, format);
+  (format === 'json' ? io.out : io.err)(text);
+}
+
+function pendingNote(io: Io, result: Awaited<ReturnType<typeof compileSpecDir>>): void {
+  const pending = new Map<string, string[]>();
+  for (const c of result.model?.clusters ?? []) for (const p of c.pending) pending.set(p, [...(pending.get(p) ?? []), c.name]);
+  if (pending.size === 0) return;
+  io.err('not compiled yet (validated only):\n');
+  for (const [section, clusters] of pending) io.err(`  ${section}: ${clusters.join(', ')}\n`);
+}
+
+/** Runs the CLI and returns the exit code. Never throws for bad input. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.out(`${HELP.main}\n`);
+    return command === undefined ? 1 : 0;
+  }
+  if (!['synth', 'validate', 'check'].includes(command)) {
+    io.err(`orrery: unknown command ${JSON.stringify(command)}\n\n${HELP.main}\n`);
+    return 1;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...rest],
+      options: {
+        spec: { type: 'string', default: 'clusters' },
+        out: { type: 'string', default: 'dist' },
+        format: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    io.err(`orrery ${command}: ${(err as Error).message}\n\n${HELP[command]}\n`);
+    return 1;
+  }
+  if (values.help) {
+    io.out(`${HELP[command]}\n`);
+    return 0;
+  }
+  const format = values.format as DiagnosticFormat;
+  if (!['text', 'json', 'github'].includes(format)) {
+    io.err(`orrery ${command}: --format must be text, json or github, not ${JSON.stringify(values.format)}\n`);
+    return 1;
+  }
+  const specDir = path.resolve(values.spec);
+  const outDir = path.resolve(values.out);
+  const result = await compileSpecDir(specDir, { build: command !== 'validate' });
+  report(io, result.diagnostics, format);
+  if (hasErrors(result.diagnostics)) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    if (format !== 'json') io.err(`orrery ${command}: ${errors} error(s); nothing was written\n`);
+    return 1;
+  }
+  if (format === 'text') pendingNote(io, result);
+  const shownOut = values.out;
+  if (command === 'validate') {
+    if (format === 'text') io.err(`orrery validate: ${result.model!.clusters.length} cluster(s), no errors\n`);
+    return 0;
+  }
+  const files = result.files!;
+  if (command === 'check') {
+    const diff = await diffOutput(outDir, files);
+    const stale = [...diff.changed.map((f) => `changed  ${f}`), ...diff.added.map((f) => `missing  ${f}`), ...diff.orphans.map((f) => `orphan   ${f}`), ...diff.conflicts.map((f) => `foreign  ${f}`)];
+    if (stale.length === 0) {
+      io.err(`orrery check: ${shownOut} is up to date (${files.size} files)\n`);
+      return 0;
+    }
+    io.err(`orrery check: ${shownOut} is not what synth would write:\n${stale.map((s) => `  ${s}\n`).join('')}run npm run synth and commit the result\n`);
+    return 1;
+  }
+  try {
+    const written = await writeOutput(outDir, files);
+    io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof OutputConflictError) {
+      io.err(`orrery synth: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(path.basename(process.argv[1]));
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`orrery: internal error — this is a bug in orrery, please report it:\n${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,102 @@
+import type * as spec from '../spec/types.generated.ts';
+import type { ComponentVersions } from '../resolve/defaults.ts';
+
+/**
+ * The resolved model: fully defaulted, cross-cluster facts derived, deeply frozen.
+ * Builders read only this; they never look at the raw spec or apply defaults themselves.
+ */
+export interface Model {
+  readonly constellation: ConstellationModel;
+  readonly clusters: readonly ClusterModel[];
+}
+
+export interface ConstellationModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly source: string;
+  readonly gitops: { readonly engine: 'flux' | 'argocd'; readonly url: string; readonly branch: string; readonly path: string };
+  readonly sopsRecipients: readonly string[];
+  readonly meshGroups: readonly MeshGroupModel[];
+  readonly anycast: readonly AnycastModel[];
+}
+
+export interface MeshGroupModel {
+  readonly name: string;
+  readonly members: readonly { readonly cluster: string; readonly id: number; readonly pinned: boolean }[];
+}
+
+export interface AnycastModel {
+  readonly name: string;
+  readonly address: string;
+  readonly clusters: readonly string[];
+  readonly service?: { readonly namespace: string; readonly name: string };
+}
+
+export interface NodeModel {
+  readonly name: string;
+  readonly role: 'controlplane' | 'worker';
+  readonly interface?: string;
+  readonly interfaceSelector?: spec.InterfaceSelector;
+  readonly dhcp: boolean;
+  readonly addresses: readonly string[];
+  /** First static address without its prefix: what talosctl and the docs use to reach the node. */
+  readonly primaryAddress?: string;
+  readonly gateway?: string;
+  readonly routes: readonly spec.Route[];
+  readonly nameservers: readonly string[];
+  readonly installDisk?: spec.Disk;
+  readonly dataDisks: readonly (spec.DataDisk & { readonly purpose: 'ceph' | 'volume'; readonly wipe: boolean })[];
+  readonly schematic?: spec.Schematic;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly spec.Taint[];
+}
+
+export interface ClusterModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly source: string;
+  readonly role: 'management' | 'workload' | 'standalone';
+  readonly site?: string;
+  readonly provisioning: spec.Provisioning;
+  readonly managedBy?: string;
+  readonly manages: readonly string[];
+  readonly endpoint: {
+    readonly mode: 'vip' | 'dns' | 'provider';
+    readonly vip?: string;
+    readonly host?: string;
+    readonly port: number;
+    /** https://host:port, or undefined when the provider assigns the address. */
+    readonly url?: string;
+    readonly extraCertSANs: readonly string[];
+  };
+  readonly network: spec.Network & { readonly nameservers: readonly string[]; readonly timeServers: readonly string[] };
+  readonly versions: Readonly<ComponentVersions>;
+  readonly talos: {
+    readonly version: string;
+    readonly contract: string;
+    readonly schematic?: spec.Schematic;
+    readonly installDisk?: spec.Disk;
+    readonly kubespan: boolean;
+    readonly registryMirrors: Readonly<Record<string, readonly string[]>>;
+    readonly sysctls: Readonly<Record<string, string>>;
+    readonly kernelModules: readonly spec.KernelModule[];
+  };
+  readonly kubernetes: { readonly version: string; readonly allowSchedulingOnControlPlanes: boolean };
+  readonly nodes: readonly NodeModel[];
+  readonly machinePools: readonly spec.MachinePool[];
+  readonly cni: { readonly name: 'cilium' | 'flannel' | 'none'; readonly cilium?: spec.Cilium };
+  readonly loadBalancing: spec.LoadBalancing;
+  readonly components: spec.Components;
+  readonly namespaces: readonly NamespaceModel[];
+  readonly networkPolicies: readonly spec.NetworkPolicy[];
+  readonly meshGroups: readonly { readonly group: string; readonly id: number }[];
+  readonly anycast: readonly AnycastModel[];
+  /** Spec sections present in this cluster that no generator compiles yet. */
+  readonly pending: readonly string[];
+}
+
+export interface NamespaceModel {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}

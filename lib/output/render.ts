@@ -1,0 +1,65 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Artifacts, KubeObject } from '../build/artifacts.ts';
+import { toYaml, yamlHeader } from './yaml.ts';
+
+/** Rendered output: relative path → bytes (as text). Sorted by path. */
+export type OutputFiles = ReadonlyMap<string, string>;
+
+/** Cluster-scoped kinds first so that a kustomize build lists what others depend on first. */
+const KIND_ORDER = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'ServiceAccount', 'Secret', 'ConfigMap'];
+
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+/** `<kind>-<namespace>-<name>.yaml` (no namespace part for cluster-scoped objects). */
+export function objectFileName(o: KubeObject): string {
+  const parts = [o.kind, o.metadata.namespace, o.metadata.name].filter((p): p is string => typeof p === 'string' && p !== '');
+  return `${parts.join('-').toLowerCase().replace(/[^a-z0-9.-]/g, '-')}.yaml`;
+}
+
+/** Orders top-level keys the way people write manifests; nested order is the builder's. */
+function orderTopLevel(o: KubeObject): Record<string, unknown> {
+  const { apiVersion, kind, metadata, ...rest } = o;
+  return { apiVersion, kind, metadata, ...rest };
+}
+
+export interface RenderResult {
+  readonly files: OutputFiles;
+  readonly diagnostics: Diagnostic[];
+}
+
+function internal(path: string, rule: string, message: string): Diagnostic {
+  return { severity: 'error', file: path, line: 1, col: 1, pointer: '', rule, message };
+}
+
+/** Turns artifacts into file contents. Pure. Identity or path clashes are reported, not overwritten. */
+export function renderArtifacts(artifacts: Artifacts): RenderResult {
+  const files = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const put = (path: string, content: string): void => {
+    if (files.has(path)) diagnostics.push(internal(path, 'output/path-clash', 'two generators write this file'));
+    else files.set(path, content);
+  };
+  for (const bundle of artifacts.bundles) {
+    const identities = new Set<string>();
+    const objects = [...bundle.objects].sort(
+      (a, b) => kindRank(a.kind) - kindRank(b.kind) || objectFileName(a).localeCompare(objectFileName(b)),
+    );
+    const names: string[] = [];
+    for (const o of objects) {
+      const id = `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      if (identities.has(id)) diagnostics.push(internal(`${bundle.dir}/${objectFileName(o)}`, 'output/duplicate-object', `two objects are ${id}`));
+      identities.add(id);
+      const name = objectFileName(o);
+      names.push(name);
+      put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(orderTopLevel(o)));
+    }
+    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names };
+    put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml(kustomization));
+  }
+  for (const f of artifacts.files) put(f.path, f.content.endsWith('\n') ? f.content : `${f.content}\n`);
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { files: sorted, diagnostics };
+}

@@ -1,0 +1,30 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { OutputFiles } from './render.ts';
+
+const PLAINTEXT_SECRETS: readonly { pattern: RegExp; what: string }[] = [
+  { pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, what: 'a PEM private key' },
+  { pattern: /AGE-SECRET-KEY-1[0-9A-Z]{20,}/, what: 'an age secret key' },
+];
+
+/**
+ * Last line of defence before anything is written: no plaintext private keys, and every
+ * Kubernetes Secret must be SOPS-encrypted. Paths must stay inside the output directory.
+ */
+export function verifyOutput(files: OutputFiles): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const fail = (file: string, rule: string, message: string): void => {
+    out.push({ severity: 'error', file, line: 1, col: 1, pointer: '', rule, message });
+  };
+  for (const [path, content] of files) {
+    if (path.startsWith('/') || path.split('/').some((s) => s === '..' || s === '.' || s === '')) {
+      fail(path, 'output/unsafe-path', 'output path leaves the output directory');
+    }
+    for (const { pattern, what } of PLAINTEXT_SECRETS) {
+      if (pattern.test(content)) fail(path, 'output/plaintext-secret', `refusing to write ${what} in plaintext`);
+    }
+    if (/^kind: Secret$/m.test(content) && !/^sops:$/m.test(content)) {
+      fail(path, 'output/plaintext-secret', 'refusing to write an unencrypted Kubernetes Secret');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+import { App } from 'cdk8s';
+import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { diagnosticAt, type SourceFile } from './read/source-file.ts';
+import { readSpecDir, toDisplayPath } from './read/read-spec.ts';
+import { validateSchema } from './spec/validate-schema.ts';
+import { checkSemantics } from './check/check-semantics.ts';
+import type { SpecSet } from './check/spec-set.ts';
+import { resolve } from './resolve/resolve.ts';
+import { mergeArtifacts, type Artifacts } from './build/artifacts.ts';
+import { CLUSTER_COMPONENTS, CONSTELLATION_COMPONENTS } from './build/registry.ts';
+import { renderArtifacts, type OutputFiles } from './output/render.ts';
+import { verifyOutput } from './output/verify.ts';
+import type { Model } from './model/model.ts';
+import type { Cluster, Constellation } from './spec/types.generated.ts';
+
+export interface CompileResult {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Present only when there is no error. */
+  readonly model?: Model;
+  readonly files?: OutputFiles;
+}
+
+/** Groups schema-valid files into one constellation and its clusters. */
+export function collectSpecSet(files: readonly SourceFile[], specDirDisplay: string): { set?: SpecSet; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const constellations = files.filter((f) => (f.data as { kind?: string }).kind === 'Constellation');
+  const clusters = files.filter((f) => (f.data as { kind?: string }).kind === 'Cluster');
+  if (constellations.length === 0) {
+    diagnostics.push({ severity: 'error', file: specDirDisplay, line: 1, col: 1, pointer: '', rule: 'spec/no-constellation', message: 'no file with kind: Constellation; add one (e.g. constellation.yaml) that names the fleet and its GitOps repository' });
+  }
+  for (const extra of constellations.slice(1)) {
+    diagnostics.push(diagnosticAt(extra, '/kind', 'error', 'spec/multiple-constellations', `a second Constellation; the first is ${constellations[0]!.displayPath}`));
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  const first = constellations[0]!;
+  return {
+    diagnostics,
+    set: {
+      constellation: { file: first, spec: first.data as Constellation },
+      clusters: clusters.map((file) => ({ file, spec: file.data as Cluster })),
+    },
+  };
+}
+
+/** Everything between reading and writing; pure given the parsed files. */
+export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: { build?: boolean } = {}): CompileResult {
+  const schemaDiagnostics = files.flatMap(validateSchema);
+  if (hasErrors(schemaDiagnostics)) return { diagnostics: schemaDiagnostics };
+  const collected = collectSpecSet(files, specDirDisplay);
+  if (!collected.set) return { diagnostics: collected.diagnostics };
+  const semantic = checkSemantics(collected.set);
+  if (hasErrors(semantic)) return { diagnostics: semantic };
+  const { model, diagnostics: resolveNotes } = resolve(collected.set);
+  const diagnostics = [...semantic, ...resolveNotes];
+  if (options.build === false) return { diagnostics, model };
+  const artifacts = buildArtifacts(model);
+  const rendered = renderArtifacts(artifacts);
+  const verified = verifyOutput(rendered.files);
+  const all = [...diagnostics, ...rendered.diagnostics, ...verified];
+  return hasErrors(all) ? { diagnostics: all } : { diagnostics: all, model, files: rendered.files };
+}
+
+/** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
+export function buildArtifacts(model: Model): Artifacts {
+  const parts: Artifacts[] = CONSTELLATION_COMPONENTS.map((c) => c.build(model));
+  for (const cluster of model.clusters) {
+    const app = new App({ outdir: 'cdk8s.out' });
+    for (const component of CLUSTER_COMPONENTS) parts.push(component.build({ model, cluster, app }));
+  }
+  return mergeArtifacts(parts);
+}
+
+/** Reads a spec directory and compiles it. */
+export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string } = {}): Promise<CompileResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const read = await readSpecDir(specDir, cwd);
+  if (hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics };
+  return compileFiles(read.files, toDisplayPath(specDir, cwd), options);
+}

@@ -1,0 +1,174 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { diagnosticAt } from '../read/source-file.ts';
+import { pointer } from '../diagnostics/pointer.ts';
+import type { SpecSet } from '../check/spec-set.ts';
+import { nodeNetwork } from '../check/check-semantics.ts';
+import { networkOf } from '../net/ip.ts';
+import { talosMinor, TALOS_CONTRACTS, compareVersions } from '../data/talos-kubernetes.ts';
+import type { ClusterModel, ConstellationModel, MeshGroupModel, Model, NodeModel } from '../model/model.ts';
+import type { Cluster } from '../spec/types.generated.ts';
+import { DEFAULTS, DEFAULT_VERSIONS, type ComponentVersions } from './defaults.ts';
+import { pendingSections } from '../build/registry.ts';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function defined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Allocates Cilium cluster ids: pinned ids stay, the others take the lowest free id in member order. */
+function resolveMeshGroups(set: SpecSet, notes: Diagnostic[]): MeshGroupModel[] {
+  const cfile = set.constellation.file;
+  const taken = new Map<string, number>();
+  for (const g of set.constellation.spec.meshGroups ?? []) for (const m of g.members) if (m.id !== undefined) taken.set(m.cluster, m.id);
+  const used = new Set(taken.values());
+  return (set.constellation.spec.meshGroups ?? []).map((g, gi) => ({
+    name: g.name,
+    members: g.members.map((m, mi) => {
+      if (m.id !== undefined) return { cluster: m.cluster, id: m.id, pinned: true };
+      let id = taken.get(m.cluster);
+      if (id === undefined) {
+        id = 1;
+        while (used.has(id)) id++;
+        used.add(id);
+        taken.set(m.cluster, id);
+        notes.push(diagnosticAt(cfile, pointer('meshGroups', gi, 'members', mi), 'warning', 'mesh/unpinned-id', `cluster ${JSON.stringify(m.cluster)} was given Cilium cluster id ${id}; pin it (id: ${id}) so that adding or reordering members never renumbers it`));
+      }
+      return { cluster: m.cluster, id, pinned: false };
+    }),
+  }));
+}
+
+function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[number]): NodeModel {
+  const addresses = node.addresses ?? [];
+  return defined({
+    name: node.name,
+    role: node.role,
+    interface: node.interface,
+    interfaceSelector: node.interfaceSelector,
+    dhcp: node.dhcp ?? false,
+    addresses,
+    primaryAddress: addresses[0]?.split('/')[0],
+    gateway: node.gateway ?? cluster.network.gateway,
+    routes: node.routes ?? [],
+    nameservers: node.nameservers ?? cluster.network.nameservers ?? [],
+    installDisk: node.installDisk ?? cluster.talos?.installDisk,
+    dataDisks: (node.dataDisks ?? []).map((d) => ({ ...d, purpose: d.purpose ?? DEFAULTS.dataDisk.purpose, wipe: d.wipe ?? DEFAULTS.dataDisk.wipe })),
+    schematic: node.schematic ?? cluster.talos?.schematic,
+    labels: node.labels ?? {},
+    taints: node.taints ?? [],
+  }) as NodeModel;
+}
+
+function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGroups: MeshGroupModel[], base: ComponentVersions): ClusterModel {
+  const c = entry.spec;
+  const cons = set.constellation.spec;
+  const versions: ComponentVersions = { ...base, ...defined({ ...c.versions }) };
+  if (c.talos?.version) versions.talos = c.talos.version;
+  if (c.kubernetes?.version) versions.kubernetes = c.kubernetes.version;
+  const minor = talosMinor(versions.talos);
+  const newest = TALOS_CONTRACTS[TALOS_CONTRACTS.length - 1]!;
+  const contract = c.talos?.contract ?? ((TALOS_CONTRACTS as readonly string[]).includes(minor) ? minor : compareVersions(minor, newest) > 0 ? newest : TALOS_CONTRACTS[0]);
+  const port = c.endpoint.port ?? DEFAULTS.endpointPort;
+  const host = c.endpoint.mode === 'vip' ? c.endpoint.vip : c.endpoint.mode === 'dns' ? c.endpoint.host : undefined;
+  const nodeNet = nodeNetwork(c);
+  const managedBy = (cons.management ?? []).find((m) => m.manages.includes(c.name))?.cluster;
+  const manages = (cons.management ?? []).filter((m) => m.cluster === c.name).flatMap((m) => m.manages);
+  const mesh = meshGroups.flatMap((g) => g.members.filter((m) => m.cluster === c.name).map((m) => ({ group: g.name, id: m.id })));
+  const cniName = c.cni?.name ?? DEFAULTS.cni;
+  const podSecurity = (ns: NonNullable<Cluster['namespaces']>[number]): Record<string, string> =>
+    Object.fromEntries(
+      (['enforce', 'audit', 'warn'] as const).flatMap((mode) => {
+        const level = ns.podSecurity?.[mode];
+        return level ? [[`pod-security.kubernetes.io/${mode}`, level]] : [];
+      }),
+    );
+  return defined({
+    name: c.name,
+    description: c.description,
+    source: entry.file.specPath,
+    role: c.role,
+    site: c.site,
+    provisioning: c.provisioning,
+    managedBy,
+    manages,
+    endpoint: defined({
+      mode: c.endpoint.mode,
+      vip: c.endpoint.vip,
+      host: c.endpoint.host,
+      port,
+      url: host ? `https://${host.includes(':') ? `[${host}]` : host}:${port}` : undefined,
+      extraCertSANs: c.endpoint.extraCertSANs ?? [],
+    }),
+    network: defined({
+      ...c.network,
+      nodeCidr: c.network.nodeCidr ?? (nodeNet ? networkOf(nodeNet) : undefined),
+      nameservers: c.network.nameservers ?? [],
+      timeServers: c.network.timeServers ?? [],
+    }),
+    versions,
+    talos: defined({
+      version: versions.talos,
+      contract,
+      schematic: c.talos?.schematic,
+      installDisk: c.talos?.installDisk,
+      kubespan: c.talos?.kubespan?.enabled ?? DEFAULTS.kubespan,
+      registryMirrors: c.talos?.registryMirrors ?? {},
+      sysctls: c.talos?.sysctls ?? {},
+      kernelModules: c.talos?.kernelModules ?? [],
+    }),
+    kubernetes: {
+      version: versions.kubernetes,
+      allowSchedulingOnControlPlanes: c.kubernetes?.allowSchedulingOnControlPlanes ?? DEFAULTS.allowSchedulingOnControlPlanes,
+    },
+    nodes: (c.nodes ?? []).map((n) => resolveNode(c, n)),
+    machinePools: c.provisioning.clusterApi?.machinePools ?? [],
+    cni: defined({ name: cniName, cilium: cniName === 'cilium' ? { ...c.cni?.cilium } : undefined }),
+    loadBalancing: c.loadBalancing ?? { provider: DEFAULTS.loadBalancingProvider },
+    components: c.components ?? {},
+    namespaces: (c.namespaces ?? []).map((ns) => ({
+      name: ns.name,
+      labels: { ...ns.labels, ...podSecurity(ns) },
+      annotations: ns.annotations ?? {},
+    })),
+    networkPolicies: c.networkPolicies ?? [],
+    meshGroups: mesh,
+    anycast: (cons.anycast ?? []).filter((a) => a.clusters.includes(c.name)),
+    pending: pendingSections(c, cons),
+  }) as ClusterModel;
+}
+
+/**
+ * Builds the frozen model. Assumes the spec passed schema and semantic checks; returns
+ * warnings it raises itself (allocated mesh ids).
+ */
+export function resolve(set: SpecSet): { model: Model; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const cons = set.constellation.spec;
+  const base: ComponentVersions = { ...DEFAULT_VERSIONS, ...defined({ ...cons.versions }) };
+  const meshGroups = resolveMeshGroups(set, diagnostics);
+  const constellation: ConstellationModel = defined({
+    name: cons.name,
+    description: cons.description,
+    source: set.constellation.file.specPath,
+    gitops: {
+      engine: cons.gitops.engine ?? DEFAULTS.gitops.engine,
+      url: cons.gitops.repository.url,
+      branch: cons.gitops.repository.branch ?? DEFAULTS.gitops.branch,
+      path: cons.gitops.repository.path ?? DEFAULTS.gitops.path,
+    },
+    sopsRecipients: cons.sops?.ageRecipients ?? [],
+    meshGroups,
+    anycast: cons.anycast ?? [],
+  });
+  const clusters = [...set.clusters]
+    .sort((a, b) => a.spec.name.localeCompare(b.spec.name))
+    .map((entry) => resolveCluster(set, entry, meshGroups, base));
+  return { model: deepFreeze({ constellation, clusters }), diagnostics };
+}

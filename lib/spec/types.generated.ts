@@ -1,0 +1,695 @@
+/* Generated from schemas/orrery.schema.json by `npm run gen:types`. Do not edit: change the schema. */
+
+export type SpecDocument = Constellation | Cluster;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ */
+export type Name = string;
+/**
+ * A Talos release, e.g. v1.13.9.
+ */
+export type TalosVersion = string;
+/**
+ * A Kubernetes release, e.g. 1.36.2 (no leading v).
+ */
+export type KubernetesVersion = string;
+/**
+ * A Helm chart version as its repository publishes it.
+ */
+export type ChartVersion = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress = string;
+/**
+ * A CIDR (10.0.0.0/28) or an inclusive range (10.0.0.10-10.0.0.20).
+ */
+export type AddressRange = string;
+/**
+ * An IPv4 address.
+ */
+export type Ipv4 = string;
+/**
+ * A DNS name.
+ */
+export type Hostname = string;
+/**
+ * An IPv4 or IPv6 network in CIDR notation, e.g. 10.244.0.0/16.
+ */
+export type Cidr = string;
+/**
+ * An address with its prefix length, e.g. 192.168.42.201/24.
+ */
+export type InterfaceAddress = string;
+
+/**
+ * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
+ */
+export interface Constellation {
+  apiVersion: 'orrery.dev/v1alpha1';
+  kind: 'Constellation';
+  name: Name;
+  /**
+   * Free text shown in the generated docs.
+   */
+  description?: string;
+  gitops: GitOps;
+  versions?: Versions;
+  sops?: Sops;
+  /**
+   * Cilium ClusterMesh groups.
+   */
+  meshGroups?: MeshGroup[];
+  /**
+   * Shared anycast addresses.
+   */
+  anycast?: Anycast[];
+  /**
+   * Which cluster manages which through Cluster API.
+   */
+  management?: Management[];
+}
+export interface GitOps {
+  /**
+   * The GitOps engine that reconciles the output.
+   */
+  engine?: 'flux' | 'argocd';
+  repository: GitRepository;
+}
+export interface GitRepository {
+  /**
+   * Git URL the GitOps engine clones (ssh://, https://).
+   */
+  url: string;
+  /**
+   * Branch to reconcile.
+   */
+  branch?: string;
+  /**
+   * Where orrery's output directory sits inside the repository.
+   */
+  path?: string;
+}
+/**
+ * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default.
+ */
+export interface Versions {
+  talos?: TalosVersion;
+  kubernetes?: KubernetesVersion;
+  cilium?: ChartVersion;
+  metallb?: ChartVersion;
+  certManager?: ChartVersion;
+  externalDns?: ChartVersion;
+  metricsServer?: ChartVersion;
+  rookCeph?: ChartVersion;
+  linkerd?: ChartVersion;
+  gatewayApi?: ChartVersion;
+  ingressNginx?: ChartVersion;
+  contour?: ChartVersion;
+}
+export interface Sops {
+  /**
+   * Who can decrypt the secrets orrery stores: age public keys.
+   *
+   * @minItems 1
+   *
+   * Items: An age X25519 public key.
+   */
+  ageRecipients: [string, ...string[]];
+}
+/**
+ * A Cilium ClusterMesh: members share a CA and must have disjoint pod CIDRs.
+ */
+export interface MeshGroup {
+  name: Name;
+  /**
+   * Clusters meshed with each other; every pair of members connects.
+   *
+   * @minItems 2
+   */
+  members: [MeshMember, MeshMember, ...MeshMember[]];
+}
+export interface MeshMember {
+  cluster: Name;
+  /**
+   * Cilium ClusterMesh cluster.id (1-255). Pin it; orrery allocates and reports one otherwise.
+   */
+  id?: number;
+}
+/**
+ * One address announced by several clusters (global anycast ingress).
+ */
+export interface Anycast {
+  name: Name;
+  address: IpAddress;
+  /**
+   * Clusters that announce this address over BGP.
+   *
+   * @minItems 1
+   */
+  clusters: [Name, ...Name[]];
+  /**
+   * The LoadBalancer Service that gets the address (default: the ingress controller).
+   */
+  service?: {
+    namespace: Name;
+    name: Name;
+  };
+}
+export interface Management {
+  cluster: Name;
+  /**
+   * Workload clusters whose Cluster API objects live on this management cluster.
+   *
+   * @minItems 1
+   */
+  manages: [Name, ...Name[]];
+}
+/**
+ * One Talos Kubernetes cluster.
+ */
+export interface Cluster {
+  apiVersion: 'orrery.dev/v1alpha1';
+  kind: 'Cluster';
+  name: Name;
+  description?: string;
+  role: 'management' | 'workload' | 'standalone';
+  /**
+   * Where the cluster runs (free text shown in docs).
+   */
+  site?: string;
+  provisioning: Provisioning;
+  endpoint: Endpoint;
+  network: Network;
+  versions?: Versions;
+  talos?: Talos;
+  kubernetes?: Kubernetes;
+  /**
+   * Machines provisioned with talosctl.
+   */
+  nodes?: Node[];
+  cni?: Cni;
+  loadBalancing?: LoadBalancing;
+  components?: Components;
+  namespaces?: Namespace[];
+  networkPolicies?: NetworkPolicy[];
+}
+export interface Provisioning {
+  /**
+   * talosctl: existing machines receive their config with talosctl. cluster-api: a management cluster creates the machines.
+   */
+  method: 'talosctl' | 'cluster-api';
+  clusterApi?: ClusterApi;
+}
+export interface ClusterApi {
+  provider: 'proxmox' | 'packet' | 'sidero';
+  namespace?: Name;
+  proxmox?: ProxmoxProvider;
+  packet?: PacketProvider;
+  sidero?: SideroProvider;
+  /**
+   * Control-plane and worker pools.
+   *
+   * @minItems 1
+   */
+  machinePools: [MachinePool, ...MachinePool[]];
+}
+export interface ProxmoxProvider {
+  credentialsSecret?: Name;
+  /**
+   * Proxmox nodes VMs may be placed on.
+   *
+   * @minItems 1
+   *
+   * Items: A Proxmox node name.
+   */
+  allowedNodes: [string, ...string[]];
+  /**
+   * The VM template cloned for each machine.
+   */
+  template: {
+    /**
+     * Proxmox node that holds the template.
+     */
+    sourceNode: string;
+    /**
+     * VM template id.
+     */
+    templateId: number;
+  };
+  /**
+   * Addresses CAPMOX hands to machines.
+   */
+  ipv4Pool: {
+    /**
+     * @minItems 1
+     */
+    addresses: [AddressRange, ...AddressRange[]];
+    prefix: number;
+    gateway: Ipv4;
+  };
+  dnsServers?: IpAddress[];
+  /**
+   * Network bridge, e.g. vmbr0.
+   */
+  bridge?: string;
+}
+/**
+ * Retired: Equinix Metal shut down on 2026-06-30. Accepted so old specs still parse; synth refuses to generate for it.
+ */
+export interface PacketProvider {
+  /**
+   * Equinix Metal project id.
+   */
+  projectId: string;
+  /**
+   * Metro code, e.g. ams.
+   */
+  metro: string;
+  /**
+   * Who manages the control-plane VIP.
+   */
+  vipManager?: 'CPEM' | 'KUBE_VIP' | 'EMLB';
+}
+/**
+ * Sidero Metal (maintenance mode): machines bound to registered servers by server class.
+ */
+export interface SideroProvider {
+  serverClass?: Name;
+  environment?: Name;
+}
+export interface MachinePool {
+  name: Name;
+  role: 'controlplane' | 'worker';
+  replicas: number;
+  machine?: MachineTemplate;
+  labels?: Labels;
+  taints?: Taint[];
+}
+/**
+ * Provider machine settings; unset fields take the provider's defaults.
+ */
+export interface MachineTemplate {
+  cores?: number;
+  sockets?: number;
+  memoryMiB?: number;
+  diskGiB?: number;
+  /**
+   * Provider machine plan or size (e.g. c3.small.x86).
+   */
+  plan?: string;
+  serverClass?: Name;
+}
+/**
+ * Kubernetes labels.
+ */
+export interface Labels {
+  [k: string]: string | undefined;
+}
+export interface Taint {
+  /**
+   * Taint key.
+   */
+  key: string;
+  /**
+   * Taint value.
+   */
+  value?: string;
+  /**
+   * Taint effect.
+   */
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+/**
+ * How clients reach the Kubernetes API.
+ */
+export interface Endpoint {
+  /**
+   * vip: a shared L2 address on the control planes. dns: a name that resolves to the control planes or a load balancer. provider: the infrastructure provider assigns it.
+   */
+  mode: 'vip' | 'dns' | 'provider';
+  vip?: Ipv4;
+  host?: Hostname;
+  /**
+   * API server port.
+   */
+  port?: number;
+  /**
+   * Extra names and addresses in the API server certificate.
+   */
+  extraCertSANs?: string[];
+}
+/**
+ * Cluster networks; gateway, nameservers and time servers are defaults for every node.
+ */
+export interface Network {
+  nodeCidr?: Cidr;
+  podCidr: Cidr;
+  serviceCidr: Cidr;
+  gateway?: IpAddress;
+  nameservers?: IpAddress[];
+  timeServers?: string[];
+}
+/**
+ * Talos settings for every node of the cluster.
+ */
+export interface Talos {
+  version?: TalosVersion;
+  /**
+   * Machine-config contract version (default: the Talos minor).
+   */
+  contract?: string;
+  schematic?: Schematic;
+  installDisk?: Disk;
+  kubespan?: {
+    enabled: boolean;
+  };
+  /**
+   * Registry host → mirror endpoints.
+   */
+  registryMirrors?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [string, ...string[]] | undefined;
+  };
+  sysctls?: {
+    [k: string]: string | undefined;
+  };
+  kernelModules?: KernelModule[];
+}
+/**
+ * Image Factory schematic: what goes into the installer image.
+ */
+export interface Schematic {
+  /**
+   * Official system extensions.
+   */
+  extensions?: string[];
+  extraKernelArgs?: string[];
+  overlay?: {
+    name: string;
+    image: string;
+  };
+}
+/**
+ * A disk by path or by selector.
+ */
+export interface Disk {
+  /**
+   * Device path, e.g. /dev/sda.
+   */
+  path?: string;
+  selector?: DiskSelector;
+}
+/**
+ * Match a disk by its properties instead of its path.
+ */
+export interface DiskSelector {
+  /**
+   * Size match, e.g. '>= 100GB', '<= 2TB' or '500GB'.
+   */
+  size?: string;
+  model?: string;
+  serial?: string;
+  wwid?: string;
+  type?: 'ssd' | 'hdd' | 'nvme' | 'sd';
+  busPath?: string;
+}
+export interface KernelModule {
+  name: string;
+  parameters?: string[];
+}
+export interface Kubernetes {
+  version?: KubernetesVersion;
+  allowSchedulingOnControlPlanes?: boolean;
+}
+export interface Node {
+  name: Name;
+  role: 'controlplane' | 'worker';
+  /**
+   * Network link by name, e.g. enp0s17.
+   */
+  interface?: string;
+  interfaceSelector?: InterfaceSelector;
+  dhcp?: boolean;
+  /**
+   * Static addresses with prefix.
+   */
+  addresses?: InterfaceAddress[];
+  gateway?: IpAddress;
+  routes?: Route[];
+  nameservers?: IpAddress[];
+  installDisk?: Disk;
+  dataDisks?: DataDisk[];
+  schematic?: Schematic;
+  labels?: Labels;
+  taints?: Taint[];
+}
+export interface InterfaceSelector {
+  hardwareAddr?: string;
+  driver?: string;
+  busPath?: string;
+}
+export interface Route {
+  network: Cidr;
+  gateway?: IpAddress;
+  metric?: number;
+}
+/**
+ * A disk other than the install disk.
+ */
+export interface DataDisk {
+  path?: string;
+  selector?: DiskSelector;
+  /**
+   * ceph: left raw for Rook Ceph OSDs. volume: formatted and mounted by Talos.
+   */
+  purpose?: 'ceph' | 'volume';
+  /**
+   * Wipe the disk once before first use (a runner step).
+   */
+  wipe?: boolean;
+}
+export interface Cni {
+  /**
+   * cilium: orrery installs it. flannel: Talos's default CNI. none: bring your own.
+   */
+  name: 'cilium' | 'flannel' | 'none';
+  cilium?: Cilium;
+}
+/**
+ * Cilium as the CNI.
+ */
+export interface Cilium {
+  version?: ChartVersion;
+  kubeProxyReplacement?: boolean;
+  hubble?: {
+    relay?: boolean;
+    ui?: boolean;
+  };
+  ingressController?: {
+    enabled?: boolean;
+    loadbalancerMode?: 'dedicated' | 'shared';
+  };
+  /**
+   * Cilium as a Gateway API controller.
+   */
+  gatewayApi?: boolean;
+  l2Announcements?: boolean;
+  bgpControlPlane?: boolean;
+  k8sClientRateLimit?: {
+    qps?: number;
+    burst?: number;
+  };
+  /**
+   * How this cluster's clustermesh-apiserver is exposed (when it is in a mesh group).
+   */
+  clusterMesh?: {
+    apiserver?: {
+      serviceType?: 'LoadBalancer' | 'NodePort';
+      loadBalancerIP?: IpAddress;
+      nodePort?: number;
+    };
+  };
+}
+/**
+ * LoadBalancer Services: Cilium LB IPAM or MetalLB, announced over L2 and/or BGP.
+ */
+export interface LoadBalancing {
+  provider: 'cilium' | 'metallb' | 'none';
+  pools?: LbPool[];
+  l2?: {
+    enabled?: boolean;
+    interfaces?: string[];
+    pools?: Name[];
+  };
+  bgp?: Bgp;
+}
+/**
+ * Addresses for LoadBalancer Services; anycast names a constellation anycast address instead.
+ */
+export interface LbPool {
+  name: Name;
+  /**
+   * @minItems 1
+   */
+  addresses?: [AddressRange, ...AddressRange[]];
+  anycast?: Name;
+  autoAssign?: boolean;
+}
+export interface Bgp {
+  localASN?: number;
+  /**
+   * @minItems 1
+   */
+  peers?: [BgpPeer, ...BgpPeer[]];
+  /**
+   * Pools announced (default: all).
+   */
+  pools?: Name[];
+  nodeSelector?: Labels;
+}
+/**
+ * A BGP neighbour. routeVia adds a Talos static route to the peer through that gateway (peers that are not on-link).
+ */
+export interface BgpPeer {
+  name: Name;
+  address: IpAddress;
+  asn?: number;
+  /**
+   * Where the BGP session password lives (a SOPS-encrypted Secret).
+   */
+  password?: {
+    secret: Name;
+    key?: string;
+  };
+  bfd?: boolean;
+  ebgpMultiHop?: number;
+  routeVia?: IpAddress;
+}
+/**
+ * Platform components installed through the GitOps engine.
+ */
+export interface Components {
+  certManager?: CertManager;
+  externalDns?: ExternalDns;
+  metricsServer?: Toggle;
+  rookCeph?: RookCeph;
+  linkerd?: Linkerd;
+  gatewayApi?: GatewayApi;
+  ingress?: Ingress;
+}
+export interface CertManager {
+  enabled?: boolean;
+  version?: ChartVersion;
+  acme?: {
+    email: string;
+    server?: string;
+    dns01?: {
+      provider: 'google' | 'cloudflare' | 'route53';
+      project?: string;
+      credentialsSecret?: Name;
+    };
+  };
+}
+export interface ExternalDns {
+  enabled?: boolean;
+  version?: ChartVersion;
+  provider?: 'google' | 'cloudflare' | 'aws';
+  domainFilters?: Hostname[];
+  credentialsSecret?: Name;
+}
+export interface Toggle {
+  enabled?: boolean;
+  version?: ChartVersion;
+}
+export interface RookCeph {
+  enabled?: boolean;
+  version?: ChartVersion;
+  cluster?: {
+    useAllNodes?: boolean;
+    monCount?: number;
+    replicas?: number;
+    dashboard?: boolean;
+  };
+}
+export interface Linkerd {
+  enabled?: boolean;
+  version?: ChartVersion;
+  highAvailability?: boolean;
+  proxyInitRunAsRoot?: boolean;
+  viz?: boolean;
+}
+export interface GatewayApi {
+  enabled?: boolean;
+  version?: ChartVersion;
+  channel?: 'standard' | 'experimental';
+  controller?: 'cilium' | 'contour' | 'linkerd' | 'none';
+}
+export interface Ingress {
+  controller: 'cilium' | 'ingress-nginx' | 'contour' | 'none';
+  version?: ChartVersion;
+  loadBalancerPool?: Name;
+}
+export interface Namespace {
+  name: Name;
+  /**
+   * Pod Security Admission levels (labels pod-security.kubernetes.io/*).
+   */
+  podSecurity?: {
+    enforce?: 'privileged' | 'baseline' | 'restricted';
+    audit?: 'privileged' | 'baseline' | 'restricted';
+    warn?: 'privileged' | 'baseline' | 'restricted';
+  };
+  labels?: Labels;
+  annotations?: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * Network-policy intent for one namespace.
+ */
+export interface NetworkPolicy {
+  namespace: Name;
+  defaultDeny?: ('ingress' | 'egress')[];
+  /**
+   * Allow egress to CoreDNS on 53/udp and 53/tcp.
+   */
+  allowDns?: boolean;
+  allow?: PolicyRule[];
+}
+/**
+ * Allow traffic to (ingress) or from (egress) the selected pods.
+ */
+export interface PolicyRule {
+  name: Name;
+  direction: 'ingress' | 'egress';
+  pods?: Labels;
+  /**
+   * Empty or absent: any peer.
+   */
+  peers?: Peer[];
+  ports?: Port[];
+}
+/**
+ * Who is on the other side. Empty: anywhere.
+ */
+export interface Peer {
+  namespace?: Name;
+  pods?: Labels;
+  cidr?: Cidr;
+  /**
+   * DNS name (Cilium only).
+   */
+  fqdn?: string;
+  cluster?: Name;
+}
+export interface Port {
+  /**
+   * Port number or named port.
+   */
+  port: number | string;
+  endPort?: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}

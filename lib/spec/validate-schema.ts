@@ -1,0 +1,143 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { closest } from 'fastest-levenshtein';
+import { quote, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { escapeSegment } from '../diagnostics/pointer.ts';
+import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
+import { hostBitsSet, isIp, networkOf, parseCidr, parseRange } from '../net/ip.ts';
+import { loadSpecSchema } from './schema-file.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its namespace import needs this.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[]) => Ajv;
+
+const FORMAT_DESCRIPTIONS: Record<string, string> = {
+  ipv4: 'an IPv4 address',
+  ip: 'an IP address',
+  cidr: 'a network in CIDR notation (e.g. 10.244.0.0/16)',
+  'cidr-address': 'an address with its prefix length (e.g. 192.168.1.10/24)',
+  'address-range': 'a CIDR or an address range (e.g. 10.0.0.10-10.0.0.20)',
+  hostname: 'a DNS name',
+  uri: 'a URI',
+  email: 'an email address',
+};
+
+let validators: { constellation: ValidateFunction; cluster: ValidateFunction } | undefined;
+
+function compileValidators(): NonNullable<typeof validators> {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats(ajv, ['ipv4', 'hostname', 'uri', 'email']);
+  ajv.addFormat('ip', { type: 'string', validate: isIp });
+  ajv.addFormat('cidr', { type: 'string', validate: (s: string) => { const c = parseCidr(s); return c !== undefined && !hostBitsSet(c); } });
+  ajv.addFormat('cidr-address', { type: 'string', validate: (s: string) => parseCidr(s) !== undefined });
+  ajv.addFormat('address-range', { type: 'string', validate: (s: string) => parseRange(s) !== undefined && (!s.includes('/') || !hostBitsSet(parseCidr(s)!)) });
+  // Annotation keyword: a hint printed with errors raised inside that schema node.
+  ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+  const schema = loadSpecSchema();
+  ajv.addSchema(schema);
+  const id = schema.$id as string;
+  return {
+    constellation: ajv.getSchema(`${id}#/$defs/Constellation`)!,
+    cluster: ajv.getSchema(`${id}#/$defs/Cluster`)!,
+  };
+}
+
+function hintOf(err: ErrorObject): string | undefined {
+  const hint = (err.parentSchema as Record<string, unknown> | undefined)?.['x-hint'];
+  return typeof hint === 'string' ? hint : undefined;
+}
+
+function withHint(message: string, hint: string | undefined): string {
+  return hint ? `${message} (hint: ${hint})` : message;
+}
+
+function message(err: ErrorObject): { text: string; pointer: string; onKey?: boolean } {
+  const ptr = err.instancePath;
+  const data = err.data;
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const key = (err.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
+      const guess = known.length > 0 ? closest(key, known) : undefined;
+      const suggestion = guess ? `; did you mean ${quote(guess)}?` : '';
+      const list = known.length > 0 && known.length <= 12 ? ` (known keys: ${known.join(', ')})` : '';
+      return { text: `unknown key ${quote(key)}${suggestion}${suggestion ? '' : list}`, pointer: `${ptr}/${escapeSegment(key)}`, onKey: true };
+    }
+    case 'required':
+      return { text: `missing required key ${quote((err.params as { missingProperty: string }).missingProperty)}`, pointer: ptr };
+    case 'format': {
+      const format = (err.params as { format: string }).format;
+      let text = `${quote(data)} is not ${FORMAT_DESCRIPTIONS[format] ?? `a valid ${format}`}`;
+      const cidr = typeof data === 'string' ? parseCidr(data) : undefined;
+      if (cidr && hostBitsSet(cidr)) text += `: host bits are set; did you mean ${quote(networkOf(cidr))}?`;
+      else if ((format === 'cidr' || format === 'cidr-address') && typeof data === 'string' && isIp(data)) {
+        text += `: the prefix length is missing, e.g. ${quote(`${data}/24`)}`;
+      }
+      return { text: withHint(text, hintOf(err)), pointer: ptr };
+    }
+    case 'enum': {
+      const allowed = (err.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const guess = typeof data === 'string' ? closest(data, allowed) : undefined;
+      return { text: `${quote(data)} is not one of ${allowed.join(', ')}${guess ? `; did you mean ${quote(guess)}?` : ''}`, pointer: ptr };
+    }
+    case 'const':
+      return { text: `${quote(data)} must be ${quote((err.params as { allowedValue: unknown }).allowedValue)}`, pointer: ptr };
+    case 'type': {
+      const got = data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data === 'object' ? 'a mapping' : `${typeof data} ${quote(data)}`;
+      return { text: `expected ${(err.params as { type: string }).type}, got ${got}`, pointer: ptr };
+    }
+    case 'pattern':
+      return { text: withHint(`${quote(data)} does not match ${(err.params as { pattern: string }).pattern}`, hintOf(err)), pointer: ptr };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const p = err.params as { comparison: string; limit: number };
+      return { text: `${quote(data)} must be ${p.comparison} ${p.limit}`, pointer: ptr };
+    }
+    case 'minItems':
+      return { text: `needs at least ${(err.params as { limit: number }).limit} item(s)`, pointer: ptr };
+    case 'uniqueItems': {
+      const p = err.params as { i: number; j: number };
+      return { text: `items ${p.j} and ${p.i} are the same: ${quote((data as unknown[])[p.i])}`, pointer: ptr };
+    }
+    case 'minProperties':
+      return { text: 'must not be empty', pointer: ptr };
+    case 'propertyNames':
+      return { text: `invalid key ${quote((err.params as { propertyName: string }).propertyName)}`, pointer: ptr };
+    default:
+      return { text: `${err.message ?? 'invalid'}${data === undefined ? '' : ` (value ${quote(data)})`}`, pointer: ptr };
+  }
+}
+
+/**
+ * Validates one parsed file against the spec schema. The file's `kind` picks the definition,
+ * so a wrong kind gives one clear error rather than a branch-by-branch dump.
+ */
+export function validateSchema(file: SourceFile): Diagnostic[] {
+  validators ??= compileValidators();
+  const data = file.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return [diagnosticAt(file, '', 'error', 'schema/type', 'a spec file must be a mapping with apiVersion and kind')];
+  }
+  const kind = (data as { kind?: unknown }).kind;
+  if (kind !== 'Constellation' && kind !== 'Cluster') {
+    const where = kind === undefined ? '' : '/kind';
+    const text = kind === undefined ? 'missing required key "kind" (Constellation or Cluster)' : `${quote(kind)} is not one of Constellation, Cluster${typeof kind === 'string' ? `; did you mean ${quote(closest(kind, ['Constellation', 'Cluster']))}?` : ''}`;
+    return [diagnosticAt(file, where, 'error', 'schema/kind', text)];
+  }
+  const validate = kind === 'Constellation' ? validators.constellation : validators.cluster;
+  if (validate(data)) return [];
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const err of validate.errors ?? []) {
+    // `if` only reports that its `then` failed; the `then` error itself says what is wrong.
+    if (err.keyword === 'if') continue;
+    const m = message(err);
+    const d = diagnosticAt(file, m.pointer, 'error', `schema/${err.keyword}`, m.text, { onKey: m.onKey });
+    const key = `${d.pointer}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
