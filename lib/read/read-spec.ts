@@ -52,10 +52,17 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
     };
   }
   const doc = nonEmpty[0]!;
+  let syntaxReported = false;
   for (const err of [...doc.errors, ...doc.warnings]) {
     const pos = lineCounter.linePos(err.pos[0]);
-    const message = err.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : `YAML: ${err.message.split('\n')[0]}`;
-    diagnostics.push(fileDiagnostic(displayPath, err.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax', message, pos.line, pos.col));
+    if (err.code === 'DUPLICATE_KEY') {
+      const key = text.slice(err.pos[0]).split(/[:\n]/)[0]!.trim();
+      diagnostics.push(fileDiagnostic(displayPath, 'yaml/duplicate-key', `duplicate key ${JSON.stringify(key)}: each key may appear once in a mapping`, pos.line, pos.col));
+    } else if (!syntaxReported) {
+      // Later syntax errors are almost always consequences of the first one.
+      syntaxReported = true;
+      diagnostics.push(fileDiagnostic(displayPath, 'yaml/syntax', `YAML: ${err.message.split('\n')[0]}`, pos.line, pos.col));
+    }
   }
   if (diagnostics.length > 0) return { files: [], diagnostics };
   let data: unknown;

@@ -1,0 +1,56 @@
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const SHARED = path.resolve(REPO, '..', 'shared');
+export const HAS_SHARED = existsSync(path.join(SHARED, 'schemas'));
+export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+
+export async function tempDir(prefix = 'orrery-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Lays a fixture out in a fresh directory: the base spec, then the fixture's own files on top.
+ * A `<name>.absent` marker removes that base file. Returns the directory (it holds `clusters/`).
+ */
+export async function materializeFixture(fixture: string): Promise<string> {
+  const dir = await tempDir('orrery-fixture-');
+  await cp(path.join(FIXTURES, 'base'), dir, { recursive: true });
+  const own = path.join(FIXTURES, fixture, 'clusters');
+  for (const name of await readdir(own)) {
+    if (name.endsWith('.absent')) await rm(path.join(dir, 'clusters', name.replace(/\.absent$/, '')));
+    else await cp(path.join(own, name), path.join(dir, 'clusters', name));
+  }
+  return dir;
+}
+
+export function fixtureNames(kind: 'reject' | 'accept'): string[] {
+  return readdirSyncSorted(path.join(FIXTURES, kind)).map((name) => `${kind}/${name}`);
+}
+
+/** Every example directory (examples/<name>/clusters) plus the bundled clusters/. */
+export function exampleSpecs(): { name: string; spec: string; dist: string }[] {
+  const examples = existsSync(path.join(REPO, 'examples'))
+    ? readdirSyncSorted(path.join(REPO, 'examples')).map((name) => ({
+        name: `examples/${name}`,
+        spec: path.join(REPO, 'examples', name, 'clusters'),
+        dist: path.join(REPO, 'examples', name, 'dist'),
+      }))
+    : [];
+  return [{ name: 'clusters (bundled)', spec: path.join(REPO, 'clusters'), dist: path.join(REPO, 'dist') }, ...examples];
+}
+
+function readdirSyncSorted(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileSpecDir } from '../../lib/pipeline.ts';
+import { DEFAULT_VERSIONS } from '../../lib/resolve/defaults.ts';
+import { materializeFixture, removeDir } from '../helpers.ts';
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map(removeDir)));
+
+async function modelOf(fixture: string) {
+  const dir = await materializeFixture(fixture);
+  dirs.push(dir);
+  const result = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir, build: false });
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return result.model!;
+}
+
+describe('resolve', () => {
+  it('GIVEN a spec without versions THEN every default comes from defaults.ts', async () => {
+    const model = await modelOf('accept/base');
+    const lab = model.clusters[0]!;
+    expect(lab.versions).toEqual(DEFAULT_VERSIONS);
+    expect(lab.talos.contract).toBe('1.13');
+    expect(lab.endpoint).toEqual({ mode: 'vip', vip: '10.0.0.10', port: 6443, url: 'https://10.0.0.10:6443', extraCertSANs: [] });
+    expect(model.constellation.gitops).toEqual({ engine: 'flux', url: 'ssh://git@example.com/fleet.git', branch: 'main', path: 'dist' });
+  });
+
+  it('GIVEN node defaults at cluster level THEN nodes inherit gateway and nameservers', async () => {
+    const lab = (await modelOf('accept/base')).clusters[0]!;
+    expect(lab.nodes.map((n) => [n.name, n.gateway, n.nameservers, n.primaryAddress])).toEqual([
+      ['cp-1', '10.0.0.1', ['10.0.0.2'], '10.0.0.11'],
+      ['worker-1', '10.0.0.1', ['10.0.0.2'], '10.0.0.21'],
+    ]);
+  });
+
+  it('turns PodSecurity levels into namespace labels', async () => {
+    const lab = (await modelOf('accept/base')).clusters[0]!;
+    expect(lab.namespaces).toEqual([{ name: 'apps', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' }, annotations: {} }]);
+  });
+
+  it('the model is deeply frozen', async () => {
+    const model = await modelOf('accept/base');
+    expect(Object.isFrozen(model)).toBe(true);
+    expect(Object.isFrozen(model.clusters[0]!.nodes[0]!.addresses)).toBe(true);
+    expect(() => (model.clusters[0]!.nodes as unknown as unknown[]).push(1)).toThrow();
+  });
+
+  it('GIVEN an unpinned mesh member THEN it gets the lowest free id and a warning to pin it', async () => {
+    const dir = await materializeFixture('accept/mesh-unpinned-id');
+    dirs.push(dir);
+    const result = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir, build: false });
+    expect(result.model!.constellation.meshGroups[0]!.members).toEqual([
+      { cluster: 'lab', id: 1, pinned: true },
+      { cluster: 'edge', id: 2, pinned: false },
+    ]);
+    expect(result.diagnostics.map((d) => d.rule)).toContain('mesh/unpinned-id');
+  });
+
+  it('lists the spec sections no generator compiles yet', async () => {
+    const lab = (await modelOf('accept/base')).clusters[0]!;
+    expect(lab.pending).toContain('nodes, talos (waits for Talos machine configuration)');
+    expect(lab.pending).toContain('gitops (waits for the GitOps output)');
+    expect(lab.pending.some((p) => p.startsWith('provisioning.clusterApi'))).toBe(false);
+  });
+});
