@@ -82,7 +82,20 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     emit(file, cpWhere, 'nodes/even-control-planes', `${controlPlanes} control-plane nodes: etcd needs a majority, so an even count tolerates no more failures than one less; use ${controlPlanes - 1} or ${controlPlanes + 1}`, 'warning');
   }
   const poolNames = new Map<string, number>();
+  const serverUuids = new Set<string>();
   pools.forEach((p, i) => {
+    const servers = p.servers ?? [];
+    if (servers.length > 0 && capi?.provider !== 'sidero') {
+      emit(file, `/provisioning/clusterApi/machinePools/${i}/servers`, 'provisioning/servers-not-sidero', 'servers bind machines to registered bare-metal servers; only the sidero provider has them');
+    }
+    if (servers.length > p.replicas) {
+      emit(file, `/provisioning/clusterApi/machinePools/${i}/servers`, 'provisioning/servers-exceed-replicas', `${servers.length} servers are bound but the pool has ${p.replicas} replica(s)`);
+    }
+    servers.forEach((srv, k) => {
+      const uuid = srv.uuid.toLowerCase();
+      if (serverUuids.has(uuid)) emit(file, `/provisioning/clusterApi/machinePools/${i}/servers/${k}/uuid`, 'provisioning/duplicate-server', `server ${quote(srv.uuid)} is bound twice`);
+      serverUuids.add(uuid);
+    });
     if (poolNames.has(p.name)) emit(file, `/provisioning/clusterApi/machinePools/${i}/name`, 'names/duplicate-pool', `machine pool ${quote(p.name)} is declared twice (first at index ${poolNames.get(p.name)})`);
     else poolNames.set(p.name, i);
   });
@@ -122,6 +135,12 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     }
     if (n.interface && n.interfaceSelector) {
       emit(file, `${base}/interfaceSelector`, 'nodes/interface-and-selector', 'set interface or interfaceSelector, not both');
+    }
+    if (n.reservedAddress) {
+      const ip = parseIp(n.reservedAddress);
+      if (!n.dhcp) emit(file, `${base}/reservedAddress`, 'nodes/reserved-without-dhcp', 'reservedAddress is the address a DHCP server reserves for the node; set dhcp: true or use addresses for a static address');
+      if (ip && nodeNet && c.network.nodeCidr && !containsAddress(nodeNet, ip)) emit(file, `${base}/reservedAddress`, 'net/node-outside-network', `${quote(n.reservedAddress)} is outside the node network ${quote(nodeNet.text)}`);
+      nodeAddrs.add(n.reservedAddress);
     }
     if ((n.addresses ?? []).length === 0 && !n.dhcp) {
       emit(file, base, 'nodes/no-address', `node ${quote(n.name)} has neither static addresses nor dhcp: true; orrery cannot tell how to reach it`);
@@ -262,12 +281,13 @@ export function checkSemantics(set: SpecSet): Diagnostic[] {
       const prior = nodeNames.get(n.name);
       if (prior) emit(file, pointer('nodes', i, 'name'), 'names/duplicate-node', `node name ${quote(n.name)} is already used in cluster ${quote(prior.cluster)} (${prior.file.displayPath})`);
       else nodeNames.set(n.name, { file, ptr: '', value: n.name, cluster: spec.name });
-      (n.addresses ?? []).forEach((a, k) => {
-        const ip = a.split('/')[0]!;
+      const own: [string, string][] = (n.addresses ?? []).map((a, k) => [a.split('/')[0]!, pointer('nodes', i, 'addresses', k)]);
+      if (n.reservedAddress) own.push([n.reservedAddress, pointer('nodes', i, 'reservedAddress')]);
+      for (const [ip, ptr] of own) {
         const seen = addresses.get(ip);
-        if (seen) emit(file, pointer('nodes', i, 'addresses', k), 'net/duplicate-address', `address ${quote(ip)} is already used by node ${quote(seen.value)} of cluster ${quote(seen.cluster)}`);
+        if (seen) emit(file, ptr, 'net/duplicate-address', `address ${quote(ip)} is already used by node ${quote(seen.value)} of cluster ${quote(seen.cluster)}`);
         else addresses.set(ip, { file, ptr: '', value: n.name, cluster: spec.name });
-      });
+      }
     });
   }
 

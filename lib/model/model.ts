@@ -38,8 +38,11 @@ export interface NodeModel {
   readonly interface?: string;
   readonly interfaceSelector?: spec.InterfaceSelector;
   readonly dhcp: boolean;
+  readonly reservedAddress?: string;
   readonly addresses: readonly string[];
-  /** First static address without its prefix: what talosctl and the docs use to reach the node. */
+  /** Where talosctl reaches the node before its config is applied (apply-config --insecure). */
+  readonly maintenanceAddress?: string;
+  /** First static address without its prefix (or the DHCP reservation): how talosctl reaches the configured node. */
   readonly primaryAddress?: string;
   readonly gateway?: string;
   readonly routes: readonly spec.Route[];
@@ -61,8 +64,9 @@ export interface ClusterModel {
   readonly managedBy?: string;
   readonly manages: readonly string[];
   readonly endpoint: {
-    readonly mode: 'vip' | 'dns' | 'provider';
+    readonly mode: 'vip' | 'dns' | 'address' | 'provider';
     readonly vip?: string;
+    readonly address?: string;
     readonly host?: string;
     readonly port: number;
     /** https://host:port, or undefined when the provider assigns the address. */

@@ -53,8 +53,10 @@ function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[numbe
     interface: node.interface,
     interfaceSelector: node.interfaceSelector,
     dhcp: node.dhcp ?? false,
+    reservedAddress: node.reservedAddress,
     addresses,
-    primaryAddress: addresses[0]?.split('/')[0],
+    maintenanceAddress: node.maintenanceAddress,
+    primaryAddress: addresses[0]?.split('/')[0] ?? node.reservedAddress,
     gateway: node.gateway ?? cluster.network.gateway,
     routes: node.routes ?? [],
     nameservers: node.nameservers ?? cluster.network.nameservers ?? [],
@@ -76,7 +78,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
   const newest = TALOS_CONTRACTS[TALOS_CONTRACTS.length - 1]!;
   const contract = c.talos?.contract ?? ((TALOS_CONTRACTS as readonly string[]).includes(minor) ? minor : compareVersions(minor, newest) > 0 ? newest : TALOS_CONTRACTS[0]);
   const port = c.endpoint.port ?? DEFAULTS.endpointPort;
-  const host = c.endpoint.mode === 'vip' ? c.endpoint.vip : c.endpoint.mode === 'dns' ? c.endpoint.host : undefined;
+  const host = { vip: c.endpoint.vip, dns: c.endpoint.host, address: c.endpoint.address, provider: undefined }[c.endpoint.mode];
   const nodeNet = nodeNetwork(c);
   const managedBy = (cons.management ?? []).find((m) => m.manages.includes(c.name))?.cluster;
   const manages = (cons.management ?? []).filter((m) => m.cluster === c.name).flatMap((m) => m.manages);
@@ -102,6 +104,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
       mode: c.endpoint.mode,
       vip: c.endpoint.vip,
       host: c.endpoint.host,
+      address: c.endpoint.address,
       port,
       url: host ? `https://${host.includes(':') ? `[${host}]` : host}:${port}` : undefined,
       extraCertSANs: c.endpoint.extraCertSANs ?? [],

@@ -277,6 +277,14 @@ export interface PacketProvider {
 export interface SideroProvider {
   serverClass?: Name;
   environment?: Name;
+  /**
+   * Where machines fetch their Talos config (the kernel argument talos.config=<url>/configdata?uuid=).
+   */
+  metadataServerUrl?: string;
+  /**
+   * Where registering servers download the discovery kubeconfig.
+   */
+  discoveryKubeconfigUrl?: string;
 }
 export interface MachinePool {
   name: Name;
@@ -285,6 +293,10 @@ export interface MachinePool {
   machine?: MachineTemplate;
   labels?: Labels;
   taints?: Taint[];
+  /**
+   * Sidero: pin machines to registered servers (otherwise any server of the class is used).
+   */
+  servers?: BoundServer[];
 }
 /**
  * Provider machine settings; unset fields take the provider's defaults.
@@ -321,13 +333,29 @@ export interface Taint {
   effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 /**
+ * A registered bare-metal server bound to one machine of the pool.
+ */
+export interface BoundServer {
+  /**
+   * The Server resource's name (its SMBIOS UUID).
+   */
+  uuid: string;
+  bmc?: {
+    /**
+     * BMC (IPMI/Redfish) address.
+     */
+    endpoint: string;
+    credentialsSecret: Name;
+  };
+}
+/**
  * How clients reach the Kubernetes API.
  */
 export interface Endpoint {
   /**
-   * vip: a shared L2 address on the control planes. dns: a name that resolves to the control planes or a load balancer. provider: the infrastructure provider assigns it.
+   * vip: a shared L2 address on the control planes. dns: a name that resolves to the control planes or a load balancer. address: a fixed address (a single control plane, an external load balancer, or an address announced over BGP). provider: the infrastructure provider assigns it.
    */
-  mode: 'vip' | 'dns' | 'provider';
+  mode: 'vip' | 'dns' | 'address' | 'provider';
   vip?: Ipv4;
   host?: Hostname;
   /**
@@ -338,6 +366,7 @@ export interface Endpoint {
    * Extra names and addresses in the API server certificate.
    */
   extraCertSANs?: string[];
+  address?: IpAddress;
 }
 /**
  * Cluster networks; gateway, nameservers and time servers are defaults for every node.
@@ -424,6 +453,9 @@ export interface Kubernetes {
   version?: KubernetesVersion;
   allowSchedulingOnControlPlanes?: boolean;
 }
+/**
+ * A machine provisioned with talosctl. maintenanceAddress: where the node listens before its config is applied (talosctl apply-config --insecure), when that differs from its configured address. reservedAddress: with dhcp, the address the DHCP server reserves for it.
+ */
 export interface Node {
   name: Name;
   role: 'controlplane' | 'worker';
@@ -433,10 +465,12 @@ export interface Node {
   interface?: string;
   interfaceSelector?: InterfaceSelector;
   dhcp?: boolean;
+  reservedAddress?: IpAddress;
   /**
    * Static addresses with prefix.
    */
   addresses?: InterfaceAddress[];
+  maintenanceAddress?: IpAddress;
   gateway?: IpAddress;
   routes?: Route[];
   nameservers?: IpAddress[];
@@ -479,9 +513,10 @@ export interface Cni {
   cilium?: Cilium;
 }
 /**
- * Cilium as the CNI.
+ * Cilium as the CNI. The Talos-specific settings (KubePrism host/port, cgroup, capabilities, IPAM mode) are derived, not configured. namespace defaults to kube-system.
  */
 export interface Cilium {
+  namespace?: Name;
   version?: ChartVersion;
   kubeProxyReplacement?: boolean;
   hubble?: {
@@ -566,7 +601,10 @@ export interface BgpPeer {
   };
   bfd?: boolean;
   ebgpMultiHop?: number;
-  routeVia?: IpAddress;
+  /**
+   * Add a Talos static route to the peer (for peers that are not on-link): through this gateway address, or `node-gateway` for each node's own default gateway.
+   */
+  routeVia?: string;
 }
 /**
  * Platform components installed through the GitOps engine.
@@ -592,6 +630,12 @@ export interface CertManager {
       credentialsSecret?: Name;
     };
   };
+  namespace?: Name;
+  releaseName?: Name;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface ExternalDns {
   enabled?: boolean;
@@ -599,10 +643,22 @@ export interface ExternalDns {
   provider?: 'google' | 'cloudflare' | 'aws';
   domainFilters?: Hostname[];
   credentialsSecret?: Name;
+  namespace?: Name;
+  releaseName?: Name;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface Toggle {
   enabled?: boolean;
   version?: ChartVersion;
+  namespace?: Name;
+  releaseName?: Name;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface RookCeph {
   enabled?: boolean;
@@ -613,6 +669,12 @@ export interface RookCeph {
     replicas?: number;
     dashboard?: boolean;
   };
+  namespace?: Name;
+  releaseName?: Name;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface Linkerd {
   enabled?: boolean;
@@ -620,17 +682,33 @@ export interface Linkerd {
   highAvailability?: boolean;
   proxyInitRunAsRoot?: boolean;
   viz?: boolean;
+  namespace?: Name;
+  releaseName?: Name;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface GatewayApi {
   enabled?: boolean;
   version?: ChartVersion;
   channel?: 'standard' | 'experimental';
   controller?: 'cilium' | 'contour' | 'linkerd' | 'none';
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface Ingress {
   controller: 'cilium' | 'ingress-nginx' | 'contour' | 'none';
   version?: ChartVersion;
   loadBalancerPool?: Name;
+  namespace?: Name;
+  releaseName?: Name;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
 }
 export interface Namespace {
   name: Name;

@@ -17,6 +17,7 @@ const FORMAT_DESCRIPTIONS: Record<string, string> = {
   'cidr-address': 'an address with its prefix length (e.g. 192.168.1.10/24)',
   'address-range': 'a CIDR or an address range (e.g. 10.0.0.10-10.0.0.20)',
   hostname: 'a DNS name',
+  'route-via': 'an IP address or node-gateway',
   uri: 'a URI',
   email: 'an email address',
 };
@@ -28,6 +29,7 @@ function compileValidators(): NonNullable<typeof validators> {
   addFormats(ajv, ['ipv4', 'hostname', 'uri', 'email']);
   ajv.addFormat('ip', { type: 'string', validate: isIp });
   ajv.addFormat('cidr', { type: 'string', validate: (s: string) => { const c = parseCidr(s); return c !== undefined && !hostBitsSet(c); } });
+  ajv.addFormat('route-via', { type: 'string', validate: (s: string) => s === 'node-gateway' || isIp(s) });
   ajv.addFormat('cidr-address', { type: 'string', validate: (s: string) => parseCidr(s) !== undefined });
   ajv.addFormat('address-range', { type: 'string', validate: (s: string) => parseRange(s) !== undefined && (!s.includes('/') || !hostBitsSet(parseCidr(s)!)) });
   // Annotation keyword: a hint printed with errors raised inside that schema node.

@@ -8,3 +8,11 @@ describe('generated spec types', () => {
     expect(committed).toBe(await renderSpecTypes());
   });
 });
+
+describe('generated spec reference', () => {
+  it('docs/spec-reference.md matches the schema (run npm run gen:types)', async () => {
+    const { renderSpecReference } = await import('../../lib/spec/render-reference.ts');
+    const committed = await readFile(new URL('../../docs/spec-reference.md', import.meta.url), 'utf8');
+    expect(committed).toBe(renderSpecReference());
+  });
+});
