@@ -25,7 +25,9 @@ export async function materializeFixture(fixture: string): Promise<string> {
   const dir = await tempDir('orrery-fixture-');
   await cp(path.join(FIXTURES, 'base'), dir, { recursive: true });
   const own = path.join(FIXTURES, fixture, 'clusters');
-  for (const name of await readdir(own)) {
+  // A fixture without overrides has no clusters/ folder at all (git keeps no empty folders).
+  const names = existsSync(own) ? await readdir(own) : [];
+  for (const name of names) {
     if (name.endsWith('.absent')) await rm(path.join(dir, 'clusters', name.replace(/\.absent$/, '')));
     else await cp(path.join(own, name), path.join(dir, 'clusters', name));
   }
