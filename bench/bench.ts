@@ -22,7 +22,7 @@ import { toYaml, yamlHeader } from '../lib/output/yaml.ts';
 import type { OutputFiles } from '../lib/output/render.ts';
 import type { Model } from '../lib/model/model.ts';
 import type { SourceFile } from '../lib/read/source-file.ts';
-import type { Diagnostic } from '../lib/diagnostics/diagnostic.ts';
+import { formatDiagnostic, type Diagnostic } from '../lib/diagnostics/diagnostic.ts';
 import { syntheticConstellation, NODES_PER_CLUSTER, type SyntheticConstellation } from './synthetic.ts';
 
 const DEFAULT_SIZES = [10, 100, 1000];
@@ -56,14 +56,10 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-function describe(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} ${d.severity} [${d.rule}] ${d.message}`;
-}
-
 function assertNoErrors(diagnostics: readonly Diagnostic[], what: string): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return;
-  const shown = errors.slice(0, 10).map(describe).join('\n  ');
+  const shown = errors.slice(0, 10).map(formatDiagnostic).join('\n  ');
   throw new Error(`${what}: the synthetic spec does not compile (${errors.length} error(s)):\n  ${shown}`);
 }
 

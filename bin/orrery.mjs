@@ -3,10 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../lib/cli/main.ts');
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`orrery: internal error — this is a bug in orrery, please report it:\n${err?.stack ?? err}\n`);
-  process.exitCode = 2;
-}
+const { runCli } = await import('../lib/cli/main.ts');
+process.exitCode = await runCli(process.argv.slice(2));

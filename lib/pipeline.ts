@@ -44,14 +44,20 @@ export function collectSpecSet(files: readonly SourceFile[], specDirDisplay: str
 
 /** Everything between reading and writing; pure given the parsed files. */
 export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: { build?: boolean } = {}): CompileResult {
-  const schemaDiagnostics = files.flatMap(validateSchema);
-  if (hasErrors(schemaDiagnostics)) return { diagnostics: schemaDiagnostics };
-  const collected = collectSpecSet(files, specDirDisplay);
-  if (!collected.set) return { diagnostics: collected.diagnostics };
-  const semantic = checkSemantics(collected.set);
-  if (hasErrors(semantic)) return { diagnostics: semantic };
+  // Semantic rules run on the files that passed the schema, so both kinds of error come out in
+  // one run. A file that failed is left out; references to its cluster are not "unknown".
+  const checked = files.map((file) => ({ file, diagnostics: validateSchema(file) }));
+  const schemaDiagnostics = checked.flatMap((c) => c.diagnostics);
+  const valid = checked.filter((c) => !hasErrors(c.diagnostics)).map((c) => c.file);
+  const invalid = checked.filter((c) => hasErrors(c.diagnostics)).map((c) => c.file.data as { kind?: unknown; name?: unknown } | null);
+  if (invalid.some((d) => d?.kind === 'Constellation')) return { diagnostics: schemaDiagnostics };
+  const collected = collectSpecSet(valid, specDirDisplay);
+  if (!collected.set) return { diagnostics: [...schemaDiagnostics, ...collected.diagnostics] };
+  const invalidClusters = new Set(invalid.flatMap((d) => (typeof d?.name === 'string' ? [d.name] : [])));
+  const semantic = checkSemantics(collected.set, { invalidClusters });
+  if (hasErrors(schemaDiagnostics) || hasErrors(semantic)) return { diagnostics: [...schemaDiagnostics, ...semantic] };
   const { model, diagnostics: resolveNotes } = resolve(collected.set);
-  const diagnostics = [...semantic, ...resolveNotes];
+  const diagnostics = [...schemaDiagnostics, ...semantic, ...resolveNotes];
   if (options.build === false) return { diagnostics, model };
   const artifacts = buildArtifacts(model);
   const rendered = renderArtifacts(artifacts);

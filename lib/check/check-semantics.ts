@@ -256,7 +256,7 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
 }
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */
-export function checkSemantics(set: SpecSet): Diagnostic[] {
+export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const emit: Emit = (file, ptr, rule, message, severity = 'error') => out.push(diagnosticAt(file, ptr, severity, rule, message));
   const cons = set.constellation;
@@ -294,7 +294,7 @@ export function checkSemantics(set: SpecSet): Diagnostic[] {
   const cfile = cons.file;
   const refCluster = (name: string, ptr: string): { file: SourceFile; spec: Cluster } | undefined => {
     const found = byName.get(name);
-    if (!found) emit(cfile, ptr, 'refs/cluster', `unknown cluster ${quote(name)} (clusters: ${[...byName.keys()].sort().join(', ') || 'none'})`);
+    if (!found && !options.invalidClusters?.has(name)) emit(cfile, ptr, 'refs/cluster', `unknown cluster ${quote(name)} (clusters: ${[...byName.keys()].sort().join(', ') || 'none'})`);
     return found;
   };
 

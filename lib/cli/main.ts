@@ -3,6 +3,7 @@ import path from 'node:path';
 import { renderDiagnostics, hasErrors, type Diagnostic, type DiagnosticFormat } from '../diagnostics/diagnostic.ts';
 import { compileSpecDir } from '../pipeline.ts';
 import { diffOutput, writeOutput, OutputConflictError } from '../output/writer.ts';
+import { gitSummary } from '../output/git-summary.ts';
 
 const COMMON_HELP = `Options:
   --spec DIR        spec directory (default: clusters)
@@ -41,7 +42,7 @@ differing files when the output is stale (run orrery synth and commit).
 ${COMMON_HELP}`,
 };
 
-interface Io {
+export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
@@ -128,6 +129,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     const written = await writeOutput(outDir, files);
     io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}\n`);
+    const summary = await gitSummary(outDir);
+    if (summary) io.err(`orrery synth: ${shownOut}: ${summary}\n`);
     return 0;
   } catch (err) {
     if (err instanceof OutputConflictError) {
@@ -138,15 +141,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
+/** The process entry: bad input exits 1 from `main`; anything thrown is a bug in orrery (exit 2). */
+export async function runCli(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (err) {
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    try {
+      io.err(`orrery: internal error — this is a bug in orrery, please report it:\n${detail}\n`);
+    } catch {
+      process.stderr.write(`orrery: internal error — this is a bug in orrery, please report it:\n${detail}\n`);
+    }
+    return 2;
+  }
+}
+
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(path.basename(process.argv[1]));
 if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`orrery: internal error — this is a bug in orrery, please report it:\n${(err as Error).stack ?? String(err)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.ts';
+import { main, runCli } from '../../lib/cli/main.ts';
 import { materializeFixture, removeDir, REPO } from '../helpers.ts';
 
 const dirs: string[] = [];
@@ -85,6 +85,32 @@ describe('orrery CLI', () => {
     ]);
     const gh = await run(['validate', '--spec', path.join(dir, 'clusters'), '--format', 'github']);
     expect(gh.err).toMatch(/^::error file=.*clusters\/lab\.yaml,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip%3A|^::error file=.*,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip: VIP "10\.0\.0\.11"/m);
+  });
+
+  it('orrery check passes on the committed dist/ of the bundled example', async () => {
+    const r = await run(['check', '--spec', path.join(REPO, 'clusters'), '--out', path.join(REPO, 'dist')]);
+    expect(r.err).toMatch(/is up to date \(\d+ files\)/);
+    expect(r.code).toBe(0);
+  });
+
+  it('after synth inside a git work tree, says what changed against git', async () => {
+    const dir = await fixture('accept/base');
+    spawnSync('git', ['init', '-q', dir]);
+    const r = await run(['synth', '--spec', path.join(dir, 'clusters'), '--out', path.join(dir, 'dist')]);
+    expect(r.err).toMatch(/dist: 0 modified, \d+ new, 0 deleted against git — review with git diff/);
+  });
+
+  it('an internal error (a bug) exits 2 with a stack trace', async () => {
+    let err = '';
+    const code = await runCli(['--help'], {
+      out: () => {
+        throw new Error('simulated bug');
+      },
+      err: (t) => (err += t),
+    });
+    expect(code).toBe(2);
+    expect(err).toContain('orrery: internal error — this is a bug in orrery, please report it:');
+    expect(err).toMatch(/Error: simulated bug\n\s+at /);
   });
 
   it('the package bin runs without a build step and exits 1 on bad input', () => {
