@@ -2,8 +2,9 @@ import type { Cluster, Constellation } from '../spec/types.generated.ts';
 import type { ClusterComponent, ConstellationComponent } from './component.ts';
 import { namespacesComponent } from '../components/namespaces/namespaces.ts';
 import { clusterDocsComponent, constellationDocsComponent } from '../components/docs/docs.ts';
+import { talosComponent } from '../components/talos/talos.ts';
 
-export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [namespacesComponent, clusterDocsComponent];
+export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [namespacesComponent, talosComponent, clusterDocsComponent];
 export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [constellationDocsComponent];
 
 /**
@@ -11,8 +12,7 @@ export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [cons
  * will compile them. A component that starts compiling a section deletes its line here.
  */
 const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: Constellation) => boolean }[] = [
-  { section: 'nodes, talos', by: 'Talos machine configuration', present: (c) => (c.nodes ?? []).length > 0 || c.talos !== undefined },
-  { section: 'provisioning.clusterApi', by: 'Cluster API', present: (c) => c.provisioning.clusterApi !== undefined },
+  { section: 'provisioning.clusterApi, talos (Cluster API machines)', by: 'Cluster API', present: (c) => c.provisioning.clusterApi !== undefined },
   { section: 'cni.cilium', by: 'networking', present: (c) => (c.cni?.name ?? 'cilium') === 'cilium' },
   { section: 'loadBalancing', by: 'networking', present: (c) => (c.loadBalancing?.provider ?? 'none') !== 'none' },
   { section: 'networkPolicies', by: 'networking', present: (c) => (c.networkPolicies ?? []).length > 0 },

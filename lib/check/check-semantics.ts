@@ -10,7 +10,7 @@ import {
   type AddressInterval,
   type Cidr,
 } from '../net/ip.ts';
-import { compareVersions, kubernetesSupported, TALOS_CONTRACTS, talosMinor } from '../data/talos-kubernetes.ts';
+import { compareVersions, kubernetesSupported, NEWEST_TALOS_PATCH, TALOS_CONTRACTS, talosMinor } from '../data/talos-kubernetes.ts';
 import { DEFAULT_VERSIONS } from '../resolve/defaults.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
@@ -180,6 +180,13 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     } else if (!nodeNet && method === 'talosctl') {
       emit(file, '/endpoint/vip', 'endpoint/vip-unknown-subnet', 'cannot tell the node network: set network.nodeCidr so the VIP can be checked', 'warning');
     }
+    if (method === 'talosctl') {
+      nodes.forEach((n, i) => {
+        if (n.role === 'controlplane' && !n.interface && !n.interfaceSelector) {
+          emit(file, pointer('nodes', i), 'endpoint/vip-without-link', `control plane ${quote(n.name)} has no interface or interfaceSelector to announce the VIP ${quote(c.endpoint.vip)} on`);
+        }
+      });
+    }
     if (nodeAddrs.has(c.endpoint.vip)) {
       emit(file, '/endpoint/vip', 'endpoint/vip-is-node-address', `VIP ${quote(c.endpoint.vip)} is also a node address; pick a free address in the node network`);
     }
@@ -194,6 +201,10 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     emit(file, kubePtr, 'versions/kubernetes-unsupported', `Kubernetes ${kube} is not supported by Talos ${talos} (it supports ${verdict.min} to ${verdict.max})`);
   } else if (!verdict.ok) {
     emit(file, c.talos?.version ? '/talos/version' : '', 'versions/talos-unknown', `Talos ${talos} is not a release orrery knows (known minors: ${verdict.known.join(', ')})`);
+  }
+  const newest = NEWEST_TALOS_PATCH[talosMinor(talos)];
+  if (newest && !/-(alpha|beta|rc)\./.test(newest) && compareVersions(talos, newest) < 0) {
+    emit(file, c.talos?.version ? '/talos/version' : '', 'versions/old-patch-release', `Talos ${talos} is older than ${newest}, the newest ${talosMinor(talos)} release orrery knows; patch releases carry fixes — consider ${newest}`, 'warning');
   }
   const contract = c.talos?.contract;
   if (contract && compareVersions(contract, talosMinor(talos)) > 0) {

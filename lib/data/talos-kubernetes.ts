@@ -12,6 +12,16 @@ export const TALOS_KUBERNETES_SUPPORT: Readonly<Record<string, { minKubernetes: 
   '1.15': { minKubernetes: '1.33.0', maxKubernetes: '1.38.99' },
 };
 
+/**
+ * The newest Talos release orrery knows per minor (the releases whose config schemas it is
+ * tested against); pinning an older patch release of the same minor is a warning.
+ */
+export const NEWEST_TALOS_PATCH: Readonly<Record<string, string>> = {
+  '1.12': 'v1.12.11',
+  '1.13': 'v1.13.9',
+  '1.14': 'v1.14.0-rc.1',
+};
+
 /** Talos minors whose machine-config contract orrery emits (the schemas it is tested against). */
 export const TALOS_CONTRACTS = ['1.12', '1.13', '1.14'] as const;
 

@@ -418,6 +418,9 @@ export interface Schematic {
   extraKernelArgs?: string[];
   overlay?: {
     name: string;
+    /**
+     * Overlay image, e.g. siderolabs/sbc-raspberrypi.
+     */
     image: string;
   };
 }

@@ -22,6 +22,12 @@ const FORMAT_DESCRIPTIONS: Record<string, string> = {
   email: 'an email address',
 };
 
+/** Keys people put on a node that belong elsewhere, with where they go. */
+const MISPLACED_KEYS: Record<string, string> = {
+  vip: 'the API VIP is set once, in endpoint.vip; orrery announces it from the control-plane nodes only, never from a worker',
+  hostname: 'the node name is its hostname',
+};
+
 let validators: { constellation: ValidateFunction; cluster: ValidateFunction } | undefined;
 
 function compileValidators(): NonNullable<typeof validators> {
@@ -58,6 +64,8 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = (err.params as { additionalProperty: string }).additionalProperty;
+      const misplaced = MISPLACED_KEYS[key];
+      if (misplaced && ptr.startsWith('/nodes/')) return { text: `unknown key ${quote(key)}: ${misplaced}`, pointer: `${ptr}/${escapeSegment(key)}`, onKey: true };
       const known = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
       const guess = known.length > 0 ? closest(key, known) : undefined;
       const suggestion = guess ? `; did you mean ${quote(guess)}?` : '';

@@ -1,0 +1,177 @@
+import type { ClusterIntent, ControlPlaneIntent, NodeIntent, TalosIntent } from './intent.ts';
+import { diskMatch, SELECTED_LINK_ALIAS } from './intent.ts';
+
+/** One Talos config document (the v1alpha1 document has no kind) as plain data. */
+export type TalosDocument = Record<string, unknown>;
+
+export interface TalosLayers {
+  readonly cluster: readonly TalosDocument[];
+  readonly controlplane: readonly TalosDocument[];
+  readonly worker: readonly TalosDocument[];
+  readonly nodes: ReadonlyMap<string, readonly TalosDocument[]>;
+}
+
+const doc = (kind: string, body: Record<string, unknown> = {}): TalosDocument => ({ apiVersion: 'v1alpha1', kind, ...body });
+
+/** Drops undefined values and empty objects so patches carry only what was asked for. */
+function prune<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(prune) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const p = prune(v);
+      if (p === undefined) continue;
+      if (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0) continue;
+      out[k] = p;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+function v1alpha1(body: { machine?: Record<string, unknown>; cluster?: Record<string, unknown> }): TalosDocument[] {
+  const pruned = prune(body);
+  return Object.keys(pruned).length > 0 ? [pruned] : [];
+}
+
+const taintValue = (t: NodeIntent['taints'][number]): string => `${t.value ?? ''}:${t.effect}`;
+
+/** Documents every contract shares: networking, time, registries, volumes (typed since 1.12). */
+function sharedClusterDocs(c: ClusterIntent): TalosDocument[] {
+  const docs: TalosDocument[] = [];
+  if (c.timeServers.length > 0) docs.push(doc('TimeSyncConfig', { ntp: { servers: [...c.timeServers] } }));
+  for (const [registry, endpoints] of Object.entries(c.registryMirrors).sort(([a], [b]) => a.localeCompare(b))) {
+    docs.push(doc('RegistryMirrorConfig', { name: registry, endpoints: endpoints.map((url) => ({ url })) }));
+  }
+  return docs;
+}
+
+function sharedNodeDocs(n: NodeIntent): TalosDocument[] {
+  // gen config (1.12+) writes HostnameConfig{auto: stable}; a patch that only sets hostname
+  // leaves both set, which Talos rejects (siderolabs/talos#12891): turn auto off explicitly.
+  const docs: TalosDocument[] = [doc('HostnameConfig', { auto: 'off', hostname: n.hostname })];
+  const link = n.link;
+  if (link?.aliasMatch) docs.push(doc('LinkAliasConfig', { name: SELECTED_LINK_ALIAS, selector: { match: link.aliasMatch } }));
+  if (link && (link.addresses.length > 0 || link.routes.length > 0)) {
+    docs.push(
+      doc('LinkConfig', prune({
+        name: link.name,
+        up: true,
+        addresses: link.addresses.length > 0 ? link.addresses.map((address) => ({ address })) : undefined,
+        routes: link.routes.length > 0 ? link.routes.map((r) => ({ ...r })) : undefined,
+      })),
+    );
+  }
+  if (link?.dhcp) docs.push(doc('DHCPv4Config', { name: link.name }));
+  if (n.vip && link) docs.push(doc('Layer2VIPConfig', { name: n.vip, link: link.name }));
+  if (n.nameservers.length > 0) docs.push(doc('ResolverConfig', { nameservers: n.nameservers.map((address) => ({ address })) }));
+  for (const v of n.volumes) docs.push(doc('UserVolumeConfig', { name: v.name, provisioning: { diskSelector: { match: v.match } } }));
+  return docs;
+}
+
+/** Talos 1.12 and 1.13: Kubernetes, install and kubelet settings are still v1alpha1 fields. */
+function renderV1alpha1Era(intent: TalosIntent, contract: '1.12' | '1.13'): TalosLayers {
+  const c = intent.cluster;
+  const cluster: TalosDocument[] = [
+    ...v1alpha1({
+      machine: {
+        features: { kubePrism: { enabled: true, port: c.kubePrismPort } },
+        kubelet: c.kubeletServingCertRotation ? { extraArgs: { 'rotate-server-certificates': 'true' } } : undefined,
+        sysctls: Object.keys(c.sysctls).length > 0 ? { ...c.sysctls } : undefined,
+        kernel: c.kernelModules.length > 0 ? { modules: c.kernelModules.map((m) => ({ ...m })) } : undefined,
+        // 1.12 still carries KubeSpan in v1alpha1; 1.13 has the KubeSpanConfig document.
+        network: contract === '1.12' && c.kubespan ? { kubespan: { enabled: true } } : undefined,
+      },
+      cluster: {
+        clusterName: c.clusterName,
+        controlPlane: c.endpoint ? { endpoint: c.endpoint } : undefined,
+        network: {
+          podSubnets: [...c.podSubnets],
+          serviceSubnets: [...c.serviceSubnets],
+          cni: c.cniNone ? { name: 'none' } : undefined,
+        },
+        proxy: c.proxyDisabled ? { disabled: true } : undefined,
+        allowSchedulingOnControlPlanes: c.allowSchedulingOnControlPlanes ? true : undefined,
+      },
+    }),
+    ...(contract === '1.13' && c.kubespan ? [doc('KubeSpanConfig', { enabled: true })] : []),
+    ...sharedClusterDocs(c),
+  ];
+  const controlplane = controlPlaneV1alpha1(intent.controlPlane);
+  const nodes = new Map(
+    intent.nodes.map((n) => [
+      n.name,
+      [
+        ...v1alpha1({
+          machine: {
+            install: { disk: n.install.disk, diskSelector: n.install.diskSelector ? { ...n.install.diskSelector } : undefined, image: n.install.image },
+            nodeLabels: Object.keys(n.labels).length > 0 ? { ...n.labels } : undefined,
+            nodeTaints: n.taints.length > 0 ? Object.fromEntries(n.taints.map((t) => [t.key, taintValue(t)])) : undefined,
+          },
+        }),
+        ...sharedNodeDocs(n),
+      ],
+    ]),
+  );
+  return { cluster, controlplane, worker: [], nodes };
+}
+
+function controlPlaneV1alpha1(cp: ControlPlaneIntent): TalosDocument[] {
+  return v1alpha1({ cluster: { apiServer: cp.certSANs.length > 0 ? { certSANs: [...cp.certSANs] } : undefined } });
+}
+
+/**
+ * Talos 1.14: Kubernetes components, kubelet, node labels, install, sysctls and kernel modules
+ * are typed documents; the v1alpha1 fields are gone. Documents that exist only on control planes
+ * (KubeProxyConfig, KubeFlannelCNIConfig, KubeAPIServerConfig) go into the control-plane layer.
+ */
+function renderV1_14(intent: TalosIntent): TalosLayers {
+  const c = intent.cluster;
+  const cluster: TalosDocument[] = [
+    doc('KubeClusterConfig', prune({ clusterName: c.clusterName, endpoint: c.endpoint })),
+    doc('KubeNetworkConfig', { podSubnets: [...c.podSubnets], serviceSubnets: [...c.serviceSubnets] }),
+    doc('KubePrismConfig', { port: c.kubePrismPort }),
+    ...(c.kubeletServingCertRotation ? [doc('KubeletConfig', { extraArgs: { 'rotate-server-certificates': 'true' } })] : []),
+    ...(Object.keys(c.sysctls).length > 0 ? [doc('SysctlConfig', { params: { ...c.sysctls } })] : []),
+    ...c.kernelModules.map((m) => doc('KernelModuleConfig', prune({ name: m.name, parameters: m.parameters ? [...m.parameters] : undefined }))),
+    ...(c.kubespan ? [doc('KubeSpanConfig', { enabled: true })] : []),
+    ...sharedClusterDocs(c),
+  ];
+  const controlplane: TalosDocument[] = [
+    ...(c.cniNone ? [doc('KubeFlannelCNIConfig', { $patch: 'delete' })] : []),
+    ...(c.proxyDisabled ? [doc('KubeProxyConfig', { enabled: false })] : []),
+    ...(intent.controlPlane.certSANs.length > 0 ? [doc('KubeAPIServerConfig', { certExtraSANs: [...intent.controlPlane.certSANs] })] : []),
+    // The generated control-plane KubeNodeConfig carries the control-plane NoSchedule taint.
+    ...(c.allowSchedulingOnControlPlanes ? [doc('KubeNodeConfig', { taints: { 'node-role.kubernetes.io/control-plane': { $patch: 'delete' } } })] : []),
+  ];
+  const nodes = new Map(
+    intent.nodes.map((n) => {
+      const hasDisk = n.install.disk !== undefined || n.install.diskSelector !== undefined;
+      const disk = hasDisk ? diskMatch({ path: n.install.disk, selector: n.install.diskSelector }, { excludeSystemDisk: false }) : undefined;
+      const docs: TalosDocument[] = [
+        doc('UnattendedInstallConfig', prune({ installer: { image: n.install.image }, provisioning: disk ? { diskSelector: { match: disk } } : undefined })),
+        ...(Object.keys(n.labels).length > 0 || n.taints.length > 0
+          ? [doc('KubeNodeConfig', prune({
+              labels: Object.keys(n.labels).length > 0 ? { ...n.labels } : undefined,
+              taints: n.taints.length > 0 ? Object.fromEntries(n.taints.map((t) => [t.key, taintValue(t)])) : undefined,
+            }))]
+          : []),
+        ...sharedNodeDocs(n),
+      ];
+      return [n.name, docs];
+    }),
+  );
+  return { cluster, controlplane, worker: [], nodes };
+}
+
+export function renderContract(intent: TalosIntent, contract: string): TalosLayers {
+  switch (contract) {
+    case '1.12':
+    case '1.13':
+      return renderV1alpha1Era(intent, contract);
+    case '1.14':
+      return renderV1_14(intent);
+    default:
+      throw new Error(`no renderer for Talos config contract ${contract}`);
+  }
+}

@@ -1,0 +1,190 @@
+import type { ClusterModel, NodeModel } from '../../model/model.ts';
+import type { DiskSelector } from '../../spec/types.generated.ts';
+import { DEFAULTS } from '../../resolve/defaults.ts';
+import { installerImage, resolveSchematic, type ResolvedSchematic } from './schematic.ts';
+
+/**
+ * What the operator wants on the machines, independent of the Talos config contract. The
+ * contract renderers turn these into the documents each Talos version defines.
+ */
+export interface ClusterIntent {
+  readonly clusterName: string;
+  readonly endpoint?: string;
+  readonly podSubnets: readonly string[];
+  readonly serviceSubnets: readonly string[];
+  /** No CNI from Talos (Cilium or another CNI is installed through GitOps). */
+  readonly cniNone: boolean;
+  /** kube-proxy off: Cilium's kube-proxy replacement takes over. */
+  readonly proxyDisabled: boolean;
+  /** KubePrism stays on: Cilium reaches the API through it (k8sServiceHost localhost). */
+  readonly kubePrismPort: number;
+  readonly allowSchedulingOnControlPlanes: boolean;
+  /** Kubelet serving certificates signed by the cluster CA (metrics-server talks TLS to kubelets). */
+  readonly kubeletServingCertRotation: boolean;
+  readonly kubespan: boolean;
+  readonly sysctls: Readonly<Record<string, string>>;
+  readonly kernelModules: readonly { readonly name: string; readonly parameters?: readonly string[] }[];
+  readonly registryMirrors: Readonly<Record<string, readonly string[]>>;
+  readonly timeServers: readonly string[];
+}
+
+export interface ControlPlaneIntent {
+  readonly certSANs: readonly string[];
+}
+
+export interface LinkIntent {
+  /** The name documents use: the kernel name, or an alias bound by a selector. */
+  readonly name: string;
+  /** CEL expression of a LinkAliasConfig when the link is chosen by selector. */
+  readonly aliasMatch?: string;
+  readonly addresses: readonly string[];
+  readonly routes: readonly { readonly destination?: string; readonly gateway?: string; readonly metric?: number }[];
+  readonly dhcp: boolean;
+}
+
+export interface InstallIntent {
+  readonly disk?: string;
+  readonly diskSelector?: DiskSelector;
+  readonly image: string;
+}
+
+export interface VolumeIntent {
+  readonly name: string;
+  /** CEL expression selecting the disk. */
+  readonly match: string;
+}
+
+export interface NodeIntent {
+  readonly name: string;
+  readonly role: 'controlplane' | 'worker';
+  readonly hostname: string;
+  readonly link?: LinkIntent;
+  /** Shared L2 address announced from this node's link (control planes only). */
+  readonly vip?: string;
+  readonly nameservers: readonly string[];
+  readonly install: InstallIntent;
+  readonly volumes: readonly VolumeIntent[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
+  readonly schematic: ResolvedSchematic;
+}
+
+export interface TalosIntent {
+  readonly cluster: ClusterIntent;
+  readonly controlPlane: ControlPlaneIntent;
+  readonly nodes: readonly NodeIntent[];
+}
+
+/** The alias orrery gives a link chosen by selector (Talos forbids kernel-like names such as eth0). */
+export const SELECTED_LINK_ALIAS = 'uplink';
+
+function celString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** CEL for a link selector; fields are those of Talos's LinkStatus spec. */
+export function linkMatch(selector: NonNullable<NodeModel['interfaceSelector']>): string {
+  const terms: string[] = [];
+  if (selector.hardwareAddr) {
+    const mac = selector.hardwareAddr.toLowerCase();
+    terms.push(mac.includes('*') ? `glob(${celString(mac)}, mac(link.permanent_addr))` : `mac(link.permanent_addr) == ${celString(mac)}`);
+  }
+  if (selector.driver) terms.push(`link.driver == ${celString(selector.driver)}`);
+  if (selector.busPath) terms.push(selector.busPath.includes('*') ? `glob(${celString(selector.busPath)}, link.bus_path)` : `link.bus_path == ${celString(selector.busPath)}`);
+  return terms.join(' && ');
+}
+
+const SIZE_UNITS: Record<string, string> = { B: '1u', kB: 'kB', KB: 'kB', MB: 'MB', GB: 'GB', TB: 'TB', KiB: 'KiB', MiB: 'MiB', GiB: 'GiB', TiB: 'TiB' };
+
+/**
+ * CEL for a disk; fields are those of Talos's Disk resource. Volumes exclude the system disk;
+ * the install disk selector cannot (there is no system disk before the install).
+ */
+export function diskMatch(disk: { path?: string; selector?: DiskSelector }, options: { excludeSystemDisk: boolean }): string {
+  if (disk.path) return `disk.dev_path == ${celString(disk.path)}`;
+  const s = disk.selector ?? {};
+  const terms: string[] = options.excludeSystemDisk ? ['!system_disk'] : [];
+  if (s.model) terms.push(`disk.model == ${celString(s.model)}`);
+  if (s.serial) terms.push(`disk.serial == ${celString(s.serial)}`);
+  if (s.wwid) terms.push(`disk.wwid == ${celString(s.wwid)}`);
+  if (s.busPath) terms.push(`disk.bus_path == ${celString(s.busPath)}`);
+  if (s.type === 'hdd') terms.push('disk.rotational');
+  if (s.type === 'ssd') terms.push('!disk.rotational && disk.transport != "nvme"');
+  if (s.type === 'nvme') terms.push('disk.transport == "nvme"');
+  if (s.type === 'sd') terms.push('disk.transport == "mmc"');
+  if (s.size) {
+    const m = /^(<=|>=|<|>|==)?\s*([0-9.]+)\s*([A-Za-z]+)$/.exec(s.size)!;
+    terms.push(`disk.size ${m[1] ?? '=='} ${m[2]}u * ${SIZE_UNITS[m[3]!] ?? m[3]}`);
+  }
+  return terms.join(' && ');
+}
+
+function nodeLink(cluster: ClusterModel, node: NodeModel): LinkIntent | undefined {
+  const name = node.interface ?? (node.interfaceSelector ? SELECTED_LINK_ALIAS : undefined);
+  if (!name) return undefined;
+  const routes: LinkIntent['routes'][number][] = [];
+  if (node.gateway && node.addresses.length > 0) routes.push({ gateway: node.gateway });
+  for (const r of node.routes) routes.push({ destination: r.network, ...(r.gateway ? { gateway: r.gateway } : {}), ...(r.metric !== undefined ? { metric: r.metric } : {}) });
+  // Static routes to BGP peers that are not on-link (seed 000 patched these in by hand).
+  for (const peer of cluster.loadBalancing.bgp?.peers ?? []) {
+    if (!peer.routeVia) continue;
+    const gateway = peer.routeVia === 'node-gateway' ? node.gateway : peer.routeVia;
+    if (gateway) routes.push({ destination: `${peer.address}/${peer.address.includes(':') ? 128 : 32}`, gateway });
+  }
+  return {
+    name,
+    ...(node.interfaceSelector ? { aliasMatch: linkMatch(node.interfaceSelector) } : {}),
+    addresses: node.addresses,
+    routes,
+    dhcp: node.dhcp,
+  };
+}
+
+/** Builds the intent of a talosctl-provisioned cluster from the model. Pure. */
+export function talosIntent(cluster: ClusterModel): TalosIntent {
+  const cilium = cluster.cni.name === 'cilium' ? cluster.cni.cilium : undefined;
+  const certSANs = [cluster.endpoint.vip, cluster.endpoint.host, cluster.endpoint.address, ...cluster.endpoint.extraCertSANs].filter(
+    (s, i, all): s is string => typeof s === 'string' && all.indexOf(s) === i,
+  );
+  return {
+    cluster: {
+      clusterName: cluster.name,
+      ...(cluster.endpoint.url ? { endpoint: cluster.endpoint.url } : {}),
+      podSubnets: [cluster.network.podCidr],
+      serviceSubnets: [cluster.network.serviceCidr],
+      cniNone: cluster.cni.name !== 'flannel',
+      proxyDisabled: cilium !== undefined && (cilium.kubeProxyReplacement ?? DEFAULTS.cilium.kubeProxyReplacement),
+      kubePrismPort: DEFAULTS.kubePrismPort,
+      allowSchedulingOnControlPlanes: cluster.kubernetes.allowSchedulingOnControlPlanes,
+      kubeletServingCertRotation: cluster.components.metricsServer?.enabled === true,
+      kubespan: cluster.talos.kubespan,
+      sysctls: cluster.talos.sysctls,
+      kernelModules: cluster.talos.kernelModules,
+      registryMirrors: cluster.talos.registryMirrors,
+      timeServers: cluster.network.timeServers,
+    },
+    controlPlane: { certSANs },
+    nodes: cluster.nodes.map((node) => {
+      const schematic = resolveSchematic(node.schematic);
+      return {
+        name: node.name,
+        role: node.role,
+        hostname: node.name,
+        link: nodeLink(cluster, node),
+        ...(node.role === 'controlplane' && cluster.endpoint.mode === 'vip' && cluster.endpoint.vip ? { vip: cluster.endpoint.vip } : {}),
+        nameservers: node.nameservers,
+        install: {
+          ...(node.installDisk?.path ? { disk: node.installDisk.path } : {}),
+          ...(node.installDisk?.selector ? { diskSelector: node.installDisk.selector } : {}),
+          image: installerImage(schematic.id, cluster.talos.version),
+        },
+        volumes: node.dataDisks
+          .filter((d) => d.purpose === 'volume')
+          .map((d, i) => ({ name: `data${i}`, match: diskMatch(d, { excludeSystemDisk: true }) })),
+        labels: node.labels,
+        taints: node.taints,
+        schematic,
+      };
+    }),
+  };
+}
