@@ -126,7 +126,8 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
       if (!addr) return;
       const ip = { family: addr.family, value: addr.address };
       nodeAddrs.add(a.split('/')[0]!);
-      if (nodeNet && c.network.nodeCidr && !containsAddress(nodeNet, ip)) {
+      // The node network is one family; a dual-stack node's other-family address is not outside it.
+      if (nodeNet && c.network.nodeCidr && nodeNet.family === addr.family && !containsAddress(nodeNet, ip)) {
         emit(file, `${base}/addresses/${k}`, 'net/node-outside-network', `${quote(a)} is outside the node network ${quote(nodeNet.text)}`);
       }
     });

@@ -457,7 +457,7 @@ export interface Kubernetes {
   allowSchedulingOnControlPlanes?: boolean;
 }
 /**
- * A machine provisioned with talosctl. maintenanceAddress: where the node listens before its config is applied (talosctl apply-config --insecure), when that differs from its configured address. reservedAddress: with dhcp, the address the DHCP server reserves for it.
+ * A machine provisioned with talosctl. maintenanceAddress: where the node listens before its config is applied (talosctl apply-config --insecure), when that differs from its configured address. reservedAddress: with dhcp, the address the DHCP server reserves for it. schematic, installDisk: replace the cluster's talos.schematic / talos.installDisk for this node.
  */
 export interface Node {
   name: Name;

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { renderContract, type TalosDocument } from '../../lib/components/talos/contracts.ts';
 import { talosIntent } from '../../lib/components/talos/intent.ts';
-import { exampleSpecs, HAS_SHARED, REPO, SHARED } from '../helpers.ts';
+import { exampleSpecs, fixtureNames, HAS_SHARED, materializeFixture, REPO, SHARED } from '../helpers.ts';
 
 const SCHEMAS: Record<string, string> = { '1.12': 'v1.12.11', '1.13': 'v1.13.9', '1.14': 'v1.14.0-rc.1' };
 
@@ -95,18 +95,27 @@ function has(doc: TalosDocument, dotted: string): boolean {
   return true;
 }
 
+/** Every talosctl cluster of the examples and of the must-accept fixtures (talos-everything uses every feature). */
 async function talosctlClusters() {
   const out = [];
-  for (const example of exampleSpecs()) {
-    const { model } = await compileSpecDir(example.spec, { cwd: REPO, build: false });
-    for (const c of model!.clusters) if (c.provisioning.method === 'talosctl' && c.nodes.length > 0) out.push({ example: example.name, cluster: c });
+  const specs = [...exampleSpecs().map((e) => ({ name: e.name, spec: e.spec, cwd: REPO }))];
+  for (const fixture of fixtureNames('accept')) {
+    const dir = await materializeFixture(fixture);
+    specs.push({ name: fixture, spec: path.join(dir, 'clusters'), cwd: dir });
+  }
+  for (const { name, spec, cwd } of specs) {
+    const { model } = await compileSpecDir(spec, { cwd, build: false });
+    for (const c of model!.clusters) if (c.provisioning.method === 'talosctl' && c.nodes.length > 0) out.push({ example: name, cluster: c });
   }
   return out;
 }
 
 describe.skipIf(!HAS_SHARED)('conformance: Talos machine-config patches', async () => {
   const clusters = HAS_SHARED ? await talosctlClusters() : [];
-  it('there are talosctl clusters among the examples', () => expect(clusters.length).toBeGreaterThanOrEqual(4));
+  it('there are talosctl clusters among the examples and fixtures, one using every feature', () => {
+    expect(clusters.length).toBeGreaterThanOrEqual(10);
+    expect(clusters.some((c) => c.example === 'accept/talos-everything')).toBe(true);
+  });
 
   describe.each(Object.keys(SCHEMAS))('contract %s', (contract) => {
     const validate = HAS_SHARED ? talosValidator(contract) : () => [];
