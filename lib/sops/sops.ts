@@ -1,0 +1,226 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { Decrypter, Encrypter, armor } from 'age-encryption';
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { toYaml } from '../output/yaml.ts';
+
+/**
+ * SOPS (getsops/sops ≥ 3.9) for YAML with age recipients, as Flux's kustomize-controller reads it:
+ * every leaf value is AES-256-GCM encrypted with a 32-byte nonce and its key path ("a:b:") as
+ * additional data; a SHA-512 MAC over all leaf values in document order (uppercase hex) is
+ * itself encrypted with the lastmodified timestamp as additional data; the data key is
+ * encrypted to each age recipient separately (armored).
+ */
+export const SOPS_FORMAT_VERSION = '3.9.0';
+/** For Kubernetes Secrets: only data and stringData are encrypted (what Flux expects). */
+export const KUBERNETES_SECRET_REGEX = '^(data|stringData)$';
+
+export class SopsError extends Error {}
+
+type Leaf = string | number | boolean | null;
+type Value = Leaf | Value[] | { [key: string]: Value };
+
+const NONCE_BYTES = 32;
+const TAG_BYTES = 16;
+const ENC = /^ENC\[AES256_GCM,data:(.*),iv:(.+),tag:(.+),type:(.+)\]$/;
+
+/** The plaintext form sops hashes and encrypts (Go's strconv forms; booleans in Titlecase). */
+function toBytesString(value: Leaf, isFloat: boolean): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return isFloat ? String(value) : value.toFixed(0);
+  return value ?? '';
+}
+
+function typeOf(value: Leaf, isFloat: boolean): string {
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return isFloat ? 'float' : 'int';
+  return 'str';
+}
+
+export function encryptValue(plaintext: string, type: string, key: Buffer, aad: string, iv: Buffer = randomBytes(NONCE_BYTES)): string {
+  if (plaintext === '' && type === 'str') return '';
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  return `ENC[AES256_GCM,data:${data.toString('base64')},iv:${iv.toString('base64')},tag:${tag.toString('base64')},type:${type}]`;
+}
+
+/** Decrypts one value; a wrong key, path or tampered byte fails authentication. */
+export function decryptValue(ciphertext: string, key: Buffer, aad: string, where: string): { text: string; type: string } {
+  if (ciphertext === '') return { text: '', type: 'str' };
+  const m = ENC.exec(ciphertext);
+  if (!m) throw new SopsError(`${where}: not a sops-encrypted value`);
+  const [, data, iv, tag, type] = m as unknown as [string, string, string, string, string];
+  const tagBytes = Buffer.from(tag, 'base64');
+  if (tagBytes.length !== TAG_BYTES) throw new SopsError(`${where}: malformed authentication tag`);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(tagBytes);
+    const text = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+    return { text, type };
+  } catch {
+    throw new SopsError(`${where}: failed authentication — the value was tampered with, or it was encrypted with another data key`);
+  }
+}
+
+function typedValue(text: string, type: string, where: string): Leaf {
+  switch (type) {
+    case 'str':
+    case 'bytes':
+      return text;
+    case 'int':
+    case 'int64':
+      return Number.parseInt(text, 10);
+    case 'float':
+      return Number.parseFloat(text);
+    case 'bool':
+      return /^(1|t|T|TRUE|true|True)$/.test(text);
+    default:
+      throw new SopsError(`${where}: unknown value type ${JSON.stringify(type)}`);
+  }
+}
+
+export interface SopsMetadata {
+  readonly age: readonly { readonly recipient: string; readonly enc: string }[];
+  readonly lastmodified: string;
+  readonly mac: string;
+  readonly encrypted_regex?: string;
+  readonly version: string;
+  readonly [other: string]: unknown;
+}
+
+function shouldEncrypt(path: readonly string[], regex: RegExp | undefined): boolean {
+  return regex === undefined || path.some((p) => regex.test(p));
+}
+
+/** Go's regexp is RE2; the forms sops users write (anchors, groups, alternation) mean the same in JS. */
+function compileRegex(source: string | undefined): RegExp | undefined {
+  return source === undefined ? undefined : new RegExp(source);
+}
+
+export interface EncryptOptions {
+  readonly recipients: readonly string[];
+  readonly encryptedRegex?: string;
+  /** RFC 3339 UTC, second precision (as sops writes it). */
+  readonly lastModified: string;
+}
+
+/** Encrypts a document (plain data, keys in the order given) into SOPS YAML text. */
+export async function encryptSops(document: Record<string, Value>, options: EncryptOptions): Promise<string> {
+  if (options.recipients.length === 0) throw new SopsError('no age recipients: set sops.ageRecipients in the constellation');
+  if ('sops' in document) throw new SopsError('the document already has a sops key');
+  const dataKey = randomBytes(32);
+  const regex = compileRegex(options.encryptedRegex);
+  const hash = createHash('sha512');
+  const walk = (value: Value, path: string[]): Value => {
+    if (Array.isArray(value)) return value.map((v) => walk(v, path));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
+    }
+    if (value === null) return null;
+    const isFloat = typeof value === 'number' && !Number.isInteger(value);
+    const plain = toBytesString(value, isFloat);
+    hash.update(plain, 'utf8');
+    return shouldEncrypt(path, regex) ? encryptValue(plain, typeOf(value, isFloat), dataKey, `${path.join(':')}:`) : value;
+  };
+  const encrypted = walk(document, []) as Record<string, Value>;
+  const mac = encryptValue(hash.digest('hex').toUpperCase(), 'str', dataKey, options.lastModified);
+  const age = [];
+  for (const recipient of options.recipients) {
+    const e = new Encrypter();
+    try {
+      e.addRecipient(recipient);
+    } catch {
+      throw new SopsError(`${JSON.stringify(recipient)} is not an age recipient`);
+    }
+    age.push({ recipient, enc: armor.encode(await e.encrypt(dataKey)) });
+  }
+  const metadata = {
+    age,
+    lastmodified: options.lastModified,
+    mac,
+    ...(options.encryptedRegex ? { encrypted_regex: options.encryptedRegex } : {}),
+    version: SOPS_FORMAT_VERSION,
+  };
+  return toYaml({ ...encrypted, sops: metadata });
+}
+
+async function decryptDataKey(meta: SopsMetadata, identities: readonly string[], sources: readonly string[]): Promise<Buffer> {
+  if (!Array.isArray(meta.age) || meta.age.length === 0) throw new SopsError('the file has no age recipients in its sops metadata');
+  if (identities.length === 0) {
+    throw new SopsError(`no age identity to decrypt with: set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, or put your key in ~/.config/sops/age/keys.txt (recipients: ${meta.age.map((a) => a.recipient).join(', ')})`);
+  }
+  for (const entry of meta.age) {
+    const d = new Decrypter();
+    for (const [i, id] of identities.entries()) {
+      try {
+        d.addIdentity(id);
+      } catch {
+        throw new SopsError(`age identity #${i + 1} (from ${sources.join(', ') || 'the given keys'}) is malformed`);
+      }
+    }
+    try {
+      const key = Buffer.from(await d.decrypt(armor.decode(entry.enc)));
+      if (key.length !== 32) throw new SopsError('the decrypted data key is not 32 bytes');
+      return key;
+    } catch (err) {
+      if (err instanceof SopsError) throw err;
+    }
+  }
+  throw new SopsError(`none of the age identities (${sources.join(', ') || 'given'}) can decrypt the data key; the file is encrypted to ${meta.age.map((a) => a.recipient).join(', ')}`);
+}
+
+export interface DecryptResult {
+  readonly data: Record<string, unknown>;
+  readonly metadata: SopsMetadata;
+}
+
+/**
+ * Decrypts SOPS YAML and verifies its MAC. All or nothing: a tampered value, a tampered MAC or
+ * a wrong key throws, and nothing decrypted is returned.
+ */
+export async function decryptSops(text: string, identities: readonly string[], sources: readonly string[] = []): Promise<DecryptResult> {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new SopsError(`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+  const root = doc.contents;
+  if (!isMap(root)) throw new SopsError('a sops YAML file is a mapping');
+  const metaPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'sops');
+  if (!metaPair) throw new SopsError('no sops metadata: the file is not encrypted');
+  const meta = (metaPair.value as Node).toJSON() as SopsMetadata;
+  if (typeof meta.mac !== 'string' || typeof meta.lastmodified !== 'string') throw new SopsError('the sops metadata has no mac or lastmodified');
+  const key = await decryptDataKey(meta, identities, sources);
+  const regex = compileRegex(meta.encrypted_regex);
+  const hash = createHash('sha512');
+  const walk = (node: unknown, path: string[]): unknown => {
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const k = String((pair.key as { value: unknown }).value);
+        if (path.length === 0 && k === 'sops') continue;
+        out[k] = walk(pair.value, [...path, k]);
+      }
+      return out;
+    }
+    if (isSeq(node)) return node.items.map((item) => walk(item, path));
+    if (!isScalar(node)) return null;
+    const value = node.value as Leaf;
+    if (value === null) return null;
+    const where = `/${path.join('/')}`;
+    if (shouldEncrypt(path, regex)) {
+      if (typeof value !== 'string') throw new SopsError(`${where}: expected an encrypted value`);
+      const { text: plain, type } = decryptValue(value, key, `${path.join(':')}:`, where);
+      hash.update(plain, 'utf8');
+      return typedValue(plain, type, where);
+    }
+    const isFloat = typeof value === 'number' && (!Number.isInteger(value) || /[.eE]/.test(node.source ?? ''));
+    hash.update(toBytesString(value, isFloat), 'utf8');
+    return value;
+  };
+  const data = walk(root, []) as Record<string, unknown>;
+  const stored = decryptValue(meta.mac, key, meta.lastmodified, '/sops/mac');
+  if (stored.text !== hash.digest('hex').toUpperCase()) {
+    throw new SopsError('MAC mismatch: the file was changed after it was encrypted (a value, a key or an unencrypted field differs)');
+  }
+  return { data, metadata: meta };
+}
