@@ -12,6 +12,9 @@ import { renderArtifacts, type OutputFiles } from './output/render.ts';
 import { verifyOutput } from './output/verify.ts';
 import type { Model } from './model/model.ts';
 import type { Cluster, Constellation } from './spec/types.generated.ts';
+import path from 'node:path';
+import { secretRequirements, type SecretRequirement } from './secrets/requirements.ts';
+import { readSecretsDir } from './secrets/store.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -43,7 +46,14 @@ export function collectSpecSet(files: readonly SourceFile[], specDirDisplay: str
 }
 
 /** Everything between reading and writing; pure given the parsed files. */
-export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: { build?: boolean } = {}): CompileResult {
+export interface CompileOptions {
+  /** Stop after resolve (validate, secrets). */
+  readonly build?: boolean;
+  /** The secrets directory's files; synth copies the encrypted Secrets from here. */
+  readonly secrets?: ReadonlyMap<string, string>;
+}
+
+export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: CompileOptions = {}): CompileResult {
   // Semantic rules run on the files that passed the schema, so both kinds of error come out in
   // one run. A file that failed is left out; references to its cluster are not "unknown".
   const checked = files.map((file) => ({ file, diagnostics: validateSchema(file) }));
@@ -57,29 +67,48 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
   const semantic = checkSemantics(collected.set, { invalidClusters });
   if (hasErrors(schemaDiagnostics) || hasErrors(semantic)) return { diagnostics: [...schemaDiagnostics, ...semantic] };
   const { model, diagnostics: resolveNotes } = resolve(collected.set);
+  const needed = secretRequirements(model);
+  if (needed.length > 0 && model.constellation.sopsRecipients.length === 0) {
+    const what = [...new Set(needed.map((r) => r.name))].join(', ');
+    return {
+      diagnostics: [
+        ...semantic,
+        diagnosticAt(collected.set.constellation.file, '', 'error', 'secrets/no-recipients', `the spec needs secrets (${what}) but the constellation has no sops.ageRecipients to encrypt them to; add your age public key (age-keygen -y ~/.config/sops/age/keys.txt)`),
+      ],
+    };
+  }
   const diagnostics = [...schemaDiagnostics, ...semantic, ...resolveNotes];
   if (options.build === false) return { diagnostics, model };
-  const artifacts = buildArtifacts(model);
+  const artifacts = buildArtifacts(model, options.secrets ?? new Map());
   const rendered = renderArtifacts(artifacts);
   const verified = verifyOutput(rendered.files);
-  const all = [...diagnostics, ...rendered.diagnostics, ...verified];
+  const all = [...diagnostics, ...(artifacts.diagnostics ?? []), ...rendered.diagnostics, ...verified];
   return hasErrors(all) ? { diagnostics: all } : { diagnostics: all, model, files: rendered.files };
 }
 
 /** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
-export function buildArtifacts(model: Model): Artifacts {
+export function buildArtifacts(model: Model, secrets: ReadonlyMap<string, string> = new Map()): Artifacts {
   const parts: Artifacts[] = CONSTELLATION_COMPONENTS.map((c) => c.build(model));
+  const requirements = new Map<string, SecretRequirement[]>();
+  for (const r of secretRequirements(model)) requirements.set(r.cluster, [...(requirements.get(r.cluster) ?? []), r]);
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
-    for (const component of CLUSTER_COMPONENTS) parts.push(component.build({ model, cluster, app }));
+    const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [] };
+    for (const component of CLUSTER_COMPONENTS) parts.push(component.build(ctx));
   }
   return mergeArtifacts(parts);
 }
 
-/** Reads a spec directory and compiles it. */
-export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string } = {}): Promise<CompileResult> {
+/** The secrets directory that goes with a spec directory: its sibling `secrets/`. */
+export function defaultSecretsDir(specDir: string): string {
+  return path.join(path.dirname(path.resolve(specDir)), 'secrets');
+}
+
+/** Reads a spec directory (and its secrets directory) and compiles it. */
+export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string; secretsDir?: string } = {}): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
   const read = await readSpecDir(specDir, cwd);
   if (hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics };
-  return compileFiles(read.files, toDisplayPath(specDir, cwd), options);
+  const secrets = options.build === false ? new Map<string, string>() : await readSecretsDir(options.secretsDir ?? defaultSecretsDir(specDir));
+  return compileFiles(read.files, toDisplayPath(specDir, cwd), { build: options.build, secrets });
 }

@@ -31,6 +31,9 @@ export async function materializeFixture(fixture: string): Promise<string> {
     if (name.endsWith('.absent')) await rm(path.join(dir, 'clusters', name.replace(/\.absent$/, '')));
     else await cp(path.join(own, name), path.join(dir, 'clusters', name));
   }
+  // A fixture may carry its generated secrets (encrypted to the test key in test-keys/).
+  const secrets = path.join(FIXTURES, fixture, 'secrets');
+  if (existsSync(secrets)) await cp(secrets, path.join(dir, 'secrets'), { recursive: true });
   return dir;
 }
 

@@ -1,3 +1,5 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+
 /** A Kubernetes object as emitted (plain JSON). */
 export interface KubeObject {
   readonly apiVersion: string;
@@ -13,6 +15,8 @@ export interface KubeBundle {
   /** Spec file named in each file's header. */
   readonly source: string;
   readonly objects: readonly KubeObject[];
+  /** Files listed in the kustomization as they are (SOPS-encrypted Secrets, copied byte for byte). */
+  readonly files?: readonly { readonly name: string; readonly content: string }[];
 }
 
 /** Any other file (docs, Talos documents, plans), already rendered. */
@@ -25,8 +29,14 @@ export interface FileArtifact {
 export interface Artifacts {
   readonly bundles: readonly KubeBundle[];
   readonly files: readonly FileArtifact[];
+  /** Problems a generator found (a missing secret); any error stops the write. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 export function mergeArtifacts(parts: readonly Artifacts[]): Artifacts {
-  return { bundles: parts.flatMap((p) => p.bundles), files: parts.flatMap((p) => p.files) };
+  return {
+    bundles: parts.flatMap((p) => p.bundles),
+    files: parts.flatMap((p) => p.files),
+    diagnostics: parts.flatMap((p) => p.diagnostics ?? []),
+  };
 }

@@ -1,12 +1,17 @@
 import type { App } from 'cdk8s';
 import type { ClusterModel, Model } from '../model/model.ts';
 import type { Artifacts } from './artifacts.ts';
+import type { SecretRequirement } from '../secrets/requirements.ts';
 
 export interface ClusterContext {
   readonly model: Model;
   readonly cluster: ClusterModel;
   /** The cluster's own cdk8s App: one App per cluster keeps synth linear in the fleet size. */
   readonly app: App;
+  /** The secrets directory's files (encrypted), read by the read stage. */
+  readonly secrets: ReadonlyMap<string, string>;
+  /** The secrets this cluster needs. */
+  readonly secretRequirements: readonly SecretRequirement[];
 }
 
 /**

@@ -3,8 +3,9 @@ import type { ClusterComponent, ConstellationComponent } from './component.ts';
 import { namespacesComponent } from '../components/namespaces/namespaces.ts';
 import { clusterDocsComponent, constellationDocsComponent } from '../components/docs/docs.ts';
 import { talosComponent } from '../components/talos/talos.ts';
+import { secretsComponent } from '../components/secrets/secrets.ts';
 
-export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [namespacesComponent, talosComponent, clusterDocsComponent];
+export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [namespacesComponent, secretsComponent, talosComponent, clusterDocsComponent];
 export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [constellationDocsComponent];
 
 /**
@@ -20,7 +21,6 @@ const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: 
   { section: 'anycast', by: 'networking', present: (c, k) => (k.anycast ?? []).some((a) => a.clusters.includes(c.name)) },
   { section: 'components', by: 'the GitOps component model', present: (c) => Object.values(c.components ?? {}).some((v) => v && ('enabled' in v ? v.enabled : v.controller !== 'none')) },
   { section: 'gitops', by: 'the GitOps output', present: () => true },
-  { section: 'sops', by: 'secrets', present: (_c, k) => k.sops !== undefined },
 ];
 
 export function pendingSections(cluster: Cluster, constellation: Constellation): string[] {

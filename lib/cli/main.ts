@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { renderDiagnostics, hasErrors, type Diagnostic, type DiagnosticFormat } from '../diagnostics/diagnostic.ts';
-import { compileSpecDir } from '../pipeline.ts';
 import { diffOutput, writeOutput, OutputConflictError } from '../output/writer.ts';
 import { gitSummary } from '../output/git-summary.ts';
+import { compileSpecDir, defaultSecretsDir } from '../pipeline.ts';
+import { secretRequirements } from '../secrets/requirements.ts';
+import { generateSecrets, SecretsError } from '../secrets/generate.ts';
+import { readSecretsDir, sopsConfig, writeAtomically } from '../secrets/store.ts';
+import { loadAgeIdentities } from '../sops/keys.ts';
+import { SopsError } from '../sops/sops.ts';
+import { toDisplayPath } from '../read/read-spec.ts';
 
 const COMMON_HELP = `Options:
   --spec DIR        spec directory (default: clusters)
@@ -20,6 +26,7 @@ Commands:
   synth      compile clusters/ into dist/ (writes only changed files)
   validate   check the spec (schema and semantic rules) without writing anything
   check      exit 1 when dist/ differs from what synth would write (for CI)
+  secrets    generate the secrets the spec needs, SOPS-encrypted, into secrets/ (once)
 
 Run orrery <command> --help for a command's options.
 Exit codes: 0 success, 1 bad input or dist/ out of date, 2 internal error (a bug in orrery).`,
@@ -34,6 +41,21 @@ ${COMMON_HELP}`,
 Reads and checks the spec: YAML, schema, semantic rules. Writes nothing.
 
 ${COMMON_HELP.replace(/ {2}--out DIR[^\n]*\n/, '')}`,
+  secrets: `Usage: orrery secrets [options]
+
+Generates every secret the spec needs and does not have yet — Talos secrets bundles, the
+ClusterMesh CA shared by each mesh group, Linkerd trust anchors and issuers — encrypted with
+SOPS (age) to sops.ageRecipients, into the secrets directory; writes its .sops.yaml. Existing
+secrets are never touched unless rotated. Decryption keys (needed only to reuse existing
+material: a new mesh member, a new Linkerd issuer) come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or
+~/.config/sops/age/keys.txt.
+
+Options:
+  --spec DIR        spec directory (default: clusters)
+  --secrets DIR     secrets directory (default: secrets/ beside the spec directory)
+  --rotate ID       regenerate a secret: <cluster>/<name>, or <name> for every cluster (repeatable)
+  --format FORMAT   diagnostics as text, json or github (default: text)
+  -h, --help        show this help`,
   check: `Usage: orrery check [options]
 
 Compiles the spec in memory and compares the result with --out. Exit 1 and a list of the
@@ -70,7 +92,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.out(`${HELP.main}\n`);
     return command === undefined ? 1 : 0;
   }
-  if (!['synth', 'validate', 'check'].includes(command)) {
+  if (!['synth', 'validate', 'check', 'secrets'].includes(command)) {
     io.err(`orrery: unknown command ${JSON.stringify(command)}\n\n${HELP.main}\n`);
     return 1;
   }
@@ -83,6 +105,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         out: { type: 'string', default: 'dist' },
         format: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h', default: false },
+        ...(command === 'secrets' ? { secrets: { type: 'string' as const }, rotate: { type: 'string' as const, multiple: true as const } } : {}),
       },
       strict: true,
       allowPositionals: false,
@@ -102,6 +125,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
   const specDir = path.resolve(values.spec);
   const outDir = path.resolve(values.out);
+  if (command === 'secrets') return runSecrets(io, specDir, values as { secrets?: string; rotate?: string[] }, format);
   const result = await compileSpecDir(specDir, { build: command !== 'validate' });
   report(io, result.diagnostics, format);
   if (hasErrors(result.diagnostics)) {
@@ -135,6 +159,41 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   } catch (err) {
     if (err instanceof OutputConflictError) {
       io.err(`orrery synth: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function runSecrets(io: Io, specDir: string, values: { secrets?: string; rotate?: string[] }, format: DiagnosticFormat): Promise<number> {
+  const result = await compileSpecDir(specDir, { build: false });
+  report(io, result.diagnostics, format);
+  if (hasErrors(result.diagnostics)) {
+    io.err(`orrery secrets: the spec has errors; nothing was generated\n`);
+    return 1;
+  }
+  const model = result.model!;
+  const secretsDir = values.secrets ? path.resolve(values.secrets) : defaultSecretsDir(specDir);
+  const requirements = secretRequirements(model);
+  try {
+    const outcome = await generateSecrets({
+      model,
+      requirements,
+      existing: await readSecretsDir(secretsDir),
+      rotate: values.rotate ?? [],
+      identities: () => loadAgeIdentities(),
+      now: new Date(),
+    });
+    for (const [rel, content] of outcome.files) await writeAtomically(path.join(secretsDir, rel), content);
+    if (requirements.length > 0) await writeAtomically(path.join(secretsDir, '.sops.yaml'), sopsConfig(model, requirements));
+    const shown = toDisplayPath(secretsDir);
+    for (const id of outcome.generated) io.err(`  generated ${id}\n`);
+    for (const id of outcome.rotated) io.err(`  rotated   ${id}\n`);
+    io.err(`orrery secrets: ${outcome.generated.length} generated, ${outcome.rotated.length} rotated, ${outcome.kept.length} kept in ${shown}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof SecretsError || err instanceof SopsError) {
+      io.err(`orrery secrets: ${err.message}; nothing was written\n`);
       return 1;
     }
     throw err;

@@ -56,6 +56,10 @@ export function renderArtifacts(artifacts: Artifacts): RenderResult {
       names.push(name);
       put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(orderTopLevel(o)));
     }
+    for (const f of [...(bundle.files ?? [])].sort((a, b) => a.name.localeCompare(b.name))) {
+      names.push(f.name);
+      put(`${bundle.dir}/${f.name}`, f.content);
+    }
     const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names };
     put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml(kustomization));
   }

@@ -1,0 +1,40 @@
+import { parse } from 'yaml';
+import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
+import type { ClusterComponent } from '../../build/component.ts';
+
+const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
+
+/**
+ * Emits `<cluster>/secrets/`: the cluster's SOPS-encrypted Secrets, copied byte for byte from
+ * the secrets directory (never re-encrypted, so the output stays the same and PR diffs quiet).
+ */
+export const secretsComponent: ClusterComponent = {
+  name: 'secrets',
+  build({ cluster, secrets, secretRequirements }) {
+    const diagnostics: Diagnostic[] = [];
+    const files: { name: string; content: string }[] = [];
+    const problem = (severity: Diagnostic['severity'], rule: string, message: string): void => {
+      diagnostics.push({ severity, file: cluster.source, line: 1, col: 1, pointer: '', rule, message });
+    };
+    for (const r of secretRequirements) {
+      const content = secrets.get(r.file);
+      if (content === undefined) {
+        problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
+        continue;
+      }
+      if (!/^sops:$/m.test(content)) {
+        problem('error', 'secrets/not-encrypted', `secrets/${r.file} is not SOPS-encrypted; never keep secrets in plaintext — delete it and run ${SECRETS_COMMAND}`);
+        continue;
+      }
+      if (!r.toDist) continue;
+      const meta = (parse(content) as { metadata?: { name?: string; namespace?: string } } | null)?.metadata;
+      if (meta?.namespace !== r.namespace) {
+        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: run orrery secrets --rotate ${r.id}`);
+        continue;
+      }
+      files.push({ name: `secret-${r.namespace}-${meta?.name ?? r.name}.yaml`, content });
+    }
+    const bundles = files.length > 0 ? [{ dir: `${cluster.name}/secrets`, source: cluster.source, objects: [], files }] : [];
+    return { bundles, files: [], diagnostics };
+  },
+};

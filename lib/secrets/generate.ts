@@ -1,0 +1,107 @@
+import type { Model } from '../model/model.ts';
+import { decryptSops, encryptSops, KUBERNETES_SECRET_REGEX } from '../sops/sops.ts';
+import type { AgeIdentities } from '../sops/keys.ts';
+import { ciliumCa, ciliumCaSecret, linkerdIssuer, linkerdTrustAnchor, talosSecretsBundle, tlsSecret } from './generators.ts';
+import { loadIssued, type IssuedCertificate } from './pki.ts';
+import { trustAnchorCertFile, type SecretRequirement } from './requirements.ts';
+
+export class SecretsError extends Error {}
+
+export interface GenerateRequest {
+  readonly model: Model;
+  readonly requirements: readonly SecretRequirement[];
+  /** Current content of the secrets directory. */
+  readonly existing: ReadonlyMap<string, string>;
+  /** Requirement ids (`cluster/name`) or names (every cluster) to regenerate. */
+  readonly rotate: readonly string[];
+  /** Only asked for when existing material must be reused (a new mesh member, a new issuer). */
+  readonly identities: () => Promise<AgeIdentities>;
+  readonly now: Date;
+}
+
+export interface GenerateResult {
+  /** Files to write, relative to the secrets directory. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly generated: readonly string[];
+  readonly rotated: readonly string[];
+  readonly kept: readonly string[];
+}
+
+const fromB64 = (s: unknown): string => Buffer.from(String(s), 'base64').toString('utf8');
+
+/** Generates what is missing or asked to rotate; everything else is left byte for byte. */
+export async function generateSecrets(req: GenerateRequest): Promise<GenerateResult> {
+  const known = new Set(req.requirements.flatMap((r) => [r.id, r.name]));
+  const unknown = req.rotate.filter((r) => !known.has(r));
+  if (unknown.length > 0) {
+    throw new SecretsError(`nothing to rotate named ${unknown.map((u) => JSON.stringify(u)).join(', ')}; the spec needs: ${req.requirements.map((r) => r.id).join(', ') || 'no secrets'}`);
+  }
+  const recipients = req.model.constellation.sopsRecipients;
+  if (req.requirements.length > 0 && recipients.length === 0) {
+    throw new SecretsError(`the spec needs ${req.requirements.length} secret(s) but sops.ageRecipients is empty in ${req.model.constellation.source}: add your age public key (age-keygen -y keys.txt)`);
+  }
+  const rotating = (r: SecretRequirement): boolean => req.rotate.includes(r.id) || req.rotate.includes(r.name);
+  const missing = (r: SecretRequirement): boolean => !req.existing.has(r.file);
+  const lastModified = `${req.now.toISOString().slice(0, 19)}Z`;
+  const files = new Map<string, string>();
+  const generated: string[] = [];
+  const rotated: string[] = [];
+  const note = (r: SecretRequirement): void => void (rotating(r) ? rotated : generated).push(r.id);
+  const encrypt = (r: SecretRequirement, doc: Record<string, unknown>): Promise<string> =>
+    encryptSops(doc as never, { recipients, lastModified, ...(r.kubernetes ? { encryptedRegex: KUBERNETES_SECRET_REGEX } : {}) });
+  const decrypt = async (file: string): Promise<Record<string, any>> => {
+    const ids = await req.identities();
+    return (await decryptSops(req.existing.get(file)!, ids.identities, ids.sources)).data;
+  };
+
+  // Talos bundles: one per talosctl cluster, for its config contract.
+  for (const r of req.requirements.filter((x) => x.name === 'talos-secrets' && (missing(x) || rotating(x)))) {
+    const cluster = req.model.clusters.find((c) => c.name === r.cluster)!;
+    files.set(r.file, await encrypt(r, await talosSecretsBundle({ contract: cluster.talos.contract, now: req.now })));
+    note(r);
+  }
+
+  // ClusterMesh: one CA per share group; a new member reuses the CA the others already have.
+  const shares = new Map<string, SecretRequirement[]>();
+  for (const r of req.requirements.filter((x) => x.name === 'cilium-ca')) shares.set(r.share!, [...(shares.get(r.share!) ?? []), r]);
+  for (const members of shares.values()) {
+    const rotate = members.some(rotating);
+    const todo = rotate ? members : members.filter(missing);
+    if (todo.length === 0) continue;
+    let ca: { certificatePem: string; keyPem: string };
+    const source = rotate ? undefined : members.find((m) => !missing(m));
+    if (source) {
+      const data = (await decrypt(source.file)).data ?? {};
+      ca = { certificatePem: fromB64(data['ca.crt']), keyPem: fromB64(data['ca.key']) };
+    } else {
+      ca = await ciliumCa(req.now);
+    }
+    for (const m of todo) {
+      files.set(m.file, await encrypt(m, ciliumCaSecret(m.namespace!, ca)));
+      note(m);
+    }
+  }
+
+  // Linkerd: a new trust anchor re-issues the issuer; a new issuer is signed by the stored anchor.
+  for (const anchorReq of req.requirements.filter((x) => x.name === 'linkerd-trust-anchor')) {
+    const issuerReq = req.requirements.find((x) => x.name === 'linkerd-identity-issuer' && x.cluster === anchorReq.cluster)!;
+    const newAnchor = missing(anchorReq) || rotating(anchorReq);
+    if (!newAnchor && !missing(issuerReq) && !rotating(issuerReq)) continue;
+    let anchor: IssuedCertificate;
+    if (newAnchor) {
+      anchor = await linkerdTrustAnchor(req.now);
+      files.set(anchorReq.file, await encrypt(anchorReq, tlsSecret('linkerd-trust-anchor', anchorReq.namespace!, anchor, anchor.certificatePem)));
+      files.set(trustAnchorCertFile(anchorReq.cluster), anchor.certificatePem);
+      note(anchorReq);
+    } else {
+      const data = (await decrypt(anchorReq.file)).data ?? {};
+      anchor = await loadIssued(fromB64(data['tls.crt']), fromB64(data['tls.key']), 'ecdsa-p256');
+    }
+    const issuer = await linkerdIssuer(anchor, req.now);
+    files.set(issuerReq.file, await encrypt(issuerReq, tlsSecret('linkerd-identity-issuer', issuerReq.namespace!, issuer, anchor.certificatePem)));
+    if (!generated.includes(issuerReq.id) && !rotated.includes(issuerReq.id)) (rotating(issuerReq) || rotating(anchorReq) ? rotated : generated).push(issuerReq.id);
+  }
+
+  const kept = req.requirements.filter((r) => !generated.includes(r.id) && !rotated.includes(r.id)).map((r) => r.id);
+  return { files, generated, rotated, kept };
+}

@@ -1,0 +1,72 @@
+import type { Model } from '../model/model.ts';
+
+/** One generated secret the spec needs, stored SOPS-encrypted under the secrets directory. */
+export interface SecretRequirement {
+  /** `<cluster>/<name>`: what `orrery secrets --rotate` takes. */
+  readonly id: string;
+  readonly name: 'talos-secrets' | 'cilium-ca' | 'linkerd-trust-anchor' | 'linkerd-identity-issuer';
+  readonly cluster: string;
+  /** Path relative to the secrets directory. */
+  readonly file: string;
+  /** Copied byte for byte into `dist/<cluster>/secrets/` (Kubernetes Secrets the GitOps engine applies). */
+  readonly toDist: boolean;
+  /** Kubernetes Secret (encrypted_regex data|stringData) or a whole-file secret (the Talos bundle). */
+  readonly kubernetes: boolean;
+  /** Requirements with the same share key hold the same material (a mesh's CA). */
+  readonly share?: string;
+  /** Namespace of the Kubernetes Secret. */
+  readonly namespace?: string;
+  readonly why: string;
+  readonly source: string;
+}
+
+/** ClusterMesh groups that share a member share one CA: connected components of the groups. */
+function meshComponents(model: Model): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    while (parent.get(x) !== x) x = parent.get(x)!;
+    return x;
+  };
+  for (const g of model.constellation.meshGroups) for (const m of g.members) if (!parent.has(m.cluster)) parent.set(m.cluster, m.cluster);
+  for (const g of model.constellation.meshGroups) {
+    const [first, ...rest] = g.members.map((m) => m.cluster);
+    for (const r of rest) parent.set(find(r), find(first!));
+  }
+  const names = new Map<string, string[]>();
+  for (const g of model.constellation.meshGroups) {
+    const root = find(g.members[0]!.cluster);
+    names.set(root, [...(names.get(root) ?? []), g.name]);
+  }
+  const out = new Map<string, string>();
+  for (const c of parent.keys()) out.set(c, `mesh:${names.get(find(c))!.sort().join('+')}`);
+  return out;
+}
+
+/** Every secret the model needs, in a stable order. */
+export function secretRequirements(model: Model): SecretRequirement[] {
+  const out: SecretRequirement[] = [];
+  const mesh = meshComponents(model);
+  for (const c of model.clusters) {
+    const req = (r: Omit<SecretRequirement, 'id' | 'cluster' | 'file' | 'source'>): void => {
+      out.push({ ...r, id: `${c.name}/${r.name}`, cluster: c.name, file: `${c.name}/${r.name}.yaml`, source: c.source });
+    };
+    if (c.provisioning.method === 'talosctl' && c.nodes.length > 0) {
+      req({ name: 'talos-secrets', toDist: false, kubernetes: false, why: 'the Talos secrets bundle, for talosctl gen config --with-secrets' });
+    }
+    const share = mesh.get(c.name);
+    if (share && c.cni.name === 'cilium') {
+      req({ name: 'cilium-ca', toDist: true, kubernetes: true, share, namespace: c.cni.cilium?.namespace ?? 'kube-system', why: `the ClusterMesh CA shared by ${share.slice(5)}` });
+    }
+    if (c.components.linkerd?.enabled) {
+      const namespace = c.components.linkerd.namespace ?? 'linkerd';
+      req({ name: 'linkerd-trust-anchor', toDist: false, kubernetes: true, namespace, why: 'the Linkerd trust anchor (root CA)' });
+      req({ name: 'linkerd-identity-issuer', toDist: true, kubernetes: true, namespace, why: 'the Linkerd identity issuer' });
+    }
+  }
+  return out;
+}
+
+/** The Linkerd trust anchor's certificate, public, next to its encrypted key: what the values need. */
+export function trustAnchorCertFile(cluster: string): string {
+  return `${cluster}/linkerd-trust-anchor.crt`;
+}
