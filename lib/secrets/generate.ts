@@ -78,7 +78,8 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
     }
     for (const m of todo) {
       files.set(m.file, await encrypt(m, ciliumCaSecret(m.namespace!, ca)));
-      note(m);
+      // Rotating one member's CA rotates the whole group's.
+      (rotate ? rotated : generated).push(m.id);
     }
   }
 

@@ -131,3 +131,6 @@ export async function loadIssued(certificatePem: string, keyPem: string, algorit
   const publicKey = await certificate.publicKey.export(ALGORITHMS[algorithm].generate as webcrypto.EcKeyImportParams, ['verify']);
   return { certificatePem, keyPem, certificate, keys: { algorithm, keys: { privateKey, publicKey } } };
 }
+
+/** The X.509 library, loaded behind its polyfill: import it from here, never directly. */
+export { x509 };

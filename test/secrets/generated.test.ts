@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { x509 } from '../../lib/secrets/pki.ts';
+import { decryptSops } from '../../lib/sops/sops.ts';
+import { parseIdentities } from '../../lib/sops/keys.ts';
+import { main } from '../../lib/cli/main.ts';
+import { readSecretsDir } from '../../lib/secrets/store.ts';
+import { exampleSpecs, materializeFixture, REPO, removeDir, tempDir } from '../helpers.ts';
+
+const KEY_FILE = path.join(REPO, 'test-keys', 'age-test-key.txt');
+const IDS = parseIdentities(readFileSync(KEY_FILE, 'utf8'));
+const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0;
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map(removeDir)));
+
+const open = async (file: string): Promise<Record<string, any>> => (await decryptSops(readFileSync(path.join(REPO, file), 'utf8'), IDS)).data;
+const pem = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
+const DAY = 86_400_000;
+
+function openssl(args: string[], input?: string): string {
+  const r = spawnSync('openssl', args, { input, encoding: 'utf8' });
+  return r.stdout + r.stderr;
+}
+
+describe('the Talos secrets bundle (examples/vtalos-lab)', async () => {
+  const bundle = await open('examples/vtalos-lab/secrets/vtalos/talos-secrets.yaml');
+
+  it('has the layout talosctl gen secrets writes, with the generated values in their formats', () => {
+    expect(Object.keys(bundle)).toEqual(['cluster', 'secrets', 'trustdinfo', 'certs']);
+    expect(Object.keys(bundle.certs)).toEqual(['etcd', 'k8s', 'k8saggregator', 'k8sserviceaccount', 'os']);
+    expect(bundle.secrets.bootstraptoken).toMatch(/^[0-9a-z]{6}\.[0-9a-z]{16}$/);
+    expect(bundle.trustdinfo.token).toMatch(/^[0-9a-z]{6}\.[0-9a-z]{16}$/);
+    expect(Buffer.from(bundle.secrets.secretboxencryptionsecret, 'base64')).toHaveLength(32);
+    expect(Buffer.from(bundle.cluster.secret, 'base64')).toHaveLength(32);
+    // Contract 1.13: the cluster id is URL-safe base64 with padding.
+    expect(bundle.cluster.id).toMatch(/^[A-Za-z0-9_-]{43}=$/);
+  });
+
+  it.each([
+    ['etcd', 'O=etcd', 'EC PRIVATE KEY', 'ECDSA'],
+    ['k8s', 'O=kubernetes', 'EC PRIVATE KEY', 'ECDSA'],
+    ['k8saggregator', '', 'EC PRIVATE KEY', 'ECDSA'],
+    ['os', 'O=talos', 'ED25519 PRIVATE KEY', 'Ed25519'],
+  ])('%s CA: subject %j, %s, CA flags, usages and ten years', (name, subject, keyLabel, algorithm) => {
+    const cert = new x509.X509Certificate(pem(bundle.certs[name].crt));
+    expect(cert.subject).toBe(subject);
+    expect(cert.issuer).toBe(subject);
+    expect(cert.publicKey.algorithm.name).toBe(algorithm);
+    if (algorithm === 'ECDSA') expect((cert.publicKey.algorithm as { namedCurve?: string }).namedCurve).toBe('P-256');
+    const bc = cert.getExtension(x509.BasicConstraintsExtension)!;
+    expect([bc.ca, bc.critical, bc.pathLength]).toEqual([true, true, undefined]);
+    const ku = cert.getExtension(x509.KeyUsagesExtension)!;
+    expect([ku.usages, ku.critical]).toEqual([x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign, true]);
+    expect(cert.getExtension(x509.ExtendedKeyUsageExtension)!.usages).toEqual([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]);
+    expect(cert.notAfter.getTime() - cert.notBefore.getTime()).toBe(87_600 * 3_600_000);
+    expect(pem(bundle.certs[name].key).split('\n')[0]).toBe(`-----BEGIN ${keyLabel}-----`);
+  });
+
+  it('all CAs share one NotBefore; the service-account key is RSA 4096 (PKCS#1)', () => {
+    const starts = ['etcd', 'k8s', 'k8saggregator', 'os'].map((n) => new x509.X509Certificate(pem(bundle.certs[n].crt)).notBefore.getTime());
+    expect(new Set(starts).size).toBe(1);
+    const sa = pem(bundle.certs.k8sserviceaccount.key);
+    expect(sa.split('\n')[0]).toBe('-----BEGIN RSA PRIVATE KEY-----');
+    if (HAS_OPENSSL) expect(openssl(['rsa', '-noout', '-text'], sa)).toMatch(/Private-Key: \(4096 bit/);
+  });
+
+  it.skipIf(!HAS_OPENSSL)('openssl reads every certificate and key the same way', () => {
+    const text = openssl(['x509', '-noout', '-text'], pem(bundle.certs.os.crt));
+    expect(text).toMatch(/Signature Algorithm: ED25519/);
+    expect(text).toMatch(/CA:TRUE/);
+    expect(text).toMatch(/Digital Signature, Certificate Sign/);
+    expect(openssl(['x509', '-noout', '-text'], pem(bundle.certs.k8s.crt))).toMatch(/ecdsa-with-SHA256[\s\S]*ASN1 OID: prime256v1/);
+    // Talos writes its Ed25519 key as PKCS#8 under a label of its own.
+    expect(openssl(['pkey', '-noout', '-text'], pem(bundle.certs.os.key).replace(/ED25519 PRIVATE KEY/g, 'PRIVATE KEY'))).toMatch(/ED25519 Private-Key/);
+  });
+});
+if (!HAS_OPENSSL) console.warn('openssl cross-checks SKIPPED: openssl is not installed');
+
+describe('the ClusterMesh CA is one per mesh group, shared by every member', () => {
+  it.each([
+    ['aggrik8s-mesh', [['talos-east', 'kube-system'], ['talos-west', 'kube-system']]],
+    ['equinix-constellation', [['jupiter', 'network-services'], ['ganymede', 'network-services'], ['callisto', 'network-services']]],
+  ])('%s', async (example, members) => {
+    const secrets = await Promise.all(members.map(([c]) => open(`examples/${example}/secrets/${c}/cilium-ca.yaml`)));
+    secrets.forEach((s, i) => expect(s.metadata).toEqual({ name: 'cilium-ca', namespace: members[i]![1] }));
+    expect(new Set(secrets.map((s) => s.data['ca.crt'])).size).toBe(1);
+    expect(new Set(secrets.map((s) => s.data['ca.key'])).size).toBe(1);
+    const cert = new x509.X509Certificate(pem(secrets[0]!.data['ca.crt']));
+    expect(cert.subject).toBe('CN=Cilium CA');
+    expect(cert.getExtension(x509.BasicConstraintsExtension)!.ca).toBe(true);
+    expect(pem(secrets[0]!.data['ca.key'])).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+  });
+});
+
+describe('Linkerd trust anchor and identity issuer (examples/deepthought-homelab)', async () => {
+  const issuer = await open('examples/deepthought-homelab/secrets/deepthought/linkerd-identity-issuer.yaml');
+  const anchor = await open('examples/deepthought-homelab/secrets/deepthought/linkerd-trust-anchor.yaml');
+  const anchorPem = readFileSync(path.join(REPO, 'examples/deepthought-homelab/secrets/deepthought/linkerd-trust-anchor.crt'), 'utf8');
+
+  it('the issuer is a kubernetes.io/tls Secret in linkerd whose ca.crt is the trust anchor, public beside it', () => {
+    expect(issuer.metadata).toEqual({ name: 'linkerd-identity-issuer', namespace: 'linkerd' });
+    expect(issuer.type).toBe('kubernetes.io/tls');
+    expect(pem(issuer.data['ca.crt'])).toBe(anchorPem);
+    expect(pem(anchor.data['tls.crt'])).toBe(anchorPem);
+  });
+
+  it('ECDSA P-256 with SHA-256; the anchor is a ten-year root (pathlen 1), the issuer a one-year intermediate (pathlen 0) it signed', async () => {
+    const root = new x509.X509Certificate(anchorPem);
+    const mid = new x509.X509Certificate(pem(issuer.data['tls.crt']));
+    expect([root.subject, mid.subject, mid.issuer]).toEqual(['CN=root.linkerd.cluster.local', 'CN=identity.linkerd.cluster.local', 'CN=root.linkerd.cluster.local']);
+    expect(root.getExtension(x509.BasicConstraintsExtension)!.pathLength).toBe(1);
+    expect(mid.getExtension(x509.BasicConstraintsExtension)!.pathLength).toBe(0);
+    expect(mid.signatureAlgorithm).toMatchObject({ name: 'ECDSA', hash: { name: 'SHA-256' } });
+    expect((root.notAfter.getTime() - root.notBefore.getTime()) / DAY).toBe(3650);
+    expect((mid.notAfter.getTime() - mid.notBefore.getTime()) / DAY).toBe(365);
+    expect(await mid.verify({ publicKey: root.publicKey, signatureOnly: true })).toBe(true);
+    expect(pem(issuer.data['tls.key'])).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+  });
+
+  it.skipIf(!HAS_OPENSSL)('openssl verifies the chain', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'ca.crt'), anchorPem);
+    writeFileSync(path.join(dir, 'issuer.crt'), pem(issuer.data['tls.crt']));
+    expect(openssl(['verify', '-CAfile', path.join(dir, 'ca.crt'), path.join(dir, 'issuer.crt')])).toContain('issuer.crt: OK');
+  });
+});
+
+describe('orrery secrets: once, reuse, rotate', () => {
+  async function run(dir: string, args: string[] = []): Promise<{ code: number; err: string }> {
+    let err = '';
+    const code = await main(['secrets', '--spec', path.join(dir, 'clusters'), ...args], { out: () => {}, err: (t) => (err += t) });
+    return { code, err };
+  }
+
+  it('generates what is missing, keeps it byte for byte on the next run, shares the CA with a new mesh member and rotates on request', async () => {
+    const dir = await materializeFixture('accept/mesh-unpinned-id');
+    dirs.push(dir);
+    const before = await readSecretsDir(path.join(dir, 'secrets'));
+    // A second run changes nothing.
+    expect((await run(dir)).err).toContain('0 generated, 0 rotated, 4 kept');
+    expect(await readSecretsDir(path.join(dir, 'secrets'))).toEqual(before);
+
+    // A member without its file gets the group's existing CA: that needs the decryption key.
+    await removeDir(path.join(dir, 'secrets', 'edge', 'cilium-ca.yaml'));
+    const noKey = await run(dir);
+    expect(noKey.code).toBe(1);
+    expect(noKey.err).toMatch(/no age identity to decrypt with|none of the age identities/);
+    process.env.SOPS_AGE_KEY_FILE = KEY_FILE;
+    try {
+      expect((await run(dir)).err).toContain('generated edge/cilium-ca');
+      const lab = (await decryptSops((await readSecretsDir(path.join(dir, 'secrets'))).get('lab/cilium-ca.yaml')!, IDS)).data;
+      const edge = (await decryptSops((await readSecretsDir(path.join(dir, 'secrets'))).get('edge/cilium-ca.yaml')!, IDS)).data;
+      expect(edge.data['ca.key']).toBe(lab.data['ca.key']);
+
+      // Rotating the mesh CA rotates it for every member of the group, and nothing else.
+      const rotated = await run(dir, ['--rotate', 'lab/cilium-ca']);
+      expect(rotated.err).toMatch(/rotated {3}edge\/cilium-ca[\s\S]*rotated {3}lab\/cilium-ca[\s\S]*0 generated, 2 rotated, 2 kept/);
+      const after = await readSecretsDir(path.join(dir, 'secrets'));
+      expect(after.get('lab/talos-secrets.yaml')).toBe(before.get('lab/talos-secrets.yaml'));
+      const lab2 = (await decryptSops(after.get('lab/cilium-ca.yaml')!, IDS)).data;
+      const edge2 = (await decryptSops(after.get('edge/cilium-ca.yaml')!, IDS)).data;
+      expect(lab2.data['ca.key']).toBe(edge2.data['ca.key']);
+      expect(lab2.data['ca.key']).not.toBe(lab.data['ca.key']);
+    } finally {
+      delete process.env.SOPS_AGE_KEY_FILE;
+    }
+  });
+
+  it('refuses to rotate something the spec does not need', async () => {
+    const dir = await materializeFixture('accept/mesh-unpinned-id');
+    dirs.push(dir);
+    const r = await run(dir, ['--rotate', 'lab/linkerd-trust-anchor']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('nothing to rotate named "lab/linkerd-trust-anchor"; the spec needs: edge/talos-secrets, edge/cilium-ca, lab/talos-secrets, lab/cilium-ca');
+  });
+});
+
+describe('no plaintext secret anywhere: dist/, logs, error output', () => {
+  it('every decrypted secret value is absent from every committed dist/ file and from synth/secrets output', async () => {
+    const needles = new Set<string>();
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string' && v.length >= 16) {
+        needles.add(v);
+        if (/^[A-Za-z0-9+/=]+$/.test(v)) for (const line of pem(v).split('\n')) if (line.length >= 40) needles.add(line);
+      } else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+    };
+    let logs = '';
+    for (const example of exampleSpecs()) {
+      const secretsDir = path.join(path.dirname(example.spec), 'secrets');
+      for (const [file, text] of await readSecretsDir(secretsDir)) {
+        if (!file.endsWith('.yaml') || file === '.sops.yaml') continue;
+        const { data } = await decryptSops(text, IDS);
+        collect(data.data ?? data.certs ?? data);
+        collect(data.cluster);
+        collect(data.secrets);
+        collect(data.trustdinfo);
+      }
+      await main(['check', '--spec', example.spec, '--out', example.dist], { out: (t) => (logs += t), err: (t) => (logs += t) });
+    }
+    const bad = await materializeFixture('accept/mesh-unpinned-id');
+    dirs.push(bad);
+    await main(['secrets', '--spec', path.join(bad, 'clusters'), '--rotate', 'nope'], { out: (t) => (logs += t), err: (t) => (logs += t) });
+    expect(needles.size).toBeGreaterThan(20);
+    const outputs: [string, string][] = [['logs', logs]];
+    for (const example of exampleSpecs()) {
+      const { execFileSync } = await import('node:child_process');
+      for (const f of execFileSync('find', [example.dist, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n')) outputs.push([f, await readFile(f, 'utf8')]);
+    }
+    for (const [where, text] of outputs) {
+      expect(text, where).not.toMatch(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|AGE-SECRET-KEY-1/);
+      for (const n of needles) if (text.includes(n)) throw new Error(`${where} contains a plaintext secret value`);
+      for (const secret of text.matchAll(/^kind: Secret$/gm)) expect(text.slice(secret.index), where).toMatch(/^sops:$/m);
+    }
+  });
+});
