@@ -152,8 +152,8 @@ describe('orrery secrets: once, reuse, rotate', () => {
     process.env.SOPS_AGE_KEY_FILE = KEY_FILE;
     try {
       expect((await run(dir)).err).toContain('generated edge/cilium-ca');
-      const lab = (await decryptSops((await readSecretsDir(path.join(dir, 'secrets'))).get('lab/cilium-ca.yaml')!, IDS)).data;
-      const edge = (await decryptSops((await readSecretsDir(path.join(dir, 'secrets'))).get('edge/cilium-ca.yaml')!, IDS)).data;
+      const lab = (await decryptSops((await readSecretsDir(path.join(dir, 'secrets'))).get('lab/cilium-ca.yaml')!, IDS)).data as Record<string, any>;
+      const edge = (await decryptSops((await readSecretsDir(path.join(dir, 'secrets'))).get('edge/cilium-ca.yaml')!, IDS)).data as Record<string, any>;
       expect(edge.data['ca.key']).toBe(lab.data['ca.key']);
 
       // Rotating the mesh CA rotates it for every member of the group, and nothing else.
@@ -161,8 +161,8 @@ describe('orrery secrets: once, reuse, rotate', () => {
       expect(rotated.err).toMatch(/rotated {3}edge\/cilium-ca[\s\S]*rotated {3}lab\/cilium-ca[\s\S]*0 generated, 2 rotated, 2 kept/);
       const after = await readSecretsDir(path.join(dir, 'secrets'));
       expect(after.get('lab/talos-secrets.yaml')).toBe(before.get('lab/talos-secrets.yaml'));
-      const lab2 = (await decryptSops(after.get('lab/cilium-ca.yaml')!, IDS)).data;
-      const edge2 = (await decryptSops(after.get('edge/cilium-ca.yaml')!, IDS)).data;
+      const lab2 = (await decryptSops(after.get('lab/cilium-ca.yaml')!, IDS)).data as Record<string, any>;
+      const edge2 = (await decryptSops(after.get('edge/cilium-ca.yaml')!, IDS)).data as Record<string, any>;
       expect(lab2.data['ca.key']).toBe(edge2.data['ca.key']);
       expect(lab2.data['ca.key']).not.toBe(lab.data['ca.key']);
     } finally {
