@@ -15,6 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { compileFiles, buildArtifacts } from '../lib/pipeline.ts';
+import { generateSecrets } from '../lib/secrets/generate.ts';
+import { secretRequirements } from '../lib/secrets/requirements.ts';
+import { encryptSops, KUBERNETES_SECRET_REGEX } from '../lib/sops/sops.ts';
+import { BENCH_RECIPIENT } from './synthetic.ts';
 import { parseSpecText } from '../lib/read/read-spec.ts';
 import { writeOutput } from '../lib/output/writer.ts';
 import { objectFileName } from '../lib/output/render.ts';
@@ -48,6 +52,11 @@ interface SizeResult {
   readonly genMs: number;
   readonly warnings: number;
   readonly peakRssMiB: number;
+  /** The Secrets synth copies (one ClusterMesh CA per mesh group, encrypted per member). */
+  readonly secretsGenerated: number;
+  readonly secretsMs: number;
+  /** SOPS encryption alone: Kubernetes Secrets (two PEM values) per second. */
+  readonly encryptPerSecond: number;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -83,7 +92,7 @@ interface FullRun {
 }
 
 /** The measured path: text → parse → compileFiles → writeOutput into a fresh temp dir. */
-async function fullPipeline(spec: SyntheticConstellation, label: string): Promise<FullRun> {
+async function fullPipeline(spec: SyntheticConstellation, label: string, secrets: ReadonlyMap<string, string>): Promise<FullRun> {
   return withTempDir(async (tmp) => {
     const outDir = path.join(tmp, 'dist');
     const t0 = performance.now();
@@ -98,7 +107,7 @@ async function fullPipeline(spec: SyntheticConstellation, label: string): Promis
     const t1 = performance.now();
     assertNoErrors(readDiagnostics, label);
     const t1b = performance.now();
-    const result = compileFiles(sources, SPEC_DIR);
+    const result = compileFiles(sources, SPEC_DIR, { secrets });
     const t2 = performance.now();
     assertNoErrors(result.diagnostics, label);
     if (!result.files || !result.model) throw new Error(`${label}: compileFiles returned no files`);
@@ -125,8 +134,8 @@ async function fullPipeline(spec: SyntheticConstellation, label: string): Promis
  * kustomization.yaml; docs are already text) and write them with plain mkdir/writeFile.
  * The artifacts are built outside the timed region.
  */
-async function floor(model: Model, expectedFiles: number, label: string): Promise<number> {
-  const artifacts = buildArtifacts(model);
+async function floor(model: Model, expectedFiles: number, label: string, secrets: ReadonlyMap<string, string>): Promise<number> {
+  const artifacts = buildArtifacts(model, secrets);
   return withTempDir(async (tmp) => {
     const t0 = performance.now();
     const dirs = new Set<string>();
@@ -147,6 +156,10 @@ async function floor(model: Model, expectedFiles: number, label: string): Promis
         names.push(name);
         await put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(o));
       }
+      for (const f of bundle.files ?? []) {
+        names.push(f.name);
+        await put(`${bundle.dir}/${f.name}`, f.content);
+      }
       await put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names }));
     }
     for (const f of artifacts.files) await put(f.path, f.content);
@@ -160,24 +173,53 @@ function repeatsFor(size: number): number {
   return size <= 10 ? 7 : size <= 100 ? 3 : 1;
 }
 
+/**
+ * The Secrets synth copies into dist/ (the ClusterMesh CAs), generated and encrypted as
+ * `orrery secrets` does, outside the timed synth. Talos bundles are not needed by synth.
+ */
+async function secretsFor(spec: SyntheticConstellation): Promise<{ files: ReadonlyMap<string, string>; ms: number }> {
+  const sources = spec.files.flatMap((f) => parseSpecText(f.text, `${SPEC_DIR}/${f.name}`, `${SPEC_DIR}/${f.name}`).files);
+  const { model } = compileFiles(sources, SPEC_DIR, { build: false });
+  const t0 = performance.now();
+  const outcome = await generateSecrets({
+    model: model!,
+    requirements: secretRequirements(model!).filter((r) => r.toDist),
+    existing: new Map(),
+    rotate: [],
+    identities: async () => ({ identities: [], sources: [] }),
+    now: new Date(),
+  });
+  return { files: outcome.files, ms: performance.now() - t0 };
+}
+
+/** Encrypts one Secret with two PEM-sized values repeatedly: SOPS + age throughput alone. */
+async function encryptionThroughput(): Promise<number> {
+  const doc = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'y' }, data: { 'ca.crt': 'A'.repeat(900), 'ca.key': 'B'.repeat(300) } };
+  const n = 200;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await encryptSops(doc, { recipients: [BENCH_RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-01-01T00:00:00Z' });
+  return (n / (performance.now() - t0)) * 1000;
+}
+
 /** Child mode: one size, one process. */
 async function runSize(size: number): Promise<SizeResult> {
   // Warm-up: the first compile of a process compiles the JSON Schema and loads cdk8s; report it apart.
   const warm = syntheticConstellation(3);
-  const initMs = (await fullPipeline(warm, 'warm-up')).wallMs;
+  const initMs = (await fullPipeline(warm, 'warm-up', (await secretsFor(warm)).files)).wallMs;
 
   const g0 = performance.now();
   const spec = syntheticConstellation(size);
   const genMs = performance.now() - g0;
 
   const label = `${size} clusters`;
+  const secrets = await secretsFor(spec);
   const runs: Omit<FullRun, 'files' | 'model'>[] = [];
   const floors: number[] = [];
   let files = 0;
   for (let r = 0; r < repeatsFor(size); r++) {
-    const { files: out, model, ...times } = await fullPipeline(spec, label);
+    const { files: out, model, ...times } = await fullPipeline(spec, label, secrets.files);
     files = out.size;
-    floors.push(await floor(model, out.size, label));
+    floors.push(await floor(model, out.size, label, secrets.files));
     runs.push(times);
   }
   return {
@@ -195,6 +237,9 @@ async function runSize(size: number): Promise<SizeResult> {
     initMs,
     genMs,
     warnings: runs[0]!.warnings,
+    secretsGenerated: secrets.files.size,
+    secretsMs: secrets.ms,
+    encryptPerSecond: await encryptionThroughput(),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -248,6 +293,14 @@ function report(results: readonly SizeResult[]): boolean {
     ),
   );
   console.log('(wall = parse + compile + write, median of runs; floor = toYaml of the same objects + plain fs writes; init = first 3-cluster compile of the process, not in wall)');
+  console.log('');
+  console.log(
+    table(
+      ['size', 'secrets', 'generate+encrypt ms', 'secrets/s', 'encrypt only secrets/s'],
+      results.map((r) => [String(r.size), String(r.secretsGenerated), f0(r.secretsMs), f0((r.secretsGenerated / r.secretsMs) * 1000), f0(r.encryptPerSecond)]),
+    ),
+  );
+  console.log('(secrets = the ClusterMesh CA Secrets synth copies: one CA per mesh group of 3, SOPS-encrypted per member, as orrery secrets makes them)');
   console.log('');
   const at = (n: number): SizeResult | undefined => results.find((r) => r.clusters === n);
   const r100 = at(100);

@@ -177,10 +177,13 @@ function constellationSpec(count: number, groups: number[][]): Constellation {
     description: `Synthetic constellation of ${count} talosctl clusters in mesh groups of ${MESH_GROUP_SIZE}.`,
     gitops: { engine: 'flux', repository: { url: 'ssh://git@github.com/example/bench.git', branch: 'main', path: 'dist' } },
     versions: { talos: 'v1.13.9', kubernetes: '1.36.2' },
-    sops: { ageRecipients: ['age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj'] },
+    sops: { ageRecipients: [BENCH_RECIPIENT] },
     ...(meshGroups.length > 0 ? { meshGroups, anycast } : {}),
   };
 }
+
+/** The project's test key (test-keys/): public test data. */
+export const BENCH_RECIPIENT = 'age1ngwfd0dfm602wsxrmhff7p08zyv0f8ehyflzepetac808hz9r4dscg3dj5';
 
 const HEADER = '# yaml-language-server: $schema=../schemas/orrery.schema.json\n';
 
