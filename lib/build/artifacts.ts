@@ -15,6 +15,8 @@ export interface KubeBundle {
   /** Spec file named in each file's header. */
   readonly source: string;
   readonly objects: readonly KubeObject[];
+  /** Other kustomizations this one includes (relative directories), listed first. */
+  readonly include?: readonly string[];
   /** Files listed in the kustomization as they are (SOPS-encrypted Secrets, copied byte for byte). */
   readonly files?: readonly { readonly name: string; readonly content: string }[];
 }

@@ -1,12 +1,12 @@
 import type { Cluster, Constellation } from '../spec/types.generated.ts';
 import type { ClusterComponent, ConstellationComponent } from './component.ts';
-import { namespacesComponent } from '../components/namespaces/namespaces.ts';
 import { clusterDocsComponent, constellationDocsComponent } from '../components/docs/docs.ts';
 import { talosComponent } from '../components/talos/talos.ts';
 import { secretsComponent } from '../components/secrets/secrets.ts';
+import { gitopsComponent, gitopsFleetComponent } from '../gitops/gitops.ts';
 
-export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [namespacesComponent, secretsComponent, talosComponent, clusterDocsComponent];
-export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [constellationDocsComponent];
+export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [gitopsComponent, secretsComponent, talosComponent, clusterDocsComponent];
+export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [constellationDocsComponent, gitopsFleetComponent];
 
 /**
  * Spec sections that are validated and checked but not compiled yet, and the capability that
@@ -19,8 +19,13 @@ const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: 
   { section: 'networkPolicies', by: 'networking', present: (c) => (c.networkPolicies ?? []).length > 0 },
   { section: 'meshGroups', by: 'networking', present: (c, k) => (k.meshGroups ?? []).some((g) => g.members.some((m) => m.cluster === c.name)) },
   { section: 'anycast', by: 'networking', present: (c, k) => (k.anycast ?? []).some((a) => a.clusters.includes(c.name)) },
-  { section: 'components', by: 'the GitOps component model', present: (c) => Object.values(c.components ?? {}).some((v) => v && ('enabled' in v ? v.enabled : v.controller !== 'none')) },
-  { section: 'gitops', by: 'the GitOps output', present: () => true },
+  // Components the GitOps component model compiles already: cert-manager, linkerd.
+  ...(['externalDns', 'metricsServer', 'rookCeph', 'gatewayApi'] as const).map((name) => ({
+    section: `components.${name}`,
+    by: 'its component',
+    present: (c: Cluster) => (c.components?.[name] as { enabled?: boolean } | undefined)?.enabled === true,
+  })),
+  { section: 'components.ingress', by: 'its component', present: (c) => (c.components?.ingress?.controller ?? 'none') !== 'none' },
 ];
 
 export function pendingSections(cluster: Cluster, constellation: Constellation): string[] {

@@ -14,7 +14,14 @@ export interface ConstellationModel {
   readonly name: string;
   readonly description?: string;
   readonly source: string;
-  readonly gitops: { readonly engine: 'flux' | 'argocd'; readonly url: string; readonly branch: string; readonly path: string };
+  readonly gitops: {
+    readonly engine: 'flux' | 'argocd';
+    readonly url: string;
+    readonly branch: string;
+    readonly path: string;
+    readonly argocd: { readonly namespace: string; readonly project: string; readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+    readonly flux: { readonly workloadsFromManagement: boolean };
+  };
   readonly sopsRecipients: readonly string[];
   readonly meshGroups: readonly MeshGroupModel[];
   readonly anycast: readonly AnycastModel[];

@@ -47,7 +47,7 @@ export function renderArtifacts(artifacts: Artifacts): RenderResult {
     const objects = [...bundle.objects].sort(
       (a, b) => kindRank(a.kind) - kindRank(b.kind) || objectFileName(a).localeCompare(objectFileName(b)),
     );
-    const names: string[] = [];
+    const names: string[] = [...(bundle.include ?? [])];
     for (const o of objects) {
       const id = `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       if (identities.has(id)) diagnostics.push(internal(`${bundle.dir}/${objectFileName(o)}`, 'output/duplicate-object', `two objects are ${id}`));

@@ -20,7 +20,13 @@ export const DEFAULT_VERSIONS = {
 export type ComponentVersions = { -readonly [K in keyof typeof DEFAULT_VERSIONS]: string };
 
 export const DEFAULTS = {
-  gitops: { engine: 'flux' as const, branch: 'main', path: 'dist' },
+  gitops: {
+    engine: 'flux' as const,
+    branch: 'main',
+    path: 'dist',
+    argocd: { namespace: 'argocd', project: 'default', automated: true, prune: true, selfHeal: true },
+    flux: { workloadsFromManagement: false },
+  },
   endpointPort: 6443,
   cni: 'cilium' as const,
   cilium: {

@@ -165,6 +165,8 @@ export function resolve(set: SpecSet): { model: Model; diagnostics: Diagnostic[]
       url: cons.gitops.repository.url,
       branch: cons.gitops.repository.branch ?? DEFAULTS.gitops.branch,
       path: cons.gitops.repository.path ?? DEFAULTS.gitops.path,
+      argocd: { ...DEFAULTS.gitops.argocd, ...defined({ ...cons.gitops.argocd }) },
+      flux: { ...DEFAULTS.gitops.flux, ...defined({ ...cons.gitops.flux }) },
     },
     sopsRecipients: cons.sops?.ageRecipients ?? [],
     meshGroups,

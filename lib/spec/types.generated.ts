@@ -6,6 +6,14 @@ export type SpecDocument = Constellation | Cluster;
  */
 export type Name = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ */
+export type Name1 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ */
+export type Name2 = string;
+/**
  * A Talos release, e.g. v1.13.9.
  */
 export type TalosVersion = string;
@@ -75,6 +83,8 @@ export interface GitOps {
    */
   engine?: 'flux' | 'argocd';
   repository: GitRepository;
+  argocd?: ArgoCd;
+  flux?: Flux;
 }
 export interface GitRepository {
   /**
@@ -89,6 +99,34 @@ export interface GitRepository {
    * Where orrery's output directory sits inside the repository.
    */
   path?: string;
+}
+/**
+ * Argo CD settings (gitops.engine: argocd).
+ */
+export interface ArgoCd {
+  namespace?: Name1;
+  project?: Name2;
+  /**
+   * Sync automatically.
+   */
+  automated?: boolean;
+  /**
+   * Automated sync deletes what left git.
+   */
+  prune?: boolean;
+  /**
+   * Automated sync reverts drift.
+   */
+  selfHeal?: boolean;
+}
+/**
+ * Flux settings (gitops.engine: flux).
+ */
+export interface Flux {
+  /**
+   * Reconcile each Cluster API workload cluster from its management cluster's Flux, through the kubeconfig Secret Cluster API writes (<cluster>-kubeconfig), instead of a Flux of its own.
+   */
+  workloadsFromManagement?: boolean;
 }
 /**
  * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default.

@@ -47,7 +47,7 @@ describe.skipIf(!HAS_SHARED)('conformance: emitted Kubernetes objects', () => {
     // What a GitOps engine reads: the files of directories that have a kustomization.yaml.
     const engineDirs = new Set([...result.files!.keys()].filter((f) => f.endsWith('/kustomization.yaml')).map((f) => f.slice(0, f.lastIndexOf('/'))));
     for (const [file, content] of result.files!) {
-      if (!engineDirs.has(file.slice(0, file.lastIndexOf('/'))) || file.endsWith('kustomization.yaml')) continue;
+      if (!engineDirs.has(file.slice(0, file.lastIndexOf('/'))) || !file.endsWith('.yaml') || file.endsWith('kustomization.yaml')) continue;
       for (const doc of parseAllDocuments(content) as ReturnType<typeof parseAllDocuments> & unknown[]) {
         const o = doc.toJS() as { apiVersion: string; kind: string };
         objects++;

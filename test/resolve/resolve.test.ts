@@ -22,7 +22,14 @@ describe('resolve', () => {
     expect(lab.versions).toEqual(DEFAULT_VERSIONS);
     expect(lab.talos.contract).toBe('1.13');
     expect(lab.endpoint).toEqual({ mode: 'vip', vip: '10.0.0.10', port: 6443, url: 'https://10.0.0.10:6443', extraCertSANs: [] });
-    expect(model.constellation.gitops).toEqual({ engine: 'flux', url: 'ssh://git@example.com/fleet.git', branch: 'main', path: 'dist' });
+    expect(model.constellation.gitops).toEqual({
+      engine: 'flux',
+      url: 'ssh://git@example.com/fleet.git',
+      branch: 'main',
+      path: 'dist',
+      argocd: { namespace: 'argocd', project: 'default', automated: true, prune: true, selfHeal: true },
+      flux: { workloadsFromManagement: false },
+    });
   });
 
   it('GIVEN node defaults at cluster level THEN nodes inherit gateway and nameservers', async () => {
@@ -58,8 +65,8 @@ describe('resolve', () => {
 
   it('lists the spec sections no generator compiles yet', async () => {
     const lab = (await modelOf('accept/base')).clusters[0]!;
-    expect(lab.pending).toContain('gitops (waits for the GitOps output)');
-    expect(lab.pending.some((p) => p.includes('talos'))).toBe(false);
+    expect(lab.pending).toContain('cni.cilium (waits for networking)');
+    expect(lab.pending.some((p) => p.includes('talos') || p.includes('gitops'))).toBe(false);
     expect(lab.pending.some((p) => p.startsWith('provisioning.clusterApi'))).toBe(false);
   });
 });

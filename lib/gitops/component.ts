@@ -1,0 +1,60 @@
+import type { KubeObject } from '../build/artifacts.ts';
+import type { ClusterModel } from '../model/model.ts';
+
+/** The order a GitOps engine applies things in: controllers, then their configs, then apps. */
+export type Layer = 'controllers' | 'configs' | 'apps';
+export const LAYERS: readonly Layer[] = ['controllers', 'configs', 'apps'];
+
+export interface ChartRepository {
+  /** Object name of the Flux HelmRepository (in flux-system). */
+  readonly name: string;
+  /** https:// Helm repository, or oci:// registry path. */
+  readonly url: string;
+}
+
+/** One Helm release of a component: a chart at a pinned version with typed values. */
+export interface Release {
+  readonly name: string;
+  readonly namespace: string;
+  readonly repository: ChartRepository;
+  readonly chart: string;
+  /** The chart version as the repository publishes it. */
+  readonly version: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Other releases of this cluster this one waits for (name). */
+  readonly dependsOn?: readonly string[];
+  /** Where the chart's values.yaml (and values.schema.json) live under shared/schemas/charts, for the tests. */
+  readonly valuesRef: { readonly chart: string; readonly version: string };
+}
+
+export interface ComponentNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** What a platform component contributes to one cluster. */
+export interface ComponentOutput {
+  readonly namespace: ComponentNamespace;
+  readonly releases: readonly Release[];
+  /** Custom resources and other objects, by layer (e.g. a ClusterIssuer in configs). */
+  readonly objects?: Partial<Record<Layer, readonly KubeObject[]>>;
+}
+
+export interface ComponentContext {
+  readonly cluster: ClusterModel;
+  /** The secrets directory's files; public material a component needs (Linkerd's trust anchor certificate). */
+  readonly secrets: ReadonlyMap<string, string>;
+}
+
+/**
+ * A platform component (cert-manager, linkerd, …): one folder that owns its spec section, its
+ * defaults and what it emits, registered with one line in lib/gitops/registry.ts. The GitOps
+ * layer turns its output into Flux or Argo CD objects; it never knows either engine.
+ */
+export interface PlatformComponent {
+  readonly name: string;
+  enabled(cluster: ClusterModel): boolean;
+  /** Components this one needs, by name: they must be enabled and are applied first. */
+  readonly dependsOn?: readonly string[];
+  build(ctx: ComponentContext): ComponentOutput;
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { compileSpecDir } from '../../lib/pipeline.ts';
+import { planComponents } from '../../lib/gitops/plan.ts';
+import type { PlatformComponent } from '../../lib/gitops/component.ts';
+import { exampleSpecs, REPO, removeDir, tempDir } from '../helpers.ts';
+import { cp } from 'node:fs/promises';
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map(removeDir)));
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any };
+
+function objectsOf(files: ReadonlyMap<string, string>, filter: (file: string) => boolean = () => true): { file: string; o: Obj }[] {
+  const out = [];
+  for (const [file, content] of files) {
+    if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || file.includes('/talos/') || !filter(file)) continue;
+    for (const d of parseAllDocuments(content) as unknown as { toJS(): Obj }[]) out.push({ file, o: d.toJS() });
+  }
+  return out;
+}
+
+const CURRENT: Record<string, string> = {
+  GitRepository: 'source.toolkit.fluxcd.io/v1',
+  HelmRepository: 'source.toolkit.fluxcd.io/v1',
+  OCIRepository: 'source.toolkit.fluxcd.io/v1',
+  Kustomization: 'kustomize.toolkit.fluxcd.io/v1',
+  HelmRelease: 'helm.toolkit.fluxcd.io/v2',
+  Application: 'argoproj.io/v1alpha1',
+  ApplicationSet: 'argoproj.io/v1alpha1',
+};
+
+describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
+  const { files, model } = await compileSpecDir(spec, { cwd: REPO });
+  const objects = objectsOf(files!);
+
+  it('uses only the current Flux and Argo CD APIs', () => {
+    for (const { file, o } of objects) if (CURRENT[o.kind]) expect(o.apiVersion, file).toBe(CURRENT[o.kind]);
+  });
+
+  it('no two objects share an identity within one cluster', () => {
+    for (const c of model!.clusters) {
+      const ids = objects.filter(({ file }) => file.startsWith(`${c.name}/`)).map(({ o }) => `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+      expect(ids.length - new Set(ids).size, c.name).toBe(0);
+    }
+  });
+
+  it('namespaces are protected from prune by the engine in use', () => {
+    const engine = model!.constellation.gitops.engine;
+    const key = engine === 'flux' ? 'kustomize.toolkit.fluxcd.io/prune' : 'argocd.argoproj.io/sync-options';
+    for (const { file, o } of objects.filter(({ o }) => o.kind === 'Namespace')) expect(o.metadata.annotations?.[key], file).toBe(engine === 'flux' ? 'disabled' : 'Prune=false');
+  });
+
+  it('Flux: layers depend on each other in order, the layer with Secrets decrypts them, HelmReleases remediate', () => {
+    if (model!.constellation.gitops.engine !== 'flux') return;
+    for (const c of model!.clusters) {
+      const order = ['infra-controllers', 'infra-configs', 'apps'].map((l) => `${c.name}-${l}`);
+      const ks = objects
+        .filter(({ file, o }) => file.startsWith(`${c.name}/flux/`) && o.kind === 'Kustomization')
+        .map(({ o }) => o)
+        .sort((a, b) => order.indexOf(a.metadata.name) - order.indexOf(b.metadata.name));
+      if (ks.length === 0) continue;
+      expect(ks[0]!.metadata.name).toBe(`${c.name}-infra-controllers`);
+      ks.slice(1).forEach((k, i) => expect(k.spec.dependsOn).toEqual([{ name: ks[i]!.metadata.name }]));
+      for (const k of ks) expect(k.spec).toMatchObject({ prune: true, wait: true, interval: '10m', retryInterval: '1m', timeout: '10m' });
+      const hasSecrets = [...files!.keys()].some((f) => f.startsWith(`${c.name}/secrets/secret-`));
+      expect(ks[0]!.spec.decryption !== undefined).toBe(hasSecrets);
+    }
+    for (const { o } of objects.filter(({ o }) => o.kind === 'HelmRelease')) {
+      expect(o.spec.install.remediation.retries).toBe(3);
+      expect(o.spec.upgrade.remediation.retries).toBe(3);
+      expect(o.spec.chart.spec.version).toMatch(/^v?\d/);
+    }
+  });
+
+  it('Argo CD: one root per cluster, children with sync waves per layer, CreateNamespace and automated sync', () => {
+    if (model!.constellation.gitops.engine !== 'argocd') return;
+    for (const c of model!.clusters) {
+      const apps = objects.filter(({ file, o }) => file.startsWith(`${c.name}/argocd/apps/`) && o.kind === 'Application').map(({ o }) => o);
+      expect(apps.length).toBeGreaterThan(0);
+      for (const a of apps) {
+        expect(Number(a.metadata.annotations!['argocd.argoproj.io/sync-wave'])).not.toBeNaN();
+        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'] });
+      }
+      const wave = (n: string): number => Number(apps.find((a) => a.metadata.name === `${c.name}-${n}`)?.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+      if (apps.some((a) => a.metadata.name === `${c.name}-secrets`)) expect(wave('secrets')).toBeLessThan(0);
+      const json = JSON.parse(files!.get(`${c.name}/argocd/cluster.json`)!);
+      expect(json).toMatchObject({ name: c.name, path: `dist/${c.name}/argocd/apps` });
+    }
+  });
+});
+
+describe('component dependencies', () => {
+  const cluster = { name: 'lab', source: 'clusters/lab.yaml' } as never;
+  const component = (name: string, dependsOn: string[]): PlatformComponent => ({
+    name,
+    dependsOn,
+    enabled: () => true,
+    build: () => ({ namespace: { name, labels: {} }, releases: [] }),
+  });
+
+  it('orders dependencies first', () => {
+    const plan = planComponents([component('b', ['a']), component('a', [])], { cluster, secrets: new Map() });
+    expect(plan.components.map((c) => c.component.name)).toEqual(['a', 'b']);
+  });
+
+  it('rejects a cycle at compile time, naming it', () => {
+    const plan = planComponents([component('a', ['b']), component('b', ['c']), component('c', ['a'])], { cluster, secrets: new Map() });
+    expect(plan.components).toEqual([]);
+    expect(plan.diagnostics.map((d) => d.message)).toEqual(['components depend on each other in a cycle: a → b → c → a']);
+  });
+
+  it('rejects a dependency that is not enabled', () => {
+    const disabled = { ...component('a', []), enabled: () => false };
+    const plan = planComponents([component('b', ['a']), disabled], { cluster, secrets: new Map() });
+    expect(plan.diagnostics[0]!.message).toBe('b needs a, which is not enabled in cluster "lab": enable it under components');
+  });
+});
+
+describe('Flux: workload clusters reconciled from the management cluster', () => {
+  it('moves their Kustomizations to the management cluster, with Cluster API\'s kubeconfig Secret', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    await cp(path.join(REPO, 'clusters'), path.join(dir, 'clusters'), { recursive: true });
+    await cp(path.join(REPO, 'secrets'), path.join(dir, 'secrets'), { recursive: true });
+    const cons = path.join(dir, 'clusters', 'constellation.yaml');
+    await writeFile(cons, readFileSync(cons, 'utf8').replace('  engine: flux\n', '  engine: flux\n  flux:\n    workloadsFromManagement: true\n'));
+    const { files, diagnostics } = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect([...files!.keys()].some((f) => f.startsWith('ganymede/flux/'))).toBe(false);
+    const remote = objectsOf(files!, (f) => f.startsWith('jupiter/flux/workloads/ganymede/')).map(({ o }) => o);
+    expect(remote.map((o) => o.metadata)).toEqual([
+      { name: 'ganymede-infra-configs', namespace: 'constellation' },
+      { name: 'ganymede-infra-controllers', namespace: 'constellation' },
+    ]);
+    for (const o of remote) {
+      expect(o.spec.kubeConfig).toEqual({ secretRef: { name: 'ganymede-kubeconfig', key: 'value' } });
+      expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'constellation', namespace: 'flux-system' });
+      expect(o.spec.path).toMatch(/^\.\/dist\/ganymede\//);
+    }
+  });
+});
