@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { OutputFiles } from './render.ts';
+import { plaintextInSecret } from '../sops/sops.ts';
 
 const PLAINTEXT_SECRETS: readonly { pattern: RegExp; what: string }[] = [
   { pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, what: 'a PEM private key' },
@@ -22,8 +23,9 @@ export function verifyOutput(files: OutputFiles): Diagnostic[] {
     for (const { pattern, what } of PLAINTEXT_SECRETS) {
       if (pattern.test(content)) fail(path, 'output/plaintext-secret', `refusing to write ${what} in plaintext`);
     }
-    if (/^kind: Secret$/m.test(content) && !/^sops:$/m.test(content)) {
-      fail(path, 'output/plaintext-secret', 'refusing to write an unencrypted Kubernetes Secret');
+    if (/^kind: Secret$/m.test(content)) {
+      const plaintext = plaintextInSecret(content);
+      if (plaintext.length > 0) fail(path, 'output/plaintext-secret', `refusing to write a Kubernetes Secret that is not fully encrypted: ${plaintext.slice(0, 3).join('; ')}`);
     }
   }
   return out;

@@ -224,3 +224,29 @@ export async function decryptSops(text: string, identities: readonly string[], s
   }
   return { data, metadata: meta };
 }
+
+/**
+ * Where a SOPS-encrypted Kubernetes Secret still holds plaintext: every value under data and
+ * stringData must be an ENC[AES256_GCM,…] value (or empty), and the sops metadata must be there.
+ * Structural only (no key needed): what synth checks before anything reaches dist/.
+ */
+export function plaintextInSecret(text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true }).toJS({ maxAliasCount: 0 });
+  } catch {
+    return ['the file is not valid YAML'];
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return ['the file is not a mapping'];
+  const d = doc as Record<string, unknown>;
+  const problems: string[] = [];
+  const sops = d.sops as Record<string, unknown> | undefined;
+  if (!sops || typeof sops.mac !== 'string' || !ENC.test(sops.mac)) problems.push('no sops metadata with an encrypted mac');
+  const walk = (value: unknown, at: string): void => {
+    if (Array.isArray(value)) value.forEach((v) => walk(v, at));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${at}/${k}`);
+    else if (!(value === '' || value === null || (typeof value === 'string' && ENC.test(value)))) problems.push(`${at} is not encrypted`);
+  };
+  for (const key of ['data', 'stringData']) if (key in d) walk(d[key], `/${key}`);
+  return problems;
+}

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
+import { plaintextInSecret } from '../../sops/sops.ts';
 
 const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
 
@@ -22,8 +23,9 @@ export const secretsComponent: ClusterComponent = {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
       }
-      if (!/^sops:$/m.test(content)) {
-        problem('error', 'secrets/not-encrypted', `secrets/${r.file} is not SOPS-encrypted; never keep secrets in plaintext — delete it and run ${SECRETS_COMMAND}`);
+      const plaintext = r.kubernetes ? plaintextInSecret(content) : /^sops:$/m.test(content) ? [] : ['no sops metadata'];
+      if (plaintext.length > 0) {
+        problem('error', 'secrets/not-encrypted', `secrets/${r.file} is not fully SOPS-encrypted (${plaintext.slice(0, 3).join('; ')}); never keep secrets in plaintext — delete it and run ${SECRETS_COMMAND}`);
         continue;
       }
       if (!r.toDist) continue;
