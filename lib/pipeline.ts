@@ -67,6 +67,7 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
   const semantic = checkSemantics(collected.set, { invalidClusters });
   if (hasErrors(schemaDiagnostics) || hasErrors(semantic)) return { diagnostics: [...schemaDiagnostics, ...semantic] };
   const { model, diagnostics: resolveNotes } = resolve(collected.set);
+  if (hasErrors(resolveNotes)) return { diagnostics: [...semantic, ...resolveNotes] };
   const needed = secretRequirements(model);
   if (needed.length > 0 && model.constellation.sopsRecipients.length === 0) {
     const what = [...new Set(needed.map((r) => r.name))].join(', ');

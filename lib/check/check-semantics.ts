@@ -14,6 +14,7 @@ import { compareVersions, kubernetesSupported, NEWEST_TALOS_PATCH, TALOS_CONTRAC
 import { DEFAULT_VERSIONS } from '../resolve/defaults.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
+import { meshComponents } from './mesh.ts';
 
 type Emit = (file: SourceFile, ptr: string, rule: string, message: string, severity?: Diagnostic['severity']) => void;
 
@@ -310,42 +311,53 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
     return found;
   };
 
-  // Mesh groups: members exist, run Cilium, have unique ids and disjoint pod/service CIDRs.
+  // Mesh groups: members exist and run Cilium. Ids and disjoint pod/service CIDRs hold over each
+  // connected component of groups: a member meshes with every cluster of every group it is in.
   const meshIds = new Map<string, number>();
+  const firstSeen = new Map<string, string>();
   (cons.spec.meshGroups ?? []).forEach((g, gi) => {
-    const ids = new Map<number, string>();
     const seen = new Set<string>();
-    const cidrs: Located<AddressInterval & { text: string; what: string }>[] = [];
     g.members.forEach((m, mi) => {
       const ptr = pointer('meshGroups', gi, 'members', mi);
       if (seen.has(m.cluster)) emit(cfile, `${ptr}/cluster`, 'mesh/duplicate-member', `cluster ${quote(m.cluster)} is listed twice in mesh group ${quote(g.name)}`);
       seen.add(m.cluster);
+      if (!firstSeen.has(m.cluster)) firstSeen.set(m.cluster, ptr);
       if (m.id !== undefined) {
-        const other = ids.get(m.id);
-        if (other) emit(cfile, `${ptr}/id`, 'mesh/duplicate-id', `cluster id ${m.id} is already used by ${quote(other)} in mesh group ${quote(g.name)}`);
-        ids.set(m.id, m.cluster);
         const prior = meshIds.get(m.cluster);
         if (prior !== undefined && prior !== m.id) emit(cfile, `${ptr}/id`, 'mesh/conflicting-id', `cluster ${quote(m.cluster)} has id ${prior} in another mesh group; a cluster has one Cilium cluster.id`);
-        meshIds.set(m.cluster, m.id);
+        if (prior === undefined) meshIds.set(m.cluster, m.id);
       }
       const c = refCluster(m.cluster, `${ptr}/cluster`);
-      if (!c) return;
-      if ((c.spec.cni?.name ?? 'cilium') !== 'cilium') emit(cfile, `${ptr}/cluster`, 'mesh/needs-cilium', `cluster ${quote(m.cluster)} does not run Cilium (cni.name: ${quote(c.spec.cni?.name)}); ClusterMesh needs it`);
+      if (c && (c.spec.cni?.name ?? 'cilium') !== 'cilium') emit(cfile, `${ptr}/cluster`, 'mesh/needs-cilium', `cluster ${quote(m.cluster)} does not run Cilium (cni.name: ${quote(c.spec.cni?.name)}); ClusterMesh needs it`);
+    });
+  });
+  const components = new Set(meshComponents(cons.spec.meshGroups ?? []).values());
+  for (const component of components) {
+    const where = component.groups.length > 1 ? `mesh groups ${component.groups.map((n) => quote(n)).join(' and ')} (connected through shared members)` : `mesh group ${quote(component.groups[0])}`;
+    const ids = new Map<number, string>();
+    const cidrs: { cluster: string; what: string; cidr: Cidr }[] = [];
+    for (const cluster of component.clusters) {
+      const ptr = firstSeen.get(cluster)!;
+      const id = meshIds.get(cluster);
+      if (id !== undefined) {
+        const other = ids.get(id);
+        if (other) emit(cfile, `${ptr}/id`, 'mesh/duplicate-id', `cluster id ${id} is already used by ${quote(other)} in ${where}`);
+        else ids.set(id, cluster);
+      }
+      const c = byName.get(cluster);
+      if (!c) continue;
       for (const [what, text] of [['pod CIDR', c.spec.network.podCidr], ['service CIDR', c.spec.network.serviceCidr]] as const) {
         const cidr = parseCidr(text);
-        if (cidr) cidrs.push({ file: cfile, ptr: `${ptr}/cluster`, value: { ...cidr, what }, cluster: m.cluster });
-      }
-    });
-    for (let i = 0; i < cidrs.length; i++) {
-      for (let j = i + 1; j < cidrs.length; j++) {
-        const a = cidrs[i]!;
-        const b = cidrs[j]!;
-        if (a.cluster === b.cluster || !overlaps(a.value, b.value)) continue;
-        const rule = a.value.what === 'pod CIDR' && b.value.what === 'pod CIDR' ? 'mesh/pod-cidr-overlap' : 'mesh/cidr-overlap';
-        emit(b.file, b.ptr, rule, `${b.value.what} ${quote(b.value.text)} of ${quote(b.cluster)} overlaps ${a.value.what} ${quote(a.value.text)} of ${quote(a.cluster)} in mesh group ${quote(g.name)}; meshed clusters route each other's pods, so their ranges must be disjoint`);
+        if (!cidr) continue;
+        for (const prior of cidrs) {
+          if (prior.cluster === cluster || !overlaps(prior.cidr, cidr)) continue;
+          const rule = prior.what === 'pod CIDR' && what === 'pod CIDR' ? 'mesh/pod-cidr-overlap' : 'mesh/cidr-overlap';
+          emit(cfile, `${ptr}/cluster`, rule, `${what} ${quote(cidr.text)} of ${quote(cluster)} overlaps ${prior.what} ${quote(prior.cidr.text)} of ${quote(prior.cluster)} in ${where}; meshed clusters route each other's pods, so their ranges must be disjoint`);
+        }
+        cidrs.push({ cluster, what, cidr });
       }
     }
-  });
+  }
 
   // Anycast addresses: clusters exist and announce over BGP.
   const anycastNames = new Set<string>();

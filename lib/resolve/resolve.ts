@@ -4,6 +4,7 @@ import { pointer } from '../diagnostics/pointer.ts';
 import type { SpecSet } from '../check/spec-set.ts';
 import { nodeNetwork } from '../check/check-semantics.ts';
 import { networkOf } from '../net/ip.ts';
+import { MAX_CLUSTER_ID, meshComponents } from '../check/mesh.ts';
 import { talosMinor, TALOS_CONTRACTS, compareVersions } from '../data/talos-kubernetes.ts';
 import type { ClusterModel, ConstellationModel, MeshGroupModel, Model, NodeModel } from '../model/model.ts';
 import type { Cluster } from '../spec/types.generated.ts';
@@ -22,23 +23,39 @@ function defined<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Allocates Cilium cluster ids: pinned ids stay, the others take the lowest free id in member order. */
-function resolveMeshGroups(set: SpecSet, notes: Diagnostic[]): MeshGroupModel[] {
+/**
+ * Allocates Cilium cluster ids: pinned ids stay; the others take the lowest id free in their
+ * connected mesh component (clusters that see each other), in member order. Over 255: an error.
+ */
+function resolveMeshGroups(set: SpecSet, diagnostics: Diagnostic[]): MeshGroupModel[] {
   const cfile = set.constellation.file;
+  const groups = set.constellation.spec.meshGroups ?? [];
+  const components = meshComponents(groups);
   const taken = new Map<string, number>();
-  for (const g of set.constellation.spec.meshGroups ?? []) for (const m of g.members) if (m.id !== undefined) taken.set(m.cluster, m.id);
-  const used = new Set(taken.values());
-  return (set.constellation.spec.meshGroups ?? []).map((g, gi) => ({
+  for (const g of groups) for (const m of g.members) if (m.id !== undefined) taken.set(m.cluster, m.id);
+  const used = new Map<string, Set<number>>();
+  for (const [cluster, id] of taken) {
+    const key = components.get(cluster)!.key;
+    used.set(key, (used.get(key) ?? new Set()).add(id));
+  }
+  return groups.map((g, gi) => ({
     name: g.name,
     members: g.members.map((m, mi) => {
       if (m.id !== undefined) return { cluster: m.cluster, id: m.id, pinned: true };
       let id = taken.get(m.cluster);
       if (id === undefined) {
+        const ids = used.get(components.get(m.cluster)!.key) ?? new Set<number>();
         id = 1;
-        while (used.has(id)) id++;
-        used.add(id);
+        while (ids.has(id)) id++;
+        const ptr = pointer('meshGroups', gi, 'members', mi);
+        if (id > MAX_CLUSTER_ID) {
+          diagnostics.push(diagnosticAt(cfile, ptr, 'error', 'mesh/no-free-id', `no free Cilium cluster id (1-${MAX_CLUSTER_ID}) left for ${JSON.stringify(m.cluster)} among the clusters it meshes with`));
+        } else {
+          diagnostics.push(diagnosticAt(cfile, ptr, 'warning', 'mesh/unpinned-id', `cluster ${JSON.stringify(m.cluster)} was given Cilium cluster id ${id}; pin it (id: ${id}) so that adding or reordering members never renumbers it`));
+        }
+        ids.add(id);
+        used.set(components.get(m.cluster)!.key, ids);
         taken.set(m.cluster, id);
-        notes.push(diagnosticAt(cfile, pointer('meshGroups', gi, 'members', mi), 'warning', 'mesh/unpinned-id', `cluster ${JSON.stringify(m.cluster)} was given Cilium cluster id ${id}; pin it (id: ${id}) so that adding or reordering members never renumbers it`));
       }
       return { cluster: m.cluster, id, pinned: false };
     }),

@@ -1,4 +1,5 @@
 import type { Model } from '../model/model.ts';
+import { meshComponents } from '../check/mesh.ts';
 
 /** One generated secret the spec needs, stored SOPS-encrypted under the secrets directory. */
 export interface SecretRequirement {
@@ -20,32 +21,10 @@ export interface SecretRequirement {
   readonly source: string;
 }
 
-/** ClusterMesh groups that share a member share one CA: connected components of the groups. */
-function meshComponents(model: Model): Map<string, string> {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    while (parent.get(x) !== x) x = parent.get(x)!;
-    return x;
-  };
-  for (const g of model.constellation.meshGroups) for (const m of g.members) if (!parent.has(m.cluster)) parent.set(m.cluster, m.cluster);
-  for (const g of model.constellation.meshGroups) {
-    const [first, ...rest] = g.members.map((m) => m.cluster);
-    for (const r of rest) parent.set(find(r), find(first!));
-  }
-  const names = new Map<string, string[]>();
-  for (const g of model.constellation.meshGroups) {
-    const root = find(g.members[0]!.cluster);
-    names.set(root, [...(names.get(root) ?? []), g.name]);
-  }
-  const out = new Map<string, string>();
-  for (const c of parent.keys()) out.set(c, `mesh:${names.get(find(c))!.sort().join('+')}`);
-  return out;
-}
-
 /** Every secret the model needs, in a stable order. */
 export function secretRequirements(model: Model): SecretRequirement[] {
   const out: SecretRequirement[] = [];
-  const mesh = meshComponents(model);
+  const mesh = meshComponents(model.constellation.meshGroups);
   for (const c of model.clusters) {
     const req = (r: Omit<SecretRequirement, 'id' | 'cluster' | 'file' | 'source'>): void => {
       out.push({ ...r, id: `${c.name}/${r.name}`, cluster: c.name, file: `${c.name}/${r.name}.yaml`, source: c.source });
@@ -53,7 +32,7 @@ export function secretRequirements(model: Model): SecretRequirement[] {
     if (c.provisioning.method === 'talosctl' && c.nodes.length > 0) {
       req({ name: 'talos-secrets', toDist: false, kubernetes: false, why: 'the Talos secrets bundle, for talosctl gen config --with-secrets' });
     }
-    const share = mesh.get(c.name);
+    const share = mesh.get(c.name)?.key;
     if (share && c.cni.name === 'cilium') {
       req({ name: 'cilium-ca', toDist: true, kubernetes: true, share, namespace: c.cni.cilium?.namespace ?? 'kube-system', why: `the ClusterMesh CA shared by ${share.slice(5)}` });
     }

@@ -70,3 +70,20 @@ describe('resolve', () => {
     expect(lab.pending.some((p) => p.startsWith('provisioning.clusterApi'))).toBe(false);
   });
 });
+
+describe('Cilium cluster ids over a connected mesh', () => {
+  it('GIVEN 256 unpinned members in one mesh THEN the last one gets no id (1-255), as an error', async () => {
+    const { compileFiles } = await import('../../lib/pipeline.ts');
+    const { parseSpecText } = await import('../../lib/read/read-spec.ts');
+    const names = Array.from({ length: 256 }, (_, i) => `c${i}`);
+    const cons = `apiVersion: orrery.dev/v1alpha1\nkind: Constellation\nname: big\ngitops: {repository: {url: ssh://git@example.com/x.git}}\nmeshGroups:\n  - name: all\n    members:\n${names.map((n) => `      - cluster: ${n}\n`).join('')}`;
+    const cluster = (n: string, i: number): string =>
+      `apiVersion: orrery.dev/v1alpha1\nkind: Cluster\nname: ${n}\nrole: standalone\nprovisioning: {method: cluster-api, clusterApi: {provider: sidero, sidero: {}, machinePools: [{name: cp, role: controlplane, replicas: 1}]}}\nendpoint: {mode: dns, host: ${n}.example.com}\nnetwork: {podCidr: 10.${i}.0.0/16, serviceCidr: 172.${16 + (i % 16)}.${i % 256}.0/24}\n`;
+    const files = [parseSpecText(cons, 'clusters/constellation.yaml', 'clusters/constellation.yaml').files[0]!];
+    names.forEach((n, i) => files.push(parseSpecText(cluster(n, i).replace('role: standalone', 'role: management'), `clusters/${n}.yaml`, `clusters/${n}.yaml`).files[0]!));
+    const result = compileFiles(files, 'clusters', { build: false });
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.message)).toEqual(['no free Cilium cluster id (1-255) left for "c255" among the clusters it meshes with']);
+    expect(result.model).toBeUndefined();
+  });
+});
