@@ -154,6 +154,11 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
         const net = parseCidr(a);
         return net && ip && containsAddress(net, ip);
       });
+      if (ip && (n.addresses ?? []).some((a) => parseIp(a.split('/')[0]!)?.value === ip.value) ) {
+        emit(file, n.gateway ? `${base}/gateway` : '/network/gateway', 'net/gateway-is-node', `gateway ${quote(gw)} is node ${quote(n.name)}'s own address`);
+      } else if (ip && c.endpoint.vip && parseIp(c.endpoint.vip)?.value === ip.value) {
+        emit(file, n.gateway ? `${base}/gateway` : '/network/gateway', 'net/gateway-is-vip', `gateway ${quote(gw)} is the API VIP; the gateway is the router`);
+      }
       if (ip && !onLink) {
         emit(file, n.gateway ? `${base}/gateway` : '/network/gateway', 'net/gateway-off-link', `gateway ${quote(gw)} is not in any subnet of node ${quote(n.name)} (${(n.addresses ?? []).join(', ')})`);
       }
@@ -189,6 +194,9 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
         }
       });
     }
+    if (nodeNet && containsAddress(nodeNet, vip) && nodeNet.family === 4 && nodeNet.prefix < 31 && (vip.value === nodeNet.first || vip.value === nodeNet.last)) {
+      emit(file, '/endpoint/vip', 'endpoint/vip-reserved-address', `VIP ${quote(c.endpoint.vip)} is the ${vip.value === nodeNet.first ? 'network' : 'broadcast'} address of ${quote(nodeNet.text)}; pick a host address`);
+    }
     if (nodeAddrs.has(c.endpoint.vip)) {
       emit(file, '/endpoint/vip', 'endpoint/vip-is-node-address', `VIP ${quote(c.endpoint.vip)} is also a node address; pick a free address in the node network`);
     }
@@ -211,6 +219,9 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
   const contract = c.talos?.contract;
   if (contract && compareVersions(contract, talosMinor(talos)) > 0) {
     emit(file, '/talos/contract', 'versions/contract-newer-than-talos', `contract ${contract} is newer than Talos ${talos}: nodes would reject documents they do not know; use ${talosMinor(talos)} or older`);
+  }
+  if (compareVersions(talos, `v${TALOS_CONTRACTS[0]}.0`) < 0 && (!contract || compareVersions(contract, talosMinor(talos)) <= 0)) {
+    emit(file, c.talos?.version ? '/talos/version' : '', 'versions/talos-too-old', `Talos ${talos} predates the oldest machine-config contract orrery emits (${TALOS_CONTRACTS[0]}); upgrade the cluster to Talos v${TALOS_CONTRACTS[0]} or newer first`);
   }
   if (!contract && !(TALOS_CONTRACTS as readonly string[]).includes(talosMinor(talos)) && compareVersions(talos, 'v1.12.0') >= 0) {
     emit(file, c.talos?.version ? '/talos/version' : '', 'versions/contract-fallback', `Talos ${talos} is newer than the newest contract orrery emits (${TALOS_CONTRACTS.at(-1)}); set talos.contract`, 'warning');
@@ -296,9 +307,12 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
       else nodeNames.set(n.name, { file, ptr: '', value: n.name, cluster: spec.name });
       const own: [string, string][] = (n.addresses ?? []).map((a, k) => [a.split('/')[0]!, pointer('nodes', i, 'addresses', k)]);
       if (n.reservedAddress) own.push([n.reservedAddress, pointer('nodes', i, 'reservedAddress')]);
-      for (const [ip, ptr] of own) {
+      for (const [text, ptr] of own) {
+        // Compare addresses, not spellings: fd00::1 and fd00:0::1 are one address.
+        const parsed = parseIp(text);
+        const ip = parsed ? `${parsed.family}:${parsed.value}` : text;
         const seen = addresses.get(ip);
-        if (seen) emit(file, ptr, 'net/duplicate-address', `address ${quote(ip)} is already used by node ${quote(seen.value)} of cluster ${quote(seen.cluster)}`);
+        if (seen) emit(file, ptr, 'net/duplicate-address', `address ${quote(text)} is already used by node ${quote(seen.value)} of cluster ${quote(seen.cluster)}`);
         else addresses.set(ip, { file, ptr: '', value: n.name, cluster: spec.name });
       }
     });

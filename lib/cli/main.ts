@@ -14,6 +14,7 @@ import { toDisplayPath } from '../read/read-spec.ts';
 const COMMON_HELP = `Options:
   --spec DIR        spec directory (default: clusters)
   --out DIR         output directory (default: dist)
+  --secrets DIR     secrets directory (default: secrets/ beside the spec directory)
   --format FORMAT   diagnostics as text, json or github (GitHub annotations) (default: text)
   -h, --help        show this help`;
 
@@ -40,7 +41,7 @@ ${COMMON_HELP}`,
 
 Reads and checks the spec: YAML, schema, semantic rules. Writes nothing.
 
-${COMMON_HELP.replace(/ {2}--out DIR[^\n]*\n/, '')}`,
+${COMMON_HELP.replace(/ {2}--out DIR[^\n]*\n/, '').replace(/ {2}--secrets DIR[^\n]*\n/, '')}`,
   secrets: `Usage: orrery secrets [options]
 
 Generates every secret the spec needs and does not have yet — Talos secrets bundles, the
@@ -105,7 +106,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         out: { type: 'string', default: 'dist' },
         format: { type: 'string', default: 'text' },
         help: { type: 'boolean', short: 'h', default: false },
-        ...(command === 'secrets' ? { secrets: { type: 'string' as const }, rotate: { type: 'string' as const, multiple: true as const } } : {}),
+        secrets: { type: 'string' },
+        ...(command === 'secrets' ? { rotate: { type: 'string' as const, multiple: true as const } } : {}),
       },
       strict: true,
       allowPositionals: false,
@@ -126,7 +128,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   const specDir = path.resolve(values.spec);
   const outDir = path.resolve(values.out);
   if (command === 'secrets') return runSecrets(io, specDir, values as { secrets?: string; rotate?: string[] }, format);
-  const result = await compileSpecDir(specDir, { build: command !== 'validate' });
+  const result = await compileSpecDir(specDir, { build: command !== 'validate', ...(values.secrets ? { secretsDir: path.resolve(values.secrets) } : {}) });
   report(io, result.diagnostics, format);
   if (hasErrors(result.diagnostics)) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,4 +1,4 @@
-import { lstat, link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { lstat, link, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFiles } from './render.ts';
 
@@ -127,7 +127,11 @@ export async function diffOutput(outDir: string, files: OutputFiles): Promise<Ou
  * renames. An interruption at any point leaves either the previous or the new tree, and the
  * next run's `recoverOutput` cleans up. Files orrery did not write are never touched.
  */
-export async function writeOutput(outDir: string, files: OutputFiles, faults: WriteFaults = {}): Promise<WriteReport> {
+export async function writeOutput(requestedOutDir: string, files: OutputFiles, faults: WriteFaults = {}): Promise<WriteReport> {
+  // A symlinked output directory: work on its target, so the link stays a link.
+  const outDir = await realpath(requestedOutDir).catch(() => requestedOutDir);
+  const existing0 = await lstat(outDir).catch(() => undefined);
+  if (existing0 && !existing0.isDirectory()) throw new OutputConflictError(`${requestedOutDir} exists and is not a directory; choose another --out`);
   await recoverOutput(outDir);
   const diff = await diffOutput(outDir, files);
   if (diff.conflicts.length > 0) {

@@ -69,7 +69,10 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias-limit', `aliases expand beyond the limit of ${MAX_ALIAS_COUNT}: ${(err as Error).message}`)] };
+    const message = (err as Error).message;
+    return /excessive alias/i.test(message)
+      ? { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias-limit', `aliases expand beyond the limit of ${MAX_ALIAS_COUNT}: ${message}`)] }
+      : { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias', `YAML: ${message.split('\n')[0]}`)] };
   }
   return { files: [{ displayPath, specPath, doc, lineCounter, data }], diagnostics: [] };
 }
@@ -90,7 +93,8 @@ export async function readSpecDir(specDir: string, cwd: string = process.cwd()):
     entries.map(async (name): Promise<ReadResult> => {
       const full = path.join(specDir, name);
       const displayPath = toDisplayPath(full, cwd);
-      const info = await stat(full);
+      const info = await stat(full).catch(() => undefined);
+      if (!info) return { files: [], diagnostics: [fileDiagnostic(displayPath, 'spec/unreadable', 'cannot read the file (a dangling link?)')] };
       if (!info.isFile()) return { files: [], diagnostics: [] };
       if (info.size > MAX_SPEC_FILE_BYTES) {
         return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/too-large', `file is ${info.size} bytes, more than the ${MAX_SPEC_FILE_BYTES} allowed; split the spec into several files`)] };

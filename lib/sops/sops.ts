@@ -233,7 +233,9 @@ export async function decryptSops(text: string, identities: readonly string[], s
 export function plaintextInSecret(text: string): string[] {
   let doc: unknown;
   try {
-    doc = parseDocument(text, { uniqueKeys: true }).toJS({ maxAliasCount: 0 });
+    const parsed = parseDocument(text, { uniqueKeys: true });
+    if (parsed.errors.length > 0) return [`not valid YAML: ${parsed.errors[0]!.message.split('\n')[0]}`];
+    doc = parsed.toJS({ maxAliasCount: 0 });
   } catch {
     return ['the file is not valid YAML'];
   }

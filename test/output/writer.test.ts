@@ -112,3 +112,22 @@ describe('diffOutput', () => {
     expect(diff).toEqual({ changed: ['a.yaml'], added: ['d.yaml'], orphans: ['c.yaml'], conflicts: ['foreign.yaml'] });
   });
 });
+
+describe('writeOutput and what --out points at', () => {
+  it('refuses an output path that is a file, and leaves the file alone', async () => {
+    const file = path.join(root, 'notes.txt');
+    await writeFile(file, 'mine\n');
+    await expect(writeOutput(file, files({ 'a.yaml': 'a\n' }))).rejects.toThrow('exists and is not a directory');
+    expect(await readFile(file, 'utf8')).toBe('mine\n');
+  });
+
+  it('writes through a symlinked output directory and keeps the link', async () => {
+    const { symlink, lstat: lst } = await import('node:fs/promises');
+    const target = path.join(root, 'real-dist');
+    await mkdir(target);
+    await symlink(target, out);
+    await writeOutput(out, files({ 'a.yaml': 'a\n' }));
+    expect((await lst(out)).isSymbolicLink()).toBe(true);
+    expect(await readFile(path.join(target, 'a.yaml'), 'utf8')).toBe('a\n');
+  });
+});

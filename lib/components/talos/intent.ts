@@ -94,7 +94,18 @@ export function linkMatch(selector: NonNullable<NodeModel['interfaceSelector']>)
   return terms.join(' && ');
 }
 
-const SIZE_UNITS: Record<string, string> = { B: '1u', kB: 'kB', KB: 'kB', MB: 'MB', GB: 'GB', TB: 'TB', KiB: 'KiB', MiB: 'MiB', GiB: 'GiB', TiB: 'TiB' };
+const SIZE_UNITS: Record<string, bigint> = {
+  B: 1n, kB: 1000n, KB: 1000n, MB: 1000n ** 2n, GB: 1000n ** 3n, TB: 1000n ** 4n,
+  KiB: 1024n, MiB: 1024n ** 2n, GiB: 1024n ** 3n, TiB: 1024n ** 4n,
+};
+
+/** A size as CEL's unsigned integer literal in bytes (CEL has no `1.5u`): `1.5TB` → `1500000000000u`. */
+export function sizeLiteral(amount: string, unit: string): string {
+  const [whole, frac = ''] = amount.split('.');
+  const scale = 10n ** BigInt(frac.length);
+  const bytes = (BigInt(`${whole}${frac}`) * SIZE_UNITS[unit]!) / scale;
+  return `${bytes}u`;
+}
 
 /**
  * CEL for a disk; fields are those of Talos's Disk resource. Volumes exclude the system disk;
@@ -114,7 +125,7 @@ export function diskMatch(disk: { path?: string; selector?: DiskSelector }, opti
   if (s.type === 'sd') terms.push('disk.transport == "mmc"');
   if (s.size) {
     const m = /^(<=|>=|<|>|==)?\s*([0-9.]+)\s*([A-Za-z]+)$/.exec(s.size)!;
-    terms.push(`disk.size ${m[1] ?? '=='} ${m[2]}u * ${SIZE_UNITS[m[3]!] ?? m[3]}`);
+    terms.push(`disk.size ${m[1] ?? '=='} ${sizeLiteral(m[2]!, m[3]!)}`);
   }
   return terms.join(' && ');
 }

@@ -51,8 +51,17 @@ namespaces:`));
 
   it('CEL for disks and links', () => {
     expect(diskMatch({ path: '/dev/sdb' }, { excludeSystemDisk: true })).toBe('disk.dev_path == "/dev/sdb"');
-    expect(diskMatch({ selector: { type: 'hdd', size: '>= 4TB' } }, { excludeSystemDisk: true })).toBe('!system_disk && disk.rotational && disk.size >= 4u * TB');
+    expect(diskMatch({ selector: { type: 'hdd', size: '>= 4TB' } }, { excludeSystemDisk: true })).toBe('!system_disk && disk.rotational && disk.size >= 4000000000000u');
     expect(diskMatch({ selector: { model: 'Samsung SSD 870' } }, { excludeSystemDisk: false })).toBe('disk.model == "Samsung SSD 870"');
     expect(linkMatch({ busPath: '0000:00:1f.6' })).toBe('link.bus_path == "0000:00:1f.6"');
+  });
+});
+
+describe('disk sizes in CEL', () => {
+  it('become integer byte counts (CEL has no decimal unsigned literals)', async () => {
+    const { sizeLiteral } = await import('../../../lib/components/talos/intent.ts');
+    expect(sizeLiteral('1.5', 'TB')).toBe('1500000000000u');
+    expect(sizeLiteral('100', 'GiB')).toBe('107374182400u');
+    expect(diskMatch({ selector: { size: '<= 1.5TB' } }, { excludeSystemDisk: false })).toBe('disk.size <= 1500000000000u');
   });
 });
