@@ -6,7 +6,8 @@ import { gitSummary } from '../output/git-summary.ts';
 import { compileSpecDir, defaultSecretsDir } from '../pipeline.ts';
 import { secretRequirements } from '../secrets/requirements.ts';
 import { generateSecrets, SecretsError } from '../secrets/generate.ts';
-import { readSecretsDir, sopsConfig, writeAtomically } from '../secrets/store.ts';
+import { readSecretsDir, SOPS_CONFIG_HEADER, sopsConfig, writeAtomically } from '../secrets/store.ts';
+import { readFile } from 'node:fs/promises';
 import { loadAgeIdentities } from '../sops/keys.ts';
 import { SopsError } from '../sops/sops.ts';
 import { toDisplayPath } from '../read/read-spec.ts';
@@ -187,10 +188,22 @@ async function runSecrets(io: Io, specDir: string, values: { secrets?: string; r
       now: new Date(),
     });
     for (const [rel, content] of outcome.files) await writeAtomically(path.join(secretsDir, rel), content);
-    if (requirements.length > 0) await writeAtomically(path.join(secretsDir, '.sops.yaml'), sopsConfig(model, requirements));
+    if (requirements.length > 0) {
+      // sops looks for .sops.yaml from the working directory upwards: put it beside secrets/ (the
+      // repository root, usually), unless a .sops.yaml of the user's own is there.
+      const configFile = path.join(path.dirname(secretsDir), '.sops.yaml');
+      const current = await readFile(configFile, 'utf8').catch(() => undefined);
+      const config = sopsConfig(model, requirements, path.basename(secretsDir));
+      if (current === undefined || current.startsWith(SOPS_CONFIG_HEADER)) {
+        if (current !== config) await writeAtomically(configFile, config);
+      } else {
+        io.err(`orrery secrets: ${toDisplayPath(configFile)} is not orrery's; add these creation rules to it:\n${config}`);
+      }
+    }
     const shown = toDisplayPath(secretsDir);
     for (const id of outcome.generated) io.err(`  generated ${id}\n`);
     for (const id of outcome.rotated) io.err(`  rotated   ${id}\n`);
+    for (const id of outcome.rewrapped) io.err(`  re-encrypted to the new recipients: ${id}\n`);
     io.err(`orrery secrets: ${outcome.generated.length} generated, ${outcome.rotated.length} rotated, ${outcome.kept.length} kept in ${shown}\n`);
     return 0;
   } catch (err) {

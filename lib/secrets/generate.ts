@@ -1,7 +1,8 @@
 import type { Model } from '../model/model.ts';
-import { decryptSops, encryptSops, KUBERNETES_SECRET_REGEX } from '../sops/sops.ts';
+import { decryptSops, encryptSops, KUBERNETES_SECRET_REGEX, recipientsOf, rewrapSops } from '../sops/sops.ts';
 import type { AgeIdentities } from '../sops/keys.ts';
-import { ciliumCa, ciliumCaSecret, linkerdIssuer, linkerdTrustAnchor, talosSecretsBundle, tlsSecret } from './generators.ts';
+import { parse } from 'yaml';
+import { ciliumCa, ciliumCaSecret, linkerdIssuer, linkerdTrustAnchor, MESH_ANNOTATION, talosSecretsBundle, tlsSecret } from './generators.ts';
 import { loadIssued, type IssuedCertificate } from './pki.ts';
 import { trustAnchorCertFile, type SecretRequirement } from './requirements.ts';
 
@@ -25,9 +26,17 @@ export interface GenerateResult {
   readonly generated: readonly string[];
   readonly rotated: readonly string[];
   readonly kept: readonly string[];
+  /** Kept secrets whose data key was re-encrypted to changed recipients. */
+  readonly rewrapped: readonly string[];
 }
 
 const fromB64 = (s: unknown): string => Buffer.from(String(s), 'base64').toString('utf8');
+
+/** The mesh a stored cilium-ca was made for (its unencrypted annotation). */
+export function meshOf(text: string): string | undefined {
+  const doc = parse(text) as { metadata?: { annotations?: Record<string, string> } } | null;
+  return doc?.metadata?.annotations?.[MESH_ANNOTATION];
+}
 
 /** Generates what is missing or asked to rotate; everything else is left byte for byte. */
 export async function generateSecrets(req: GenerateRequest): Promise<GenerateResult> {
@@ -66,6 +75,10 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
   for (const r of req.requirements.filter((x) => x.name === 'cilium-ca')) shares.set(r.share!, [...(shares.get(r.share!) ?? []), r]);
   for (const members of shares.values()) {
     const rotate = members.some(rotating);
+    const stale = members.filter((m) => !missing(m) && meshOf(req.existing.get(m.file)!) !== m.share);
+    if (stale.length > 0 && !rotate) {
+      throw new SecretsError(`${stale.map((m) => m.id).join(', ')}: made for another mesh (${meshOf(req.existing.get(stale[0]!.file)!) ?? 'unknown'}, now ${members[0]!.share}); the members would not share one CA — run orrery secrets --rotate ${members[0]!.id}`);
+    }
     const todo = rotate ? members : members.filter(missing);
     if (todo.length === 0) continue;
     let ca: { certificatePem: string; keyPem: string };
@@ -77,7 +90,7 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
       ca = await ciliumCa(req.now);
     }
     for (const m of todo) {
-      files.set(m.file, await encrypt(m, ciliumCaSecret(m.namespace!, ca)));
+      files.set(m.file, await encrypt(m, ciliumCaSecret(m.namespace!, ca, m.share!)));
       // Rotating one member's CA rotates the whole group's.
       (rotate ? rotated : generated).push(m.id);
     }
@@ -103,6 +116,17 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
     if (!generated.includes(issuerReq.id) && !rotated.includes(issuerReq.id)) (rotating(issuerReq) || rotating(anchorReq) ? rotated : generated).push(issuerReq.id);
   }
 
+  // Recipients changed in the spec: re-encrypt the data key of what is kept (sops updatekeys).
+  const rewrapped: string[] = [];
+  const wanted = [...recipients].sort().join();
+  for (const r of req.requirements) {
+    if (files.has(r.file) || missing(r)) continue;
+    const text = req.existing.get(r.file)!;
+    if ([...recipientsOf(text)].sort().join() === wanted) continue;
+    const ids = await req.identities();
+    files.set(r.file, await rewrapSops(text, recipients, ids.identities, ids.sources));
+    rewrapped.push(r.id);
+  }
   const kept = req.requirements.filter((r) => !generated.includes(r.id) && !rotated.includes(r.id)).map((r) => r.id);
-  return { files, generated, rotated, kept };
+  return { files, generated, rotated, kept, rewrapped };
 }

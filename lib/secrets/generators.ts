@@ -61,11 +61,14 @@ export function ciliumCa(now: Date): Promise<IssuedCertificate> {
 }
 
 /** The `cilium-ca` Secret the Cilium chart reuses (data ca.crt, ca.key). */
-export function ciliumCaSecret(namespace: string, ca: { certificatePem: string; keyPem: string }): Record<string, unknown> {
+/** Unencrypted marker of which mesh a CA was made for: a merged mesh with two CAs is caught without the key. */
+export const MESH_ANNOTATION = 'orrery.dev/mesh';
+
+export function ciliumCaSecret(namespace: string, ca: { certificatePem: string; keyPem: string }, mesh: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 'cilium-ca', namespace },
+    metadata: { name: 'cilium-ca', namespace, annotations: { [MESH_ANNOTATION]: mesh } },
     data: { 'ca.crt': b64(ca.certificatePem), 'ca.key': b64(ca.keyPem) },
   };
 }

@@ -252,3 +252,26 @@ export function plaintextInSecret(text: string): string[] {
   for (const key of ['data', 'stringData']) if (key in d) walk(d[key], `/${key}`);
   return problems;
 }
+
+/** The age recipients a SOPS file is encrypted to. */
+export function recipientsOf(text: string): string[] {
+  const doc = parseDocument(text).toJS() as { sops?: { age?: { recipient?: string }[] } } | null;
+  return (doc?.sops?.age ?? []).map((a) => a.recipient ?? '').filter(Boolean);
+}
+
+/**
+ * Re-encrypts a file's data key to new recipients, like `sops updatekeys`: values, MAC and
+ * lastmodified stay as they are (the MAC does not cover the recipients).
+ */
+export async function rewrapSops(text: string, recipients: readonly string[], identities: readonly string[], sources: readonly string[] = []): Promise<string> {
+  if (recipients.length === 0) throw new SopsError('no age recipients: set sops.ageRecipients in the constellation');
+  const doc = parseDocument(text, { uniqueKeys: true }).toJS() as Record<string, Value> & { sops: SopsMetadata };
+  const key = await decryptDataKey(doc.sops, identities, sources);
+  const age = [];
+  for (const recipient of recipients) {
+    const e = new Encrypter();
+    e.addRecipient(recipient);
+    age.push({ recipient, enc: armor.encode(await e.encrypt(key)) });
+  }
+  return toYaml({ ...doc, sops: { ...doc.sops, age } });
+}

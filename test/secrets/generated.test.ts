@@ -85,7 +85,8 @@ describe('the ClusterMesh CA is one per mesh group, shared by every member', () 
     ['equinix-constellation', [['jupiter', 'network-services'], ['ganymede', 'network-services'], ['callisto', 'network-services']]],
   ])('%s', async (example, members) => {
     const secrets = await Promise.all(members.map(([c]) => open(`examples/${example}/secrets/${c}/cilium-ca.yaml`)));
-    secrets.forEach((s, i) => expect(s.metadata).toEqual({ name: 'cilium-ca', namespace: members[i]![1] }));
+    const mesh = example === 'aggrik8s-mesh' ? 'mesh:aggrik8s' : 'mesh:constellation';
+    secrets.forEach((s, i) => expect(s.metadata).toEqual({ name: 'cilium-ca', namespace: members[i]![1], annotations: { 'orrery.dev/mesh': mesh } }));
     expect(new Set(secrets.map((s) => s.data['ca.crt'])).size).toBe(1);
     expect(new Set(secrets.map((s) => s.data['ca.key'])).size).toBe(1);
     const cert = new x509.X509Certificate(pem(secrets[0]!.data['ca.crt']));
@@ -219,5 +220,68 @@ describe('no plaintext secret anywhere: dist/, logs, error output', () => {
       for (const n of needles) if (text.includes(n)) throw new Error(`${where} contains a plaintext secret value`);
       for (const secret of text.matchAll(/^kind: Secret$/gm)) expect(text.slice(secret.index), where).toMatch(/^sops:$/m);
     }
+  });
+});
+
+describe('secrets that no longer match the spec', () => {
+  async function fixtureDir(): Promise<string> {
+    const dir = await materializeFixture('accept/mesh-unpinned-id');
+    dirs.push(dir);
+    return dir;
+  }
+  async function cli(args: string[]): Promise<{ code: number; err: string }> {
+    let err = '';
+    const code = await main(args, { out: () => {}, err: (t) => (err += t) });
+    return { code, err };
+  }
+  const edit = async (file: string, from: string, to: string): Promise<void> => {
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(file, text.replace(from, to));
+  };
+
+  it('a mesh that changed (renamed, merged) makes its stored CA stale: synth fails, secrets asks for --rotate, rotate fixes it', async () => {
+    const dir = await fixtureDir();
+    await edit(path.join(dir, 'clusters', 'constellation.yaml'), '  - name: mesh\n', '  - name: mesh2\n');
+    const synth = await cli(['synth', '--spec', path.join(dir, 'clusters'), '--out', path.join(dir, 'dist')]);
+    expect(synth.code).toBe(1);
+    expect(synth.err).toContain('holds a ClusterMesh CA made for mesh:mesh, not for mesh:mesh2: run orrery secrets --rotate edge/cilium-ca');
+    const secrets = await cli(['secrets', '--spec', path.join(dir, 'clusters')]);
+    expect(secrets.code).toBe(1);
+    expect(secrets.err).toContain('made for another mesh (mesh:mesh, now mesh:mesh2)');
+    expect((await cli(['secrets', '--spec', path.join(dir, 'clusters'), '--rotate', 'cilium-ca'])).code).toBe(0);
+    expect((await cli(['synth', '--spec', path.join(dir, 'clusters'), '--out', path.join(dir, 'dist')])).code).toBe(0);
+  });
+
+  it('new recipients: synth warns, orrery secrets re-encrypts the data key and the values stay the same', async () => {
+    const dir = await fixtureDir();
+    const { generateX25519Identity, identityToRecipient } = await import('age-encryption');
+    const identity = await generateX25519Identity();
+    const recipient = await identityToRecipient(identity);
+    const before = (await decryptSops(readFileSync(path.join(dir, 'secrets', 'lab', 'cilium-ca.yaml'), 'utf8'), IDS)).data;
+    const old = /ageRecipients: \[(age1\w+)\]/.exec(readFileSync(path.join(dir, 'clusters', 'constellation.yaml'), 'utf8'))![1]!;
+    await edit(path.join(dir, 'clusters', 'constellation.yaml'), old, recipient);
+    const synth = await cli(['synth', '--spec', path.join(dir, 'clusters'), '--out', path.join(dir, 'dist')]);
+    expect(synth.err).toContain('secrets/lab/cilium-ca.yaml is encrypted to');
+    process.env.SOPS_AGE_KEY_FILE = KEY_FILE;
+    try {
+      const r = await cli(['secrets', '--spec', path.join(dir, 'clusters')]);
+      expect(r.err).toContain('re-encrypted to the new recipients: lab/cilium-ca');
+    } finally {
+      delete process.env.SOPS_AGE_KEY_FILE;
+    }
+    const after = readFileSync(path.join(dir, 'secrets', 'lab', 'cilium-ca.yaml'), 'utf8');
+    expect((await decryptSops(after, [identity])).data).toEqual(before);
+    await expect(decryptSops(after, IDS)).rejects.toThrow('none of the age identities');
+  });
+
+  it('writes .sops.yaml beside secrets/ (where sops finds it), but never over a .sops.yaml of the user', async () => {
+    const dir = await fixtureDir();
+    expect((await cli(['secrets', '--spec', path.join(dir, 'clusters')])).code).toBe(0);
+    expect(readFileSync(path.join(dir, '.sops.yaml'), 'utf8')).toMatch(/path_regex: \(\^\|\/\)secrets\/lab\/\[\^\/\]\+\\\.yaml\$/);
+    writeFileSync(path.join(dir, '.sops.yaml'), 'creation_rules: []\n');
+    const r = await cli(['secrets', '--spec', path.join(dir, 'clusters')]);
+    expect(r.err).toContain("is not orrery's; add these creation rules to it");
+    expect(readFileSync(path.join(dir, '.sops.yaml'), 'utf8')).toBe('creation_rules: []\n');
   });
 });

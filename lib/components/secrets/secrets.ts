@@ -2,6 +2,7 @@ import { parse } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
 import { plaintextInSecret } from '../../sops/sops.ts';
+import { MESH_ANNOTATION } from '../../secrets/generators.ts';
 
 const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
 
@@ -11,7 +12,7 @@ const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
  */
 export const secretsComponent: ClusterComponent = {
   name: 'secrets',
-  build({ cluster, secrets, secretRequirements }) {
+  build({ model, cluster, secrets, secretRequirements }) {
     const diagnostics: Diagnostic[] = [];
     const files: { name: string; content: string }[] = [];
     const problem = (severity: Diagnostic['severity'], rule: string, message: string): void => {
@@ -28,8 +29,17 @@ export const secretsComponent: ClusterComponent = {
         problem('error', 'secrets/not-encrypted', `secrets/${r.file} is not fully SOPS-encrypted (${plaintext.slice(0, 3).join('; ')}); never keep secrets in plaintext — delete it and run ${SECRETS_COMMAND}`);
         continue;
       }
+      const recipients = ((parse(content) as { sops?: { age?: { recipient?: string }[] } } | null)?.sops?.age ?? []).map((a) => a.recipient).sort();
+      const wanted = [...model.constellation.sopsRecipients].sort();
+      if (recipients.join() !== wanted.join()) {
+        problem('warning', 'secrets/recipients-changed', `secrets/${r.file} is encrypted to ${recipients.join(', ') || 'nobody'}, not to sops.ageRecipients: run ${SECRETS_COMMAND} to re-encrypt its data key`);
+      }
       if (!r.toDist) continue;
-      const meta = (parse(content) as { metadata?: { name?: string; namespace?: string } } | null)?.metadata;
+      const meta = (parse(content) as { metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } } | null)?.metadata;
+      if (r.share && meta?.annotations?.[MESH_ANNOTATION] !== r.share) {
+        problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run orrery secrets --rotate ${r.id}`);
+        continue;
+      }
       if (meta?.namespace !== r.namespace) {
         problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: run orrery secrets --rotate ${r.id}`);
         continue;
