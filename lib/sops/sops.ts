@@ -23,10 +23,25 @@ const NONCE_BYTES = 32;
 const TAG_BYTES = 16;
 const ENC = /^ENC\[AES256_GCM,data:(.*),iv:(.+),tag:(.+),type:(.+)\]$/;
 
+/**
+ * Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip (as JS), but
+ * never in exponent form (JS writes 1e-7 and 1e+21; Go writes 0.0000001 and 1000000000000000000000).
+ */
+export function goFloat(v: number): string {
+  const s = String(v);
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  const [, sign, int, frac = '', exp] = m as unknown as [string, string, string, string | undefined, string];
+  const digits = int + frac;
+  const point = int.length + Number(exp);
+  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return sign + body;
+}
+
 /** The plaintext form sops hashes and encrypts (Go's strconv forms; booleans in Titlecase). */
 function toBytesString(value: Leaf, isFloat: boolean): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return isFloat ? String(value) : value.toFixed(0);
+  if (typeof value === 'number') return isFloat ? goFloat(value) : goFloat(Math.trunc(value));
   return value ?? '';
 }
 
@@ -71,11 +86,18 @@ function typedValue(text: string, type: string, where: string): Leaf {
       return text;
     case 'int':
     case 'int64':
+      if (!/^[+-]?\d+$/.test(text)) throw new SopsError(`${where}: ${JSON.stringify(text)} is not an integer`);
       return Number.parseInt(text, 10);
-    case 'float':
-      return Number.parseFloat(text);
+    case 'float': {
+      const n = Number(text);
+      if (text.trim() === '' || Number.isNaN(n)) throw new SopsError(`${where}: ${JSON.stringify(text)} is not a number`);
+      return n;
+    }
     case 'bool':
-      return /^(1|t|T|TRUE|true|True)$/.test(text);
+      // Go's strconv.ParseBool.
+      if (/^(1|t|T|TRUE|true|True)$/.test(text)) return true;
+      if (/^(0|f|F|FALSE|false|False)$/.test(text)) return false;
+      throw new SopsError(`${where}: ${JSON.stringify(text)} is not a boolean`);
     default:
       throw new SopsError(`${where}: unknown value type ${JSON.stringify(type)}`);
   }
@@ -196,7 +218,9 @@ export async function decryptSops(text: string, identities: readonly string[], s
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
-        const k = String((pair.key as { value: unknown }).value);
+        const keyValue = isScalar(pair.key) ? pair.key.value : undefined;
+        if (typeof keyValue !== 'string') throw new SopsError(`/${path.join('/')}: sops supports only string keys (found ${JSON.stringify(keyValue ?? null)})`);
+        const k = keyValue;
         if (path.length === 0 && k === 'sops') continue;
         out[k] = walk(pair.value, [...path, k]);
       }

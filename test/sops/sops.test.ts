@@ -137,3 +137,23 @@ describe('age identities come only from the environment and key files', () => {
     expect((await loadAgeIdentities({}, home)).identities).toEqual([]);
   });
 });
+
+describe('value forms match Go (sops) byte for byte', () => {
+  it('floats are never written in exponent form', async () => {
+    const { goFloat } = await import('../../lib/sops/sops.ts');
+    expect([0.5, 1e-7, 1e21, -2.5e-8, 123456.789, 3].map(goFloat)).toEqual(['0.5', '0.0000001', '1000000000000000000000', '-0.000000025', '123456.789', '3']);
+  });
+
+  it('a float that JS would write with an exponent round-trips and keeps the MAC', async () => {
+    const text = await encryptSops({ data: { tiny: 1e-7, big: 1.5e21 } }, { recipients: [RECIPIENT], lastModified: LASTMODIFIED });
+    const raw = parse(text);
+    const key = await decryptSops(text, IDENTITIES);
+    expect(key.data).toEqual({ data: { tiny: 1e-7, big: 1.5e21 } });
+    expect(raw.data.tiny).toMatch(/type:float\]$/);
+  });
+
+  it('refuses non-string keys, as sops does', async () => {
+    const text = (await encrypted()).replace('  name: cilium-ca', '  1: cilium-ca');
+    await expect(decryptSops(text, IDENTITIES)).rejects.toThrow('sops supports only string keys');
+  });
+});
