@@ -8,6 +8,7 @@ import { decryptSops } from '../../lib/sops/sops.ts';
 import { parseIdentities } from '../../lib/sops/keys.ts';
 import { main } from '../../lib/cli/main.ts';
 import { readSecretsDir } from '../../lib/secrets/store.ts';
+import { ciliumCa, linkerdIssuer, linkerdTrustAnchor, talosSecretsBundle, tlsSecret } from '../../lib/secrets/generators.ts';
 import { exampleSpecs, materializeFixture, REPO, removeDir, tempDir } from '../helpers.ts';
 
 const KEY_FILE = path.join(REPO, 'test-keys', 'age-test-key.txt');
@@ -25,8 +26,15 @@ function openssl(args: string[], input?: string): string {
   return r.stdout + r.stderr;
 }
 
-describe('the Talos secrets bundle (examples/vtalos-lab)', async () => {
-  const bundle = await open('examples/vtalos-lab/secrets/vtalos/talos-secrets.yaml');
+// Each property is checked on the committed example AND on freshly generated material, so a
+// generator that breaks cannot hide behind files generated before it broke.
+const fresh = async <T>(make: () => Promise<T>): Promise<T> => make();
+
+describe.each([
+  ['examples/vtalos-lab (committed)', () => open('examples/vtalos-lab/secrets/vtalos/talos-secrets.yaml')],
+  ['freshly generated', () => fresh(() => talosSecretsBundle({ contract: '1.13', now: new Date() }) as Promise<Record<string, any>>)],
+])('the Talos secrets bundle: %s', async (_name, load) => {
+  const bundle = await load();
 
   it('has the layout talosctl gen secrets writes, with the generated values in their formats', () => {
     expect(Object.keys(bundle)).toEqual(['cluster', 'secrets', 'trustdinfo', 'certs']);
@@ -79,6 +87,18 @@ describe('the Talos secrets bundle (examples/vtalos-lab)', async () => {
 });
 if (!HAS_OPENSSL) console.warn('openssl cross-checks SKIPPED: openssl is not installed');
 
+describe('the ClusterMesh CA, freshly generated', () => {
+  it('ECDSA P-256, CN Cilium CA, a CA for three years, SEC1 key', async () => {
+    const ca = await ciliumCa(new Date());
+    const cert = new x509.X509Certificate(ca.certificatePem);
+    expect(cert.subject).toBe('CN=Cilium CA');
+    expect(cert.getExtension(x509.BasicConstraintsExtension)!.ca).toBe(true);
+    expect((cert.notAfter.getTime() - cert.notBefore.getTime()) / DAY).toBe(3 * 365);
+    expect((cert.publicKey.algorithm as { namedCurve?: string }).namedCurve).toBe('P-256');
+    expect(ca.keyPem).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+  });
+});
+
 describe('the ClusterMesh CA is one per mesh group, shared by every member', () => {
   it.each([
     ['aggrik8s-mesh', [['talos-east', 'kube-system'], ['talos-west', 'kube-system']]],
@@ -96,10 +116,22 @@ describe('the ClusterMesh CA is one per mesh group, shared by every member', () 
   });
 });
 
-describe('Linkerd trust anchor and identity issuer (examples/deepthought-homelab)', async () => {
-  const issuer = await open('examples/deepthought-homelab/secrets/deepthought/linkerd-identity-issuer.yaml');
-  const anchor = await open('examples/deepthought-homelab/secrets/deepthought/linkerd-trust-anchor.yaml');
-  const anchorPem = readFileSync(path.join(REPO, 'examples/deepthought-homelab/secrets/deepthought/linkerd-trust-anchor.crt'), 'utf8');
+async function freshLinkerd(): Promise<{ issuer: Record<string, any>; anchor: Record<string, any>; anchorPem: string }> {
+  const now = new Date();
+  const a = await linkerdTrustAnchor(now);
+  const i = await linkerdIssuer(a, now);
+  return { issuer: tlsSecret('linkerd-identity-issuer', 'linkerd', i, a.certificatePem), anchor: tlsSecret('linkerd-trust-anchor', 'linkerd', a, a.certificatePem), anchorPem: a.certificatePem };
+}
+
+describe.each([
+  ['examples/deepthought-homelab (committed)', async () => ({
+    issuer: await open('examples/deepthought-homelab/secrets/deepthought/linkerd-identity-issuer.yaml'),
+    anchor: await open('examples/deepthought-homelab/secrets/deepthought/linkerd-trust-anchor.yaml'),
+    anchorPem: readFileSync(path.join(REPO, 'examples/deepthought-homelab/secrets/deepthought/linkerd-trust-anchor.crt'), 'utf8'),
+  })],
+  ['freshly generated', freshLinkerd],
+])('Linkerd trust anchor and identity issuer: %s', async (_name, load) => {
+  const { issuer, anchor, anchorPem } = await load();
 
   it('the issuer is a kubernetes.io/tls Secret in linkerd whose ca.crt is the trust anchor, public beside it', () => {
     expect(issuer.metadata).toEqual({ name: 'linkerd-identity-issuer', namespace: 'linkerd' });
