@@ -80,7 +80,7 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
   }
   const diagnostics = [...schemaDiagnostics, ...semantic, ...resolveNotes];
   if (options.build === false) return { diagnostics, model };
-  const artifacts = buildArtifacts(model, options.secrets ?? new Map());
+  const artifacts = buildArtifacts(model, options.secrets ?? new Map(), needed);
   const rendered = renderArtifacts(artifacts);
   const verified = verifyOutput(rendered.files);
   const all = [...diagnostics, ...(artifacts.diagnostics ?? []), ...rendered.diagnostics, ...verified];
@@ -88,10 +88,10 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
 }
 
 /** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
-export function buildArtifacts(model: Model, secrets: ReadonlyMap<string, string> = new Map()): Artifacts {
+export function buildArtifacts(model: Model, secrets: ReadonlyMap<string, string> = new Map(), needed: readonly SecretRequirement[] = secretRequirements(model)): Artifacts {
   const parts: Artifacts[] = CONSTELLATION_COMPONENTS.map((c) => c.build(model));
   const requirements = new Map<string, SecretRequirement[]>();
-  for (const r of secretRequirements(model)) requirements.set(r.cluster, [...(requirements.get(r.cluster) ?? []), r]);
+  for (const r of needed) requirements.set(r.cluster, [...(requirements.get(r.cluster) ?? []), r]);
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
     const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [] };

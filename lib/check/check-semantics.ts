@@ -21,11 +21,11 @@ type Emit = (file: SourceFile, ptr: string, rule: string, message: string, sever
 /** Namespaces that exist in every cluster and may be named without being declared. */
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
-interface Located<T> {
-  readonly file: SourceFile;
-  readonly ptr: string;
-  readonly value: T;
+/** Where a name or address was first used: the node and its cluster. */
+interface FirstUse {
+  readonly node: string;
   readonly cluster: string;
+  readonly file: SourceFile;
 }
 
 /** The node network: declared, or derived from the nodes' static addresses when all share one. */
@@ -298,13 +298,13 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
   }
 
   // Node names and addresses are unique across the constellation.
-  const nodeNames = new Map<string, Located<string>>();
-  const addresses = new Map<string, Located<string>>();
+  const nodeNames = new Map<string, FirstUse>();
+  const addresses = new Map<string, FirstUse>();
   for (const { file, spec } of set.clusters) {
     (spec.nodes ?? []).forEach((n, i) => {
       const prior = nodeNames.get(n.name);
       if (prior) emit(file, pointer('nodes', i, 'name'), 'names/duplicate-node', `node name ${quote(n.name)} is already used in cluster ${quote(prior.cluster)} (${prior.file.displayPath})`);
-      else nodeNames.set(n.name, { file, ptr: '', value: n.name, cluster: spec.name });
+      else nodeNames.set(n.name, { file, node: n.name, cluster: spec.name });
       const own: [string, string][] = (n.addresses ?? []).map((a, k) => [a.split('/')[0]!, pointer('nodes', i, 'addresses', k)]);
       if (n.reservedAddress) own.push([n.reservedAddress, pointer('nodes', i, 'reservedAddress')]);
       for (const [text, ptr] of own) {
@@ -312,8 +312,8 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
         const parsed = parseIp(text);
         const ip = parsed ? `${parsed.family}:${parsed.value}` : text;
         const seen = addresses.get(ip);
-        if (seen) emit(file, ptr, 'net/duplicate-address', `address ${quote(text)} is already used by node ${quote(seen.value)} of cluster ${quote(seen.cluster)}`);
-        else addresses.set(ip, { file, ptr: '', value: n.name, cluster: spec.name });
+        if (seen) emit(file, ptr, 'net/duplicate-address', `address ${quote(text)} is already used by node ${quote(seen.node)} of cluster ${quote(seen.cluster)}`);
+        else addresses.set(ip, { file, node: n.name, cluster: spec.name });
       }
     });
   }

@@ -165,9 +165,10 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, f
   }
   await writeFile(path.join(staging, MANIFEST_NAME), renderManifest(files));
   // Directories that only held orphans are dropped; foreign directories (even empty) stay.
-  for (const d of existing.dirs.sort().reverse()) {
-    const owned = [...orphans].some((o) => o.startsWith(`${d}/`));
-    if (owned && (await readdir(path.join(staging, d))).length === 0) await rm(path.join(staging, d), { recursive: true });
+  const orphanDirs = new Set<string>();
+  for (const o of orphans) for (let d = path.posix.dirname(o); d !== '.'; d = path.posix.dirname(d)) orphanDirs.add(d);
+  for (const d of existing.dirs.filter((x) => orphanDirs.has(x)).sort().reverse()) {
+    if ((await readdir(path.join(staging, d))).length === 0) await rm(path.join(staging, d), { recursive: true });
   }
   await faults.afterStaging?.();
   if (await exists(outDir)) {

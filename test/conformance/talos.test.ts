@@ -126,7 +126,7 @@ describe.skipIf(!HAS_SHARED)('conformance: Talos machine-config patches', async 
     });
     it.each(clusters.map((c) => [`${c.example} / ${c.cluster.name}`, c.cluster] as const))('%s: every document validates, none uses a replaced field', (_name, cluster) => {
       const layers = renderContract(talosIntent(cluster), contract);
-      const docs = [...layers.cluster, ...layers.controlplane, ...layers.worker, ...[...layers.nodes.values()].flat()];
+      const docs = [...layers.cluster, ...layers.controlplane, ...[...layers.nodes.values()].flat()];
       expect(docs.length).toBeGreaterThan(cluster.nodes.length);
       for (const d of docs) {
         expect(validate(d), JSON.stringify(d)).toEqual([]);

@@ -57,11 +57,11 @@ export function constellationDiagram(model: Model): string {
     if (site) lines.push('  end');
   }
   for (const c of model.clusters) for (const m of c.manages) lines.push(`  ${mermaidId(c.name)} -->|manages| ${mermaidId(m)}`);
+  // A mesh is drawn as a hub: every member links to it (k edges, where all pairs would be k²/2).
   for (const g of model.constellation.meshGroups) {
-    const members = g.members.map((m) => m.cluster);
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) lines.push(`  ${mermaidId(members[i]!)} <-.->|mesh ${g.name}| ${mermaidId(members[j]!)}`);
-    }
+    const hub = mermaidId(`mesh-${g.name}`);
+    lines.push(`  ${hub}{{"mesh ${g.name}"}}`);
+    for (const m of g.members) lines.push(`  ${mermaidId(m.cluster)} <-.-> ${hub}`);
   }
   for (const a of model.constellation.anycast) {
     lines.push(`  ${mermaidId(`anycast-${a.name}`)}(("${a.name}<br/>${a.address}"))`);

@@ -7,7 +7,6 @@ export type TalosDocument = Record<string, unknown>;
 export interface TalosLayers {
   readonly cluster: readonly TalosDocument[];
   readonly controlplane: readonly TalosDocument[];
-  readonly worker: readonly TalosDocument[];
   readonly nodes: ReadonlyMap<string, readonly TalosDocument[]>;
 }
 
@@ -113,7 +112,7 @@ function renderV1alpha1Era(intent: TalosIntent, contract: '1.12' | '1.13'): Talo
       ],
     ]),
   );
-  return { cluster, controlplane, worker: [], nodes };
+  return { cluster, controlplane, nodes };
 }
 
 function controlPlaneV1alpha1(cp: ControlPlaneIntent): TalosDocument[] {
@@ -161,7 +160,7 @@ function renderV1_14(intent: TalosIntent): TalosLayers {
       return [n.name, docs];
     }),
   );
-  return { cluster, controlplane, worker: [], nodes };
+  return { cluster, controlplane, nodes };
 }
 
 export function renderContract(intent: TalosIntent, contract: string): TalosLayers {

@@ -34,7 +34,6 @@ export function talosFiles(cluster: ClusterModel): FileArtifact[] {
     { path: `${dir}/cluster.yaml`, source, content: multiDocument(source, layers.cluster) },
     { path: `${dir}/controlplane.yaml`, source, content: multiDocument(source, layers.controlplane) },
   ];
-  if (layers.worker.length > 0) files.push({ path: `${dir}/worker.yaml`, source, content: multiDocument(source, layers.worker) });
   for (const [node, docs] of layers.nodes) files.push({ path: `${dir}/nodes/${node}.yaml`, source, content: multiDocument(source, docs) });
   files.push({ path: `${dir}/talosconfig`, source, content: yamlHeader(source) + toYaml(talosconfigSkeleton(cluster)) });
 
@@ -60,7 +59,6 @@ export function talosFiles(cluster: ClusterModel): FileArtifact[] {
         kubernetes: cluster.kubernetes.version,
         endpoint: cluster.endpoint.url ?? `https://${controlPlanes[0]?.primaryAddress ?? '<endpoint>'}:${cluster.endpoint.port}`,
         installImage: intent.nodes[0]?.install.image,
-        worker: layers.worker.length > 0,
         nodes: intent.nodes.map((n) => {
           const model = cluster.nodes.find((m) => m.name === n.name)!;
           return { name: n.name, role: n.role, controlplane: n.role === 'controlplane', bootAddress: model.maintenanceAddress ?? model.primaryAddress ?? '<address>' };
