@@ -234,11 +234,27 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     if (poolIndex.has(p.name)) emit(file, `/loadBalancing/pools/${i}/name`, 'names/duplicate-lb-pool', `load-balancer pool ${quote(p.name)} is declared twice`);
     poolIndex.set(p.name, i);
     if (!p.addresses && !p.anycast) emit(file, `/loadBalancing/pools/${i}`, 'lb/pool-empty', `pool ${quote(p.name)} needs addresses or anycast`);
+    // A pool announced over L2 (ARP/NDP) must sit on the node subnet; it may not hold a node's
+    // address, the VIP or the gateway. Every other pool stays clear of the node network.
+    const l2 = lb?.l2?.enabled === true && (lb.l2.pools === undefined || lb.l2.pools.includes(p.name));
     (p.addresses ?? []).forEach((r, k) => {
       const range = parseRange(r);
+      const ptr = `/loadBalancing/pools/${i}/addresses/${k}`;
+      if (!range) return;
       for (const net of nets) {
-        if (range && net.cidr && overlaps(range, net.cidr)) {
-          emit(file, `/loadBalancing/pools/${i}/addresses/${k}`, 'lb/pool-overlap', `${quote(r)} overlaps ${net.name} ${quote(net.cidr.text)}`);
+        if (!net.cidr || !overlaps(range, net.cidr)) continue;
+        if (l2 && net.name === 'the node network') continue;
+        emit(file, ptr, 'lb/pool-overlap', `${quote(r)} overlaps ${net.name} ${quote(net.cidr.text)}${net.name === 'the node network' ? ' (only a pool announced over L2 may share the node subnet)' : ''}`);
+      }
+      if (l2) {
+        const taken: [string, string][] = [
+          ...[...nodeAddrs].map((a) => [a, `node address ${quote(a)}`] as [string, string]),
+          ...(c.endpoint.vip ? [[c.endpoint.vip, `the VIP ${quote(c.endpoint.vip)}`] as [string, string]] : []),
+          ...(c.network.gateway ? [[c.network.gateway, `the gateway ${quote(c.network.gateway)}`] as [string, string]] : []),
+        ];
+        for (const [a, what] of taken) {
+          const ip = parseIp(a);
+          if (ip && containsAddress(range, ip)) emit(file, ptr, 'lb/pool-holds-taken-address', `${quote(r)} contains ${what}; a load-balancer pool needs free addresses`);
         }
       }
     });
