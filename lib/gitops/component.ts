@@ -38,6 +38,8 @@ export interface ComponentOutput {
   readonly releases: readonly Release[];
   /** Custom resources and other objects, by layer (e.g. a ClusterIssuer in configs). */
   readonly objects?: Partial<Record<Layer, readonly KubeObject[]>>;
+  /** The generated Secrets it consumes (names of orrery's secret requirements), delivered before its releases. */
+  readonly secrets?: readonly string[];
 }
 
 export interface ComponentContext {

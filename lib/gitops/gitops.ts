@@ -16,6 +16,16 @@ const PROTECT: Record<'flux' | 'argocd', Record<string, string>> = {
   flux: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
   argocd: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
 };
+/** Kinds whose deletion loses data: Namespaces, volumes, Ceph clusters. */
+export const PROTECTED_KINDS = new Set(['Namespace', 'PersistentVolumeClaim', 'CephCluster']);
+
+function protect(objects: readonly KubeObject[], engine: 'flux' | 'argocd'): KubeObject[] {
+  return objects.map((o) =>
+    PROTECTED_KINDS.has(o.kind)
+      ? { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations as Record<string, string> | undefined), ...PROTECT[engine] } } }
+      : o,
+  );
+}
 
 /** The spec's namespaces and the components' (a spec entry of the same name wins on labels). */
 function namespaces(cluster: ClusterModel, plan: Plan, engine: 'flux' | 'argocd'): NamespaceModel[] {
@@ -30,8 +40,8 @@ function namespaces(cluster: ClusterModel, plan: Plan, engine: 'flux' | 'argocd'
     .map((ns) => ({ ...ns, annotations: { ...ns.annotations, ...PROTECT[engine] } }));
 }
 
-function layerObjects(plan: Plan, layer: Layer): KubeObject[] {
-  return plan.components.flatMap(({ output }) => [...(output.objects?.[layer] ?? [])]);
+function layerObjects(plan: Plan, layer: Layer, engine: 'flux' | 'argocd'): KubeObject[] {
+  return protect(plan.components.flatMap(({ output }) => [...(output.objects?.[layer] ?? [])]), engine);
 }
 
 /** Workload clusters reconciled by their management cluster's Flux through Cluster API's kubeconfig Secret. */
@@ -58,12 +68,19 @@ export const gitopsComponent: ClusterComponent = {
       bundles.push({ dir: dirs.namespaces, source: cluster.source, objects: chart.toJson() as KubeObject[] });
     }
     const hasSecrets = secretRequirements.some((r) => r.toDist);
-    const configs = layerObjects(plan, 'configs');
-    const apps = layerObjects(plan, 'apps');
+    for (const { component, output } of plan.components) {
+      for (const name of output.secrets ?? []) {
+        if (!secretRequirements.some((r) => r.toDist && r.name === name)) {
+          throw new Error(`component ${component.name} consumes the Secret ${name}, which no secret requirement of ${cluster.name} delivers`);
+        }
+      }
+    }
+    const configs = layerObjects(plan, 'configs', engine);
+    const apps = layerObjects(plan, 'apps', engine);
 
     if (engine === 'flux') {
       const layers = new Map<Layer, LayerContent>();
-      const controllers = [...fluxReleaseObjects(plan), ...layerObjects(plan, 'controllers')];
+      const controllers = [...fluxReleaseObjects(plan), ...layerObjects(plan, 'controllers', engine)];
       const include = [...(ns.length > 0 ? ['../../namespaces'] : []), ...(hasSecrets ? ['../../secrets'] : [])];
       if (controllers.length > 0 || include.length > 0) layers.set('controllers', { objects: controllers, include, holdsSecrets: hasSecrets });
       if (configs.length > 0) layers.set('configs', { objects: configs, include: [], holdsSecrets: false });
@@ -102,7 +119,7 @@ export const gitopsComponent: ClusterComponent = {
         message: `Argo CD cannot decrypt SOPS by itself: ${cluster.name}/secrets/ needs a decrypting plugin in Argo CD (KSOPS or helm-secrets/sops, with the age key) — see README "Argo CD"`,
       });
     }
-    const plainControllers = layerObjects(plan, 'controllers');
+    const plainControllers = layerObjects(plan, 'controllers', engine);
     if (plainControllers.length > 0) {
       bundles.push({ dir: dirs.controllers, source: cluster.source, objects: plainControllers });
       directories.push({ name: 'infra-controllers', dir: dirs.controllers, wave: WAVES.controllers });

@@ -48,6 +48,10 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
     }
   });
 
+  it('never writes into flux-system/ (flux bootstrap owns it)', () => {
+    expect([...files!.keys()].filter((f) => f.split('/').includes('flux-system'))).toEqual([]);
+  });
+
   it('namespaces are protected from prune by the engine in use', () => {
     const engine = model!.constellation.gitops.engine;
     const key = engine === 'flux' ? 'kustomize.toolkit.fluxcd.io/prune' : 'argocd.argoproj.io/sync-options';
@@ -89,6 +93,39 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
       if (apps.some((a) => a.metadata.name === `${c.name}-secrets`)) expect(wave('secrets')).toBeLessThan(0);
       const json = JSON.parse(files!.get(`${c.name}/argocd/cluster.json`)!);
       expect(json).toMatchObject({ name: c.name, path: `dist/${c.name}/argocd/apps` });
+    }
+  });
+});
+
+describe('deletion safety', () => {
+  it('Namespaces, PersistentVolumeClaims and CephClusters a component emits are protected from prune, other kinds are not', async () => {
+    const { gitopsComponent } = await import('../../lib/gitops/gitops.ts');
+    const { App } = await import('cdk8s');
+    const { PLATFORM_COMPONENTS } = await import('../../lib/gitops/registry.ts');
+    const { model } = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO, build: false });
+    const volumes: PlatformComponent = {
+      name: 'volumes',
+      enabled: () => true,
+      build: () => ({
+        namespace: { name: 'storage', labels: {} },
+        releases: [],
+        objects: {
+          configs: [
+            { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'storage' } },
+            { apiVersion: 'ceph.rook.io/v1', kind: 'CephCluster', metadata: { name: 'ceph', namespace: 'storage' } },
+            { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain', namespace: 'storage' } },
+          ],
+        },
+      }),
+    };
+    (PLATFORM_COMPONENTS as PlatformComponent[]).push(volumes);
+    try {
+      const out = gitopsComponent.build({ model: model!, cluster: model!.clusters[0]!, app: new App(), secrets: new Map(), secretRequirements: [] });
+      const configs = out.bundles.find((b) => b.dir.endsWith('infrastructure/configs'))!.objects;
+      const annotation = (kind: string) => (configs.find((o) => o.kind === kind)!.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'];
+      expect([annotation('PersistentVolumeClaim'), annotation('CephCluster'), annotation('ConfigMap')]).toEqual(['disabled', 'disabled', undefined]);
+    } finally {
+      (PLATFORM_COMPONENTS as PlatformComponent[]).pop();
     }
   });
 });

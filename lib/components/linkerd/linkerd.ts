@@ -50,6 +50,7 @@ export const linkerdComponent: PlatformComponent = {
     return {
       // The proxy-init container needs NET_ADMIN/NET_RAW without the Linkerd CNI (seed 002).
       namespace: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+      secrets: ['linkerd-identity-issuer'],
       releases: [
         {
           name: 'linkerd-crds',
