@@ -14,18 +14,13 @@ export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [cons
  */
 const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: Constellation) => boolean }[] = [
   { section: 'provisioning.clusterApi, talos (Cluster API machines)', by: 'Cluster API', present: (c) => c.provisioning.clusterApi !== undefined },
-  { section: 'cni.cilium', by: 'networking', present: (c) => (c.cni?.name ?? 'cilium') === 'cilium' },
-  { section: 'loadBalancing', by: 'networking', present: (c) => (c.loadBalancing?.provider ?? 'none') !== 'none' },
-  { section: 'networkPolicies', by: 'networking', present: (c) => (c.networkPolicies ?? []).length > 0 },
-  { section: 'meshGroups', by: 'networking', present: (c, k) => (k.meshGroups ?? []).some((g) => g.members.some((m) => m.cluster === c.name)) },
-  { section: 'anycast', by: 'networking', present: (c, k) => (k.anycast ?? []).some((a) => a.clusters.includes(c.name)) },
   // Components the GitOps component model compiles already: cert-manager, linkerd.
   ...(['externalDns', 'metricsServer', 'rookCeph', 'gatewayApi'] as const).map((name) => ({
     section: `components.${name}`,
     by: 'its component',
     present: (c: Cluster) => (c.components?.[name] as { enabled?: boolean } | undefined)?.enabled === true,
   })),
-  { section: 'components.ingress', by: 'its component', present: (c) => (c.components?.ingress?.controller ?? 'none') !== 'none' },
+  { section: 'components.ingress', by: 'its component', present: (c) => !['none', 'cilium'].includes(c.components?.ingress?.controller ?? 'none') },
 ];
 
 export function pendingSections(cluster: Cluster, constellation: Constellation): string[] {

@@ -278,6 +278,24 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     });
   }
 
+  // Cilium, load balancing and ClusterMesh exposure.
+  const cilium = c.cni?.name === undefined || c.cni.name === 'cilium' ? (c.cni?.cilium ?? {}) : undefined;
+  if (cilium?.version && !['1.18', '1.19'].includes(talosMinor(cilium.version))) {
+    emit(file, '/cni/cilium/version', 'versions/cilium-unsupported', `Cilium ${cilium.version}: orrery builds values for the 1.19 (default) and 1.18 charts`);
+  }
+  if (lb?.provider === 'metallb' && (cilium?.l2Announcements || cilium?.bgpControlPlane)) {
+    emit(file, cilium.l2Announcements ? '/cni/cilium/l2Announcements' : '/cni/cilium/bgpControlPlane', 'lb/two-announcers', 'MetalLB announces the load-balancer pools, and Cilium would announce them too; turn off l2Announcements/bgpControlPlane or use provider: cilium');
+  }
+  const ciliumL2 = cilium && (cilium.l2Announcements || (lb?.provider === 'cilium' && lb.l2?.enabled));
+  if (ciliumL2 && cilium.kubeProxyReplacement === false) {
+    emit(file, '/cni/cilium/kubeProxyReplacement', 'lb/l2-needs-kube-proxy-replacement', "Cilium's L2 announcements need its kube-proxy replacement (kubeProxyReplacement: true)");
+  }
+  if (lb?.provider === 'cilium') {
+    lb.bgp?.peers?.forEach((p, i) => {
+      if (p.bfd) emit(file, `/loadBalancing/bgp/peers/${i}/bfd`, 'bgp/bfd-needs-metallb', "Cilium's BGP control plane has no BFD; use provider: metallb for BFD");
+    });
+  }
+
   // Namespaces and policy references.
   const nsNames = new Map<string, number>();
   (c.namespaces ?? []).forEach((ns, i) => {
@@ -288,6 +306,18 @@ function checkCluster(c: Cluster, file: SourceFile, emit: Emit, versions: { talo
     if (!nsNames.has(p.namespace) && !SYSTEM_NAMESPACES.has(p.namespace)) {
       emit(file, `/networkPolicies/${i}/namespace`, 'refs/policy-namespace', `policy for unknown namespace ${quote(p.namespace)}; declare it under namespaces`);
     }
+    const names = new Set<string>(['default-deny', 'allow-dns']);
+    (p.allow ?? []).forEach((r, k) => {
+      const at = `/networkPolicies/${i}/allow/${k}`;
+      if (names.has(r.name)) emit(file, `${at}/name`, 'names/duplicate-policy', `policy ${quote(r.name)} is declared twice in namespace ${quote(p.namespace)} (default-deny and allow-dns are taken)`);
+      names.add(r.name);
+      (r.peers ?? []).forEach((peer, j) => {
+        const pat = `${at}/peers/${j}`;
+        if ((peer.fqdn || peer.cluster) && cilium === undefined) emit(file, pat, 'policy/needs-cilium', 'a DNS name or another cluster as a peer needs a CiliumNetworkPolicy: the CNI must be Cilium');
+        if (peer.fqdn && r.direction === 'ingress') emit(file, `${pat}/fqdn`, 'policy/fqdn-ingress', 'a DNS name can only be an egress destination');
+        if (peer.cidr && (peer.namespace || peer.pods || peer.cluster || peer.fqdn)) emit(file, `${pat}/cidr`, 'policy/cidr-with-selector', 'a cidr peer stands alone: put namespaces, pods or names in another peer');
+      });
+    });
   });
 
   if (c.kubernetes?.allowSchedulingOnControlPlanes === undefined && method === 'talosctl' && nodes.length > 0 && nodes.every((n) => n.role === 'controlplane')) {
@@ -345,6 +375,7 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
   // connected component of groups: a member meshes with every cluster of every group it is in.
   const meshIds = new Map<string, number>();
   const firstSeen = new Map<string, string>();
+  const exposureReported = new Set<string>();
   (cons.spec.meshGroups ?? []).forEach((g, gi) => {
     const seen = new Set<string>();
     g.members.forEach((m, mi) => {
@@ -359,6 +390,16 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
       }
       const c = refCluster(m.cluster, `${ptr}/cluster`);
       if (c && (c.spec.cni?.name ?? 'cilium') !== 'cilium') emit(cfile, `${ptr}/cluster`, 'mesh/needs-cilium', `cluster ${quote(m.cluster)} does not run Cilium (cni.name: ${quote(c.spec.cni?.name)}); ClusterMesh needs it`);
+      // Peers are declared statically in git: each member's clustermesh-apiserver needs an address known now.
+      const api = c?.spec.cni?.cilium?.clusterMesh?.apiserver;
+      if (c && (api?.serviceType ?? 'LoadBalancer') === 'LoadBalancer' && !api?.loadBalancerIP && !exposureReported.has(m.cluster)) {
+        exposureReported.add(m.cluster);
+        emit(c.file, c.spec.cni?.cilium ? '/cni/cilium' : '', 'mesh/no-apiserver-address', `cluster ${quote(m.cluster)} is in a ClusterMesh, so its clustermesh-apiserver needs an address its peers can be given: set cni.cilium.clusterMesh.apiserver.loadBalancerIP, or serviceType: NodePort`);
+      }
+      if (c && api?.serviceType === 'NodePort' && (c.spec.nodes ?? []).length === 0 && !exposureReported.has(m.cluster)) {
+        exposureReported.add(m.cluster);
+        emit(c.file, '/cni/cilium/clusterMesh/apiserver/serviceType', 'mesh/no-apiserver-address', `cluster ${quote(m.cluster)} exposes its clustermesh-apiserver on a NodePort, but its node addresses are not in the spec (Cluster API machines): use a LoadBalancer with a fixed loadBalancerIP`);
+      }
     });
   });
   const components = new Set(meshComponents(cons.spec.meshGroups ?? []).values());
@@ -387,6 +428,20 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
         cidrs.push({ cluster, what, cidr });
       }
     }
+  }
+
+  // A policy peer in another cluster must be one this cluster meshes with.
+  const meshOf = meshComponents(cons.spec.meshGroups ?? []);
+  for (const { file, spec } of set.clusters) {
+    (spec.networkPolicies ?? []).forEach((p, i) =>
+      (p.allow ?? []).forEach((r, k) =>
+        (r.peers ?? []).forEach((peer, j) => {
+          if (peer.cluster && peer.cluster !== spec.name && !meshOf.get(spec.name)?.clusters.includes(peer.cluster)) {
+            emit(file, pointer('networkPolicies', i, 'allow', k, 'peers', j, 'cluster'), 'policy/cluster-not-meshed', `${quote(peer.cluster)} is not in a ClusterMesh with ${quote(spec.name)}: traffic from another cluster needs a mesh group`);
+          }
+        }),
+      ),
+    );
   }
 
   // Anycast addresses: clusters exist and announce over BGP.

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../build/artifacts.ts';
-import type { ClusterModel } from '../model/model.ts';
+import type { ClusterModel, Model } from '../model/model.ts';
 
 /** The order a GitOps engine applies things in: controllers, then their configs, then apps. */
 export type Layer = 'controllers' | 'configs' | 'apps';
@@ -23,6 +23,8 @@ export interface Release {
   readonly values: Readonly<Record<string, unknown>>;
   /** Other releases of this cluster this one waits for (name). */
   readonly dependsOn?: readonly string[];
+  /** Installed by hand (or the runner) before the GitOps engine can run, with these same values; the engine adopts it. */
+  readonly bootstrap?: boolean;
   /** Where the chart's values.yaml (and values.schema.json) live under shared/schemas/charts, for the tests. */
   readonly valuesRef: { readonly chart: string; readonly version: string };
 }
@@ -34,7 +36,8 @@ export interface ComponentNamespace {
 
 /** What a platform component contributes to one cluster. */
 export interface ComponentOutput {
-  readonly namespace: ComponentNamespace;
+  /** The namespace it runs in; absent for components that only add objects (policies). */
+  readonly namespace?: ComponentNamespace;
   readonly releases: readonly Release[];
   /** Custom resources and other objects, by layer (e.g. a ClusterIssuer in configs). */
   readonly objects?: Partial<Record<Layer, readonly KubeObject[]>>;
@@ -43,6 +46,7 @@ export interface ComponentOutput {
 }
 
 export interface ComponentContext {
+  readonly model: Model;
   readonly cluster: ClusterModel;
   /** The secrets directory's files; public material a component needs (Linkerd's trust anchor certificate). */
   readonly secrets: ReadonlyMap<string, string>;

@@ -26,6 +26,9 @@ describe('generated docs', () => {
     expect(readme).toContain('| API endpoint | `https://10.0.0.10:6443` (shared L2 VIP on the control planes) |');
     expect(readme).toContain('| cp-1 | controlplane | `10.0.0.11/24` | `eth0` | 10.0.0.1 | - | - |');
     expect(readme).toContain('| Kubernetes | 1.36.2 |');
-    expect(readme).toContain('## Not compiled yet');
+    expect(readme).not.toContain('## Not compiled yet');
+    const bundled = (await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO })).files!.get('jupiter/README.md')!;
+    expect(bundled).toContain('## Not compiled yet');
+    expect(bundled).toContain('provisioning.clusterApi');
   });
 });

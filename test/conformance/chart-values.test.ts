@@ -29,7 +29,7 @@ async function releases(): Promise<{ example: string; release: Release }[]> {
     const { model } = await compileSpecDir(e.spec, { cwd: REPO, build: false });
     const secrets = await readSecretsDir(defaultSecretsDir(e.spec));
     for (const cluster of model!.clusters) {
-      for (const { output } of planComponents(PLATFORM_COMPONENTS, { cluster, secrets }).components) {
+      for (const { output } of planComponents(PLATFORM_COMPONENTS, { model: model!, cluster, secrets }).components) {
         for (const release of output.releases) out.push({ example: `${e.name}/${cluster.name}`, release });
       }
     }
@@ -39,8 +39,8 @@ async function releases(): Promise<{ example: string; release: Release }[]> {
 
 describe.skipIf(!HAS_SHARED)('conformance: Helm values against the charts (../shared/schemas/charts)', async () => {
   const all = HAS_SHARED ? await releases() : [];
-  it('the examples exercise cert-manager and both Linkerd charts', () => {
-    expect(new Set(all.map((r) => r.release.chart))).toEqual(new Set(['cert-manager', 'linkerd-crds', 'linkerd-control-plane']));
+  it('the examples exercise every chart orrery emits', () => {
+    expect(new Set(all.map((r) => r.release.chart))).toEqual(new Set(['cilium', 'metallb', 'cert-manager', 'linkerd-crds', 'linkerd-control-plane']));
   });
   it('the key check catches a misspelled key (negative control)', () => {
     expect(unknownKeys({ crds: { enabeld: true } }, { crds: { enabled: false } })).toEqual(['.crds.enabeld']);

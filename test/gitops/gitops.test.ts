@@ -17,7 +17,7 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
 function objectsOf(files: ReadonlyMap<string, string>, filter: (file: string) => boolean = () => true): { file: string; o: Obj }[] {
   const out = [];
   for (const [file, content] of files) {
-    if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || file.includes('/talos/') || !filter(file)) continue;
+    if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml') || file.includes('/talos/') || file.includes('/bootstrap/') || !filter(file)) continue;
     for (const d of parseAllDocuments(content) as unknown as { toJS(): Obj }[]) out.push({ file, o: d.toJS() });
   }
   return out;
@@ -120,7 +120,9 @@ describe('deletion safety', () => {
     };
     (PLATFORM_COMPONENTS as PlatformComponent[]).push(volumes);
     try {
-      const out = gitopsComponent.build({ model: model!, cluster: model!.clusters[0]!, app: new App(), secrets: new Map(), secretRequirements: [] });
+      const { secretRequirements } = await import('../../lib/secrets/requirements.ts');
+      const cluster = model!.clusters[0]!;
+      const out = gitopsComponent.build({ model: model!, cluster, app: new App(), secrets: new Map(), secretRequirements: secretRequirements(model!).filter((r) => r.cluster === cluster.name) });
       const configs = out.bundles.find((b) => b.dir.endsWith('infrastructure/configs'))!.objects;
       const annotation = (kind: string) => (configs.find((o) => o.kind === kind)!.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'];
       expect([annotation('PersistentVolumeClaim'), annotation('CephCluster'), annotation('ConfigMap')]).toEqual(['disabled', 'disabled', undefined]);
@@ -140,19 +142,19 @@ describe('component dependencies', () => {
   });
 
   it('orders dependencies first', () => {
-    const plan = planComponents([component('b', ['a']), component('a', [])], { cluster, secrets: new Map() });
+    const plan = planComponents([component('b', ['a']), component('a', [])], { model: {} as never, cluster, secrets: new Map() });
     expect(plan.components.map((c) => c.component.name)).toEqual(['a', 'b']);
   });
 
   it('rejects a cycle at compile time, naming it', () => {
-    const plan = planComponents([component('a', ['b']), component('b', ['c']), component('c', ['a'])], { cluster, secrets: new Map() });
+    const plan = planComponents([component('a', ['b']), component('b', ['c']), component('c', ['a'])], { model: {} as never, cluster, secrets: new Map() });
     expect(plan.components).toEqual([]);
     expect(plan.diagnostics.map((d) => d.message)).toEqual(['components depend on each other in a cycle: a → b → c → a']);
   });
 
   it('rejects a dependency that is not enabled', () => {
     const disabled = { ...component('a', []), enabled: () => false };
-    const plan = planComponents([component('b', ['a']), disabled], { cluster, secrets: new Map() });
+    const plan = planComponents([component('b', ['a']), disabled], { model: {} as never, cluster, secrets: new Map() });
     expect(plan.diagnostics[0]!.message).toBe('b needs a, which is not enabled in cluster "lab": enable it under components');
   });
 });

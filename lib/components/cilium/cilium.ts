@@ -1,0 +1,117 @@
+import type { Model } from '../../model/model.ts';
+import type { ComponentContext, PlatformComponent } from '../../gitops/component.ts';
+import { DEFAULTS } from '../../resolve/defaults.ts';
+import { talosMinor } from '../../data/talos-kubernetes.ts';
+import { ciliumLoadBalancing } from './load-balancing.ts';
+
+const REPOSITORY = { name: 'cilium', url: 'https://helm.cilium.io' };
+
+/** Chart versions whose values files the tests check against (../shared/schemas/charts/cilium). */
+export const CILIUM_CHARTS: Readonly<Record<string, string>> = { '1.19': '1.19.5', '1.18': '1.18.11' };
+
+/** What Talos needs from Cilium (Talos docs "Deploying Cilium"; seed 003 sets exactly these). */
+const TALOS_CAPABILITIES = {
+  ciliumAgent: ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+  cleanCiliumState: ['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE'],
+};
+
+export const CLUSTERMESH_PORT = 2379;
+export const CLUSTERMESH_NODE_PORT = 32379;
+
+/**
+ * The static ClusterMesh peers of a cluster, declared in git (no `cilium clustermesh connect`):
+ * every other member of every mesh group it is in, with the address its clustermesh-apiserver
+ * is exposed on (a fixed LoadBalancer IP, or the control planes' addresses and the NodePort).
+ */
+export function meshPeers(model: Model, clusterName: string): { name: string; port: number; ips: string[] }[] {
+  const peers = new Map<string, { name: string; port: number; ips: string[] }>();
+  for (const g of model.constellation.meshGroups) {
+    if (!g.members.some((m) => m.cluster === clusterName)) continue;
+    for (const m of g.members) {
+      if (m.cluster === clusterName || peers.has(m.cluster)) continue;
+      const peer = model.clusters.find((c) => c.name === m.cluster)!;
+      const api = peer.cni.cilium?.clusterMesh?.apiserver;
+      if ((api?.serviceType ?? 'LoadBalancer') === 'LoadBalancer') {
+        peers.set(m.cluster, { name: m.cluster, port: CLUSTERMESH_PORT, ips: api?.loadBalancerIP ? [api.loadBalancerIP] : [] });
+      } else {
+        const ips = peer.nodes.filter((n) => n.role === 'controlplane').map((n) => n.primaryAddress).filter((a): a is string => !!a);
+        peers.set(m.cluster, { name: m.cluster, port: api?.nodePort ?? CLUSTERMESH_NODE_PORT, ips });
+      }
+    }
+  }
+  return [...peers.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Cilium's Helm values, from the model (the same values the bootstrap install uses). */
+export function ciliumValues(ctx: ComponentContext): Record<string, unknown> {
+  const { model, cluster: c } = ctx;
+  const s = c.cni.cilium ?? {};
+  const lb = c.loadBalancing;
+  const mesh = c.meshGroups[0];
+  const api = s.clusterMesh?.apiserver;
+  const kpr = s.kubeProxyReplacement ?? DEFAULTS.cilium.kubeProxyReplacement;
+  return {
+    ipam: { mode: 'kubernetes' },
+    kubeProxyReplacement: kpr,
+    // KubePrism: Talos's local API load balancer, on every node.
+    k8sServiceHost: 'localhost',
+    k8sServicePort: DEFAULTS.kubePrismPort,
+    securityContext: { capabilities: TALOS_CAPABILITIES },
+    cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
+    hubble: { relay: { enabled: s.hubble?.relay ?? DEFAULTS.cilium.hubble.relay }, ui: { enabled: s.hubble?.ui ?? DEFAULTS.cilium.hubble.ui } },
+    ...(s.l2Announcements || (lb.provider === 'cilium' && lb.l2?.enabled) ? { l2announcements: { enabled: true } } : {}),
+    ...(s.bgpControlPlane || (lb.provider === 'cilium' && lb.bgp) ? { bgpControlPlane: { enabled: true } } : {}),
+    ...(s.k8sClientRateLimit ? { k8sClientRateLimit: { ...s.k8sClientRateLimit } } : {}),
+    ...(s.ingressController?.enabled || c.components.ingress?.controller === 'cilium'
+      ? { ingressController: { enabled: true, loadbalancerMode: s.ingressController?.loadbalancerMode ?? DEFAULTS.cilium.ingressController.loadbalancerMode } }
+      : {}),
+    ...(s.gatewayApi || c.components.gatewayApi?.controller === 'cilium' ? { gatewayAPI: { enabled: true } } : {}),
+    ...(mesh
+      ? {
+          cluster: { name: c.name, id: mesh.id },
+          clustermesh: {
+            useAPIServer: true,
+            config: { enabled: true, clusters: meshPeers(model, c.name) },
+            apiserver: {
+              service: {
+                type: api?.serviceType ?? DEFAULTS.cilium.clusterMeshServiceType,
+                ...(api?.loadBalancerIP ? { loadBalancerIP: api.loadBalancerIP } : {}),
+                ...(api?.serviceType === 'NodePort' ? { nodePort: api.nodePort ?? CLUSTERMESH_NODE_PORT } : {}),
+              },
+              // Server and client certificates are made per cluster from the shared CA (cilium-ca).
+              tls: { auto: { enabled: true, method: 'helm' } },
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+/** Cilium as the CNI: the chart, its values, and Cilium LB IPAM when it announces the pools. */
+export const ciliumComponent: PlatformComponent = {
+    name: 'cilium',
+    enabled: (c) => c.cni.name === 'cilium',
+    build(ctx) {
+      const c = ctx.cluster;
+      const version = c.cni.cilium?.version ?? c.versions.cilium;
+      const namespace = c.cni.cilium?.namespace ?? 'kube-system';
+      return {
+        namespace: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+        secrets: c.meshGroups.length > 0 ? ['cilium-ca'] : [],
+        releases: [
+          {
+            name: 'cilium',
+            namespace,
+            repository: REPOSITORY,
+            chart: 'cilium',
+            version,
+            values: ciliumValues(ctx),
+            // No pod runs before a CNI: installed once with helm, then the GitOps engine adopts it.
+            bootstrap: true,
+            valuesRef: { chart: 'cilium', version: CILIUM_CHARTS[talosMinor(version)] ?? version },
+          },
+        ],
+        objects: { configs: c.loadBalancing.provider === 'cilium' ? ciliumLoadBalancing(c) : [] },
+      };
+    },
+};
