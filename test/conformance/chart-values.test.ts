@@ -25,12 +25,18 @@ export function unknownKeys(values: unknown, defaults: unknown, at = ''): string
 
 async function releases(): Promise<{ example: string; release: Release }[]> {
   const out = [];
+  // Cilium 1.18 stays selectable: each cluster's Cilium values are rendered for the 1.18 chart too.
+  const { ciliumComponent } = await import('../../lib/components/cilium/cilium.ts');
   for (const e of exampleSpecs()) {
     const { model } = await compileSpecDir(e.spec, { cwd: REPO, build: false });
     const secrets = await readSecretsDir(defaultSecretsDir(e.spec));
     for (const cluster of model!.clusters) {
       for (const { output } of planComponents(PLATFORM_COMPONENTS, { model: model!, cluster, secrets }).components) {
         for (const release of output.releases) out.push({ example: `${e.name}/${cluster.name}`, release });
+      }
+      if (cluster.cni.name === 'cilium') {
+        const on118 = { ...cluster, versions: { ...cluster.versions, cilium: '1.18.11' } };
+        for (const release of ciliumComponent.build({ model: model!, cluster: on118, secrets }).releases) out.push({ example: `${e.name}/${cluster.name} (Cilium 1.18)`, release });
       }
     }
   }
