@@ -4,7 +4,7 @@ import type { OutputFiles } from './render.ts';
 
 /** The list of files orrery owns in the output directory; only these are ever removed. */
 export const MANIFEST_NAME = '.orrery-manifest.json';
-const WRITE_CONCURRENCY = 16;
+const WRITE_CONCURRENCY = 64;
 
 interface Manifest {
   readonly generator: 'orrery';
@@ -90,6 +90,26 @@ async function readIfFile(p: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Creates the directories of the given files under `root`, a level at a time and in parallel
+ * within a level (new directories are what makes writing a large tree slow on ext4).
+ */
+async function makeDirectories(root: string, files: readonly string[]): Promise<void> {
+  const all = new Set<string>();
+  for (const f of files) for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) all.add(d);
+  const levels = new Map<number, string[]>();
+  for (const d of all) {
+    const depth = d.split('/').length;
+    levels.set(depth, [...(levels.get(depth) ?? []), d]);
+  }
+  for (const depth of [...levels.keys()].sort((a, b) => a - b)) {
+    const dirs = levels.get(depth)!;
+    for (let i = 0; i < dirs.length; i += WRITE_CONCURRENCY) {
+      await Promise.all(dirs.slice(i, i + WRITE_CONCURRENCY).map((d) => mkdir(path.join(root, d), { recursive: true })));
+    }
+  }
+}
+
 export interface OutputDiff {
   readonly changed: readonly string[];
   readonly added: readonly string[];
@@ -133,7 +153,8 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, f
   const existing0 = await lstat(outDir).catch(() => undefined);
   if (existing0 && !existing0.isDirectory()) throw new OutputConflictError(`${requestedOutDir} exists and is not a directory; choose another --out`);
   await recoverOutput(outDir);
-  const diff = await diffOutput(outDir, files);
+  // A new output directory: everything is added, nothing to compare (no per-file probing).
+  const diff: OutputDiff = existing0 ? await diffOutput(outDir, files) : { changed: [], added: [...files.keys()], orphans: [], conflicts: [] };
   if (diff.conflicts.length > 0) {
     throw new OutputConflictError(
       `${diff.conflicts.length} file(s) in ${outDir} were not written by orrery and would be overwritten: ${diff.conflicts.slice(0, 5).join(', ')}; move them away`,
@@ -158,7 +179,7 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, f
     else await link(from, to).catch(() => copyFile(from, to));
   }
   const pending = [...toWrite].filter((rel) => rel !== MANIFEST_NAME);
-  for (const dir of new Set(pending.map((rel) => path.dirname(path.join(staging, rel))))) await mkdir(dir, { recursive: true });
+  await makeDirectories(staging, pending);
   // Writes are disk-bound (see npm run bench): a few at a time, bounded.
   for (let i = 0; i < pending.length; i += WRITE_CONCURRENCY) {
     await Promise.all(pending.slice(i, i + WRITE_CONCURRENCY).map((rel) => writeFile(path.join(staging, rel), files.get(rel)!)));
