@@ -255,14 +255,23 @@ export async function decryptSops(text: string, identities: readonly string[], s
  * Structural only (no key needed): what synth checks before anything reaches dist/.
  */
 export function plaintextInSecret(text: string): string[] {
-  let doc: unknown;
+  const parsed = parseSecretFile(text);
+  return 'problem' in parsed ? [parsed.problem] : plaintextInSecretData(parsed.data);
+}
+
+/** A SOPS file's plain data (values still encrypted), or why it cannot be read. */
+export function parseSecretFile(text: string): { data: unknown } | { problem: string } {
   try {
     const parsed = parseDocument(text, { uniqueKeys: true });
-    if (parsed.errors.length > 0) return [`not valid YAML: ${parsed.errors[0]!.message.split('\n')[0]}`];
-    doc = parsed.toJS({ maxAliasCount: 0 });
+    if (parsed.errors.length > 0) return { problem: `not valid YAML: ${parsed.errors[0]!.message.split('\n')[0]}` };
+    return { data: parsed.toJS({ maxAliasCount: 0 }) };
   } catch {
-    return ['the file is not valid YAML'];
+    return { problem: 'the file is not valid YAML' };
   }
+}
+
+/** `plaintextInSecret` on already parsed data. */
+export function plaintextInSecretData(doc: unknown): string[] {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return ['the file is not a mapping'];
   const d = doc as Record<string, unknown>;
   const problems: string[] = [];

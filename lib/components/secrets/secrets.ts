@@ -1,10 +1,14 @@
-import { parse } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
-import { plaintextInSecret } from '../../sops/sops.ts';
+import { parseSecretFile, plaintextInSecretData } from '../../sops/sops.ts';
 import { MESH_ANNOTATION } from '../../secrets/generators.ts';
 
 const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
+
+interface SecretFileData {
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
+  readonly sops?: { readonly age?: readonly { readonly recipient?: string }[] };
+}
 
 /**
  * Emits `<cluster>/secrets/`: the cluster's SOPS-encrypted Secrets, copied byte for byte from
@@ -24,18 +28,20 @@ export const secretsComponent: ClusterComponent = {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
       }
-      const plaintext = r.kubernetes ? plaintextInSecret(content) : /^sops:$/m.test(content) ? [] : ['no sops metadata'];
+      const parsed = parseSecretFile(content);
+      const data = 'data' in parsed ? (parsed.data as SecretFileData) : undefined;
+      const plaintext = 'problem' in parsed ? [parsed.problem] : r.kubernetes ? plaintextInSecretData(data) : data?.sops ? [] : ['no sops metadata'];
       if (plaintext.length > 0) {
         problem('error', 'secrets/not-encrypted', `secrets/${r.file} is not fully SOPS-encrypted (${plaintext.slice(0, 3).join('; ')}); never keep secrets in plaintext — delete it and run ${SECRETS_COMMAND}`);
         continue;
       }
-      const recipients = ((parse(content) as { sops?: { age?: { recipient?: string }[] } } | null)?.sops?.age ?? []).map((a) => a.recipient).sort();
+      const recipients = (data?.sops?.age ?? []).map((a) => a.recipient).sort();
       const wanted = [...model.constellation.sopsRecipients].sort();
       if (recipients.join() !== wanted.join()) {
         problem('warning', 'secrets/recipients-changed', `secrets/${r.file} is encrypted to ${recipients.join(', ') || 'nobody'}, not to sops.ageRecipients: run ${SECRETS_COMMAND} to re-encrypt its data key`);
       }
       if (!r.toDist) continue;
-      const meta = (parse(content) as { metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } } | null)?.metadata;
+      const meta = data?.metadata;
       if (r.share && meta?.annotations?.[MESH_ANNOTATION] !== r.share) {
         problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run orrery secrets --rotate ${r.id}`);
         continue;
