@@ -15,11 +15,10 @@ import { DEFAULT_VERSIONS } from '../resolve/defaults.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
 import { meshComponents } from './mesh.ts';
+import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 
 type Emit = (file: SourceFile, ptr: string, rule: string, message: string, severity?: Diagnostic['severity']) => void;
 
-/** Namespaces that exist in every cluster and may be named without being declared. */
-const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 /** Where a name or address was first used: the node and its cluster. */
 interface FirstUse {

@@ -6,8 +6,9 @@ import type { ClusterModel, Model, NamespaceModel } from '../model/model.ts';
 import { toYaml, yamlHeader } from '../output/yaml.ts';
 import { argoApplicationSet, argoArtifacts, WAVES } from './argocd.ts';
 import type { Layer } from './component.ts';
-import { FLUX_NAMESPACE, fluxBundles, fluxReleaseObjects, kustomizationName, type LayerContent } from './flux.ts';
-import { clusterDirs, repoPath } from './layout.ts';
+import { FLUX_NAMESPACE, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
+import { clusterDirs } from './layout.ts';
+import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 import { planComponents, type Plan } from './plan.ts';
 import { PLATFORM_COMPONENTS } from './registry.ts';
 
@@ -27,8 +28,6 @@ function protect(objects: readonly KubeObject[], engine: 'flux' | 'argocd'): Kub
   );
 }
 
-/** Namespaces every cluster has: never emitted (orrery does not own them). */
-const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 /** The spec's namespaces and the components' (a spec entry of the same name wins on labels). */
 function namespaces(cluster: ClusterModel, plan: Plan, engine: 'flux' | 'argocd'): NamespaceModel[] {
@@ -188,4 +187,3 @@ export const gitopsFleetComponent: ConstellationComponent = {
   },
 };
 
-export { kustomizationName, repoPath };

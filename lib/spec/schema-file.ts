@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const SPEC_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/orrery.schema.json', import.meta.url));
-export const SPEC_API_VERSION = 'orrery.dev/v1alpha1';
 
 let cached: Record<string, unknown> | undefined;
 
