@@ -7,7 +7,7 @@ import { checkSemantics } from './check/check-semantics.ts';
 import type { SpecSet } from './check/spec-set.ts';
 import { resolve } from './resolve/resolve.ts';
 import { mergeArtifacts, type Artifacts } from './build/artifacts.ts';
-import { CLUSTER_COMPONENTS, CONSTELLATION_COMPONENTS } from './build/registry.ts';
+import { REGISTRY, type Registry } from './registry.ts';
 import { renderArtifacts, type OutputFiles } from './output/render.ts';
 import { verifyOutput } from './output/verify.ts';
 import type { Model } from './model/model.ts';
@@ -88,14 +88,14 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
 }
 
 /** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
-export function buildArtifacts(model: Model, secrets: ReadonlyMap<string, string> = new Map(), needed: readonly SecretRequirement[] = secretRequirements(model)): Artifacts {
-  const parts: Artifacts[] = CONSTELLATION_COMPONENTS.map((c) => c.build(model));
+export function buildArtifacts(model: Model, secrets: ReadonlyMap<string, string> = new Map(), needed: readonly SecretRequirement[] = secretRequirements(model), registry: Registry = REGISTRY): Artifacts {
+  const parts: Artifacts[] = registry.constellation.map((c) => c.build(model));
   const requirements = new Map<string, SecretRequirement[]>();
   for (const r of needed) requirements.set(r.cluster, [...(requirements.get(r.cluster) ?? []), r]);
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
-    const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [] };
-    for (const component of CLUSTER_COMPONENTS) parts.push(component.build(ctx));
+    const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform };
+    for (const component of registry.cluster) parts.push(component.build(ctx));
   }
   return mergeArtifacts(parts);
 }

@@ -2,6 +2,7 @@ import type { App } from 'cdk8s';
 import type { ClusterModel, Model } from '../model/model.ts';
 import type { Artifacts } from './artifacts.ts';
 import type { SecretRequirement } from '../secrets/requirements.ts';
+import type { PlatformComponent } from '../gitops/component.ts';
 
 export interface ClusterContext {
   readonly model: Model;
@@ -12,6 +13,8 @@ export interface ClusterContext {
   readonly secrets: ReadonlyMap<string, string>;
   /** The secrets this cluster needs. */
   readonly secretRequirements: readonly SecretRequirement[];
+  /** Every platform component (from the registry): the GitOps layer plans the enabled ones. */
+  readonly platform: readonly PlatformComponent[];
 }
 
 /**

@@ -1,3 +1,5 @@
+import { compareCodePoints } from '../util/order.ts';
+
 /** One finding about the input, located in a source file. */
 export interface Diagnostic {
   readonly severity: 'error' | 'warning' | 'note';
@@ -19,12 +21,12 @@ const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 } as const;
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareCodePoints(a.file, b.file) ||
       a.line - b.line ||
       a.col - b.col ||
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.pointer.localeCompare(b.pointer) ||
-      a.message.localeCompare(b.message),
+      compareCodePoints(a.pointer, b.pointer) ||
+      compareCodePoints(a.message, b.message),
   );
 }
 

@@ -54,7 +54,7 @@ export interface ComponentContext {
 
 /**
  * A platform component (cert-manager, linkerd, …): one folder that owns its spec section, its
- * defaults and what it emits, registered with one line in lib/gitops/registry.ts. The GitOps
+ * defaults and what it emits, registered with one line in lib/registry.ts. The GitOps
  * layer turns its output into Flux or Argo CD objects; it never knows either engine.
  */
 export interface PlatformComponent {

@@ -10,7 +10,7 @@ import { FLUX_NAMESPACE, fluxBundles, fluxReleaseObjects, type LayerContent } fr
 import { clusterDirs } from './layout.ts';
 import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 import { planComponents, type Plan } from './plan.ts';
-import { PLATFORM_COMPONENTS } from './registry.ts';
+import { compareCodePoints } from '../util/order.ts';
 
 /** Deletion safety: the engine never prunes these (deleting a Namespace deletes everything in it). */
 const PROTECT: Record<'flux' | 'argocd', Record<string, string>> = {
@@ -41,7 +41,7 @@ function namespaces(cluster: ClusterModel, plan: Plan, engine: 'flux' | 'argocd'
     out.set(ns.name, { name: ns.name, labels: { ...base?.labels, ...ns.labels }, annotations: ns.annotations });
   }
   return [...out.values()]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareCodePoints(a.name, b.name))
     .map((ns) => ({ ...ns, annotations: { ...ns.annotations, ...PROTECT[engine] } }));
 }
 
@@ -84,8 +84,8 @@ function reconciledFromManagement(model: Model, cluster: ClusterModel): string |
  */
 export const gitopsComponent: ClusterComponent = {
   name: 'gitops',
-  build({ model, cluster, app, secrets, secretRequirements }): Artifacts {
-    const plan = planComponents(PLATFORM_COMPONENTS, { model, cluster, secrets });
+  build({ model, cluster, app, secrets, secretRequirements, platform }): Artifacts {
+    const plan = planComponents(platform, { model, cluster, secrets });
     if (plan.diagnostics.length > 0) return { bundles: [], files: [], diagnostics: plan.diagnostics };
     const engine = model.constellation.gitops.engine;
     const dirs = clusterDirs(cluster.name);

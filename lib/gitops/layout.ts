@@ -1,4 +1,4 @@
-import type { ClusterModel, Model } from '../model/model.ts';
+import type { Model } from '../model/model.ts';
 
 /** Where each concern of a cluster lives in the output (relative to the output root). */
 export function clusterDirs(cluster: string): { namespaces: string; secrets: string; controllers: string; configs: string; flux: string; argocd: string } {

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { ComponentContext, ComponentOutput, PlatformComponent } from './component.ts';
+import { compareCodePoints } from '../util/order.ts';
 
 export interface PlannedComponent {
   readonly component: PlatformComponent;
@@ -44,7 +45,7 @@ export function planComponents(registry: readonly PlatformComponent[], ctx: Comp
     state.set(c.name, 'done');
     order.push(c);
   };
-  for (const c of [...enabled.values()].sort((a, b) => a.name.localeCompare(b.name))) visit(c, []);
+  for (const c of [...enabled.values()].sort((a, b) => compareCodePoints(a.name, b.name))) visit(c, []);
   if (diagnostics.length > 0) return { components: [], diagnostics };
   return { components: order.map((component) => ({ component, output: component.build(ctx) })), diagnostics };
 }

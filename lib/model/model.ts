@@ -1,5 +1,5 @@
 import type * as spec from '../spec/types.generated.ts';
-import type { ComponentVersions } from '../resolve/defaults.ts';
+import type { ComponentVersions } from './defaults.ts';
 
 /**
  * The resolved model: fully defaulted, cross-cluster facts derived, deeply frozen.

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Artifacts, KubeObject } from '../build/artifacts.ts';
 import { toYaml, yamlHeader } from './yaml.ts';
+import { compareCodePoints } from '../util/order.ts';
 
 /** Rendered output: relative path → bytes (as text). Sorted by path. */
 export type OutputFiles = ReadonlyMap<string, string>;
@@ -45,7 +46,7 @@ export function renderArtifacts(artifacts: Artifacts): RenderResult {
   for (const bundle of artifacts.bundles) {
     const identities = new Set<string>();
     const objects = [...bundle.objects].sort(
-      (a, b) => kindRank(a.kind) - kindRank(b.kind) || objectFileName(a).localeCompare(objectFileName(b)),
+      (a, b) => kindRank(a.kind) - kindRank(b.kind) || compareCodePoints(objectFileName(a), objectFileName(b)),
     );
     const names: string[] = [...(bundle.include ?? [])];
     for (const o of objects) {
@@ -56,7 +57,7 @@ export function renderArtifacts(artifacts: Artifacts): RenderResult {
       names.push(name);
       put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(orderTopLevel(o)));
     }
-    for (const f of [...(bundle.files ?? [])].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const f of [...(bundle.files ?? [])].sort((a, b) => compareCodePoints(a.name, b.name))) {
       names.push(f.name);
       put(`${bundle.dir}/${f.name}`, f.content);
     }

@@ -8,8 +8,9 @@ import { MAX_CLUSTER_ID, meshComponents } from '../check/mesh.ts';
 import { talosMinor, TALOS_CONTRACTS, compareVersions } from '../data/talos-kubernetes.ts';
 import type { ClusterModel, ConstellationModel, MeshGroupModel, Model, NodeModel } from '../model/model.ts';
 import type { Cluster } from '../spec/types.generated.ts';
-import { DEFAULTS, DEFAULT_VERSIONS, type ComponentVersions } from './defaults.ts';
-import { pendingSections } from '../build/registry.ts';
+import { DEFAULTS, DEFAULT_VERSIONS, type ComponentVersions } from '../model/defaults.ts';
+import { pendingSections } from '../spec/pending.ts';
+import { compareCodePoints } from '../util/order.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -190,7 +191,7 @@ export function resolve(set: SpecSet): { model: Model; diagnostics: Diagnostic[]
     anycast: cons.anycast ?? [],
   });
   const clusters = [...set.clusters]
-    .sort((a, b) => a.spec.name.localeCompare(b.spec.name))
+    .sort((a, b) => compareCodePoints(a.spec.name, b.spec.name))
     .map((entry) => resolveCluster(set, entry, meshGroups, base));
   return { model: deepFreeze({ constellation, clusters }), diagnostics };
 }

@@ -101,7 +101,7 @@ describe('deletion safety', () => {
   it('Namespaces, PersistentVolumeClaims and CephClusters a component emits are protected from prune, other kinds are not', async () => {
     const { gitopsComponent } = await import('../../lib/gitops/gitops.ts');
     const { App } = await import('cdk8s');
-    const { PLATFORM_COMPONENTS } = await import('../../lib/gitops/registry.ts');
+    const PLATFORM_COMPONENTS = (await import('../../lib/registry.ts')).REGISTRY.platform;
     const { model } = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO, build: false });
     const volumes: PlatformComponent = {
       name: 'volumes',
@@ -118,17 +118,14 @@ describe('deletion safety', () => {
         },
       }),
     };
-    (PLATFORM_COMPONENTS as PlatformComponent[]).push(volumes);
-    try {
-      const { secretRequirements } = await import('../../lib/secrets/requirements.ts');
-      const cluster = model!.clusters[0]!;
-      const out = gitopsComponent.build({ model: model!, cluster, app: new App(), secrets: new Map(), secretRequirements: secretRequirements(model!).filter((r) => r.cluster === cluster.name) });
-      const configs = out.bundles.find((b) => b.dir.endsWith('infrastructure/configs'))!.objects;
-      const annotation = (kind: string) => (configs.find((o) => o.kind === kind)!.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'];
-      expect([annotation('PersistentVolumeClaim'), annotation('CephCluster'), annotation('ConfigMap')]).toEqual(['disabled', 'disabled', undefined]);
-    } finally {
-      (PLATFORM_COMPONENTS as PlatformComponent[]).pop();
-    }
+    const { secretRequirements } = await import('../../lib/secrets/requirements.ts');
+    const cluster = model!.clusters[0]!;
+    // The engine plans whatever list it is given (the registry's, here with one more component).
+    const platform = [...PLATFORM_COMPONENTS, volumes];
+    const out = gitopsComponent.build({ model: model!, cluster, app: new App(), secrets: new Map(), secretRequirements: secretRequirements(model!).filter((r) => r.cluster === cluster.name), platform });
+    const configs = out.bundles.find((b) => b.dir.endsWith('infrastructure/configs'))!.objects;
+    const annotation = (kind: string) => (configs.find((o) => o.kind === kind)!.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'];
+    expect([annotation('PersistentVolumeClaim'), annotation('CephCluster'), annotation('ConfigMap')]).toEqual(['disabled', 'disabled', undefined]);
   });
 });
 

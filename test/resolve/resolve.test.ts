@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileSpecDir } from '../../lib/pipeline.ts';
-import { DEFAULT_VERSIONS } from '../../lib/resolve/defaults.ts';
+import { DEFAULT_VERSIONS } from '../../lib/model/defaults.ts';
 import { materializeFixture, removeDir, REPO as REPO_DIR } from '../helpers.ts';
 
 const dirs: string[] = [];

@@ -1,8 +1,9 @@
 import type { Model } from '../../model/model.ts';
 import type { ComponentContext, PlatformComponent } from '../../gitops/component.ts';
-import { DEFAULTS } from '../../resolve/defaults.ts';
+import { DEFAULTS } from '../../model/defaults.ts';
 import { talosMinor } from '../../data/talos-kubernetes.ts';
 import { ciliumLoadBalancing } from './load-balancing.ts';
+import { compareCodePoints } from '../../util/order.ts';
 
 const REPOSITORY = { name: 'cilium', url: 'https://helm.cilium.io' };
 
@@ -39,7 +40,7 @@ export function meshPeers(model: Model, clusterName: string): { name: string; po
       }
     }
   }
-  return [...peers.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...peers.values()].sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 /** Cilium's Helm values, from the model (the same values the bootstrap install uses). */

@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import type { ClusterComponent, ConstellationComponent } from '../../build/component.ts';
 import type { ClusterModel, Model } from '../../model/model.ts';
 import type { Disk } from '../../spec/types.generated.ts';
+import { compareCodePoints } from '../../util/order.ts';
 
 const hb = Handlebars.create();
 // Markdown, not HTML: values are shown as written; table cells escape what breaks a row.
@@ -50,7 +51,7 @@ export function constellationDiagram(model: Model): string {
     const site = c.site ?? '';
     bySite.set(site, [...(bySite.get(site) ?? []), c]);
   }
-  for (const [site, clusters] of [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [site, clusters] of [...bySite.entries()].sort(([a], [b]) => compareCodePoints(a, b))) {
     const indent = site ? '    ' : '  ';
     if (site) lines.push(`  subgraph site_${mermaidId(site)}["${site.replace(/"/g, "'")}"]`);
     for (const c of clusters) lines.push(`${indent}${mermaidId(c.name)}["${c.name}<br/>${c.role}"]`);

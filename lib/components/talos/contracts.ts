@@ -1,5 +1,6 @@
 import type { ClusterIntent, ControlPlaneIntent, NodeIntent, TalosIntent } from './intent.ts';
 import { diskMatch, SELECTED_LINK_ALIAS } from './intent.ts';
+import { compareCodePoints } from '../../util/order.ts';
 
 /** One Talos config document (the v1alpha1 document has no kind) as plain data. */
 export type TalosDocument = Record<string, unknown>;
@@ -39,7 +40,7 @@ const taintValue = (t: NodeIntent['taints'][number]): string => `${t.value ?? ''
 function sharedClusterDocs(c: ClusterIntent): TalosDocument[] {
   const docs: TalosDocument[] = [];
   if (c.timeServers.length > 0) docs.push(doc('TimeSyncConfig', { ntp: { servers: [...c.timeServers] } }));
-  for (const [registry, endpoints] of Object.entries(c.registryMirrors).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [registry, endpoints] of Object.entries(c.registryMirrors).sort(([a], [b]) => compareCodePoints(a, b))) {
     docs.push(doc('RegistryMirrorConfig', { name: registry, endpoints: endpoints.map((url) => ({ url })) }));
   }
   return docs;

@@ -1,6 +1,6 @@
 import type { ClusterModel, NodeModel } from '../../model/model.ts';
 import type { DiskSelector } from '../../spec/types.generated.ts';
-import { DEFAULTS } from '../../resolve/defaults.ts';
+import { DEFAULTS } from '../../model/defaults.ts';
 import { installerImage, resolveSchematic, type ResolvedSchematic } from './schematic.ts';
 
 /**

@@ -1,12 +1,4 @@
-import type { Cluster, Constellation } from '../spec/types.generated.ts';
-import type { ClusterComponent, ConstellationComponent } from './component.ts';
-import { clusterDocsComponent, constellationDocsComponent } from '../components/docs/docs.ts';
-import { talosComponent } from '../components/talos/talos.ts';
-import { secretsComponent } from '../components/secrets/secrets.ts';
-import { gitopsComponent, gitopsFleetComponent } from '../gitops/gitops.ts';
-
-export const CLUSTER_COMPONENTS: readonly ClusterComponent[] = [gitopsComponent, secretsComponent, talosComponent, clusterDocsComponent];
-export const CONSTELLATION_COMPONENTS: readonly ConstellationComponent[] = [constellationDocsComponent, gitopsFleetComponent];
+import type { Cluster, Constellation } from './types.generated.ts';
 
 /**
  * Spec sections that are validated and checked but not compiled yet, and the capability that

@@ -1,6 +1,7 @@
 /**
- * Every default orrery applies, in one place. The schema documents the same values; resolve
- * is the only stage that reads this module.
+ * Every default orrery applies, in one place. The schema documents the same values. It sits
+ * below the stages: check (version rules), resolve (which fills the model from it) and the
+ * components (fixed facts such as the KubePrism port) all read it; nothing here imports a stage.
  */
 export const DEFAULT_VERSIONS = {
   talos: 'v1.13.9',

@@ -1,0 +1,74 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { SourceFile } from '../read/source-file.ts';
+import { parseCidr, type Cidr } from '../net/ip.ts';
+import type { Cluster } from '../spec/types.generated.ts';
+import type { SpecSet } from './spec-set.ts';
+
+/** Reports one finding at a JSON pointer of a spec file. */
+export type Emit = (file: SourceFile, ptr: string, rule: string, message: string, severity?: Diagnostic['severity']) => void;
+
+/** A cluster under check, with the facts several rule families read (computed once). */
+export interface ClusterFacts {
+  readonly c: Cluster;
+  readonly file: SourceFile;
+  readonly emit: Emit;
+  readonly method: Cluster['provisioning']['method'];
+  readonly nodes: NonNullable<Cluster['nodes']>;
+  /** The node network: declared, or derived from the nodes' static addresses. */
+  readonly nodeNet: Cidr | undefined;
+  /** Every node address of the cluster (static addresses without prefix, DHCP reservations). */
+  readonly nodeAddrs: ReadonlySet<string>;
+  /** The cluster's own networks, which must be disjoint. */
+  readonly nets: readonly { readonly name: string; readonly ptr: string; readonly cidr: Cidr | undefined }[];
+  /** Cilium's settings when Cilium is the CNI (the default), else undefined. */
+  readonly cilium: NonNullable<NonNullable<Cluster['cni']>['cilium']> | undefined;
+  /** Talos and Kubernetes versions in effect (cluster, else constellation, else default). */
+  readonly versions: { readonly talos: string; readonly kubernetes: string };
+}
+
+/** The constellation under check. */
+export interface ConstellationFacts {
+  readonly set: SpecSet;
+  readonly emit: Emit;
+  readonly byName: ReadonlyMap<string, { file: SourceFile; spec: Cluster }>;
+  /** Looks a cluster up by name, reporting an unknown one at `ptr` of the constellation file. */
+  readonly refCluster: (name: string, ptr: string) => { file: SourceFile; spec: Cluster } | undefined;
+}
+
+/** The node network: declared, or derived from the nodes' static addresses when all share one. */
+export function nodeNetwork(cluster: Cluster): Cidr | undefined {
+  if (cluster.network.nodeCidr) return parseCidr(cluster.network.nodeCidr);
+  const nets = new Map<string, Cidr>();
+  for (const node of cluster.nodes ?? []) {
+    for (const a of node.addresses ?? []) {
+      const c = parseCidr(a);
+      if (c) nets.set(`${c.first}/${c.prefix}`, c);
+    }
+  }
+  return nets.size === 1 ? [...nets.values()][0] : undefined;
+}
+
+export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, defaults: { talos: string; kubernetes: string }): ClusterFacts {
+  const nodes = c.nodes ?? [];
+  const nodeAddrs = new Set<string>();
+  for (const n of nodes) {
+    for (const a of n.addresses ?? []) if (parseCidr(a)) nodeAddrs.add(a.split('/')[0]!);
+    if (n.reservedAddress) nodeAddrs.add(n.reservedAddress);
+  }
+  return {
+    c,
+    file,
+    emit,
+    method: c.provisioning.method,
+    nodes,
+    nodeNet: nodeNetwork(c),
+    nodeAddrs,
+    nets: [
+      { name: 'the node network', ptr: '/network/nodeCidr', cidr: c.network.nodeCidr ? parseCidr(c.network.nodeCidr) : undefined },
+      { name: 'the pod CIDR', ptr: '/network/podCidr', cidr: parseCidr(c.network.podCidr) },
+      { name: 'the service CIDR', ptr: '/network/serviceCidr', cidr: parseCidr(c.network.serviceCidr) },
+    ],
+    cilium: c.cni?.name === undefined || c.cni.name === 'cilium' ? (c.cni?.cilium ?? {}) : undefined,
+    versions: { talos: c.talos?.version ?? defaults.talos, kubernetes: c.kubernetes?.version ?? defaults.kubernetes },
+  };
+}

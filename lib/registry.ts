@@ -1,0 +1,30 @@
+import type { ClusterComponent, ConstellationComponent } from './build/component.ts';
+import type { PlatformComponent } from './gitops/component.ts';
+import { clusterDocsComponent, constellationDocsComponent } from './components/docs/docs.ts';
+import { talosComponent } from './components/talos/talos.ts';
+import { secretsComponent } from './components/secrets/secrets.ts';
+import { gitopsComponent, gitopsFleetComponent } from './gitops/gitops.ts';
+import { certManagerComponent } from './components/cert-manager/cert-manager.ts';
+import { linkerdComponent } from './components/linkerd/linkerd.ts';
+import { ciliumComponent } from './components/cilium/cilium.ts';
+import { metallbComponent } from './components/metallb/metallb.ts';
+import { networkPoliciesComponent } from './components/network-policies/network-policies.ts';
+
+/**
+ * The one list of every component orrery has. Engines (the build stage, the GitOps layer)
+ * receive these lists and never import a component; adding one is its folder and one line here.
+ */
+export interface Registry {
+  /** Per-cluster generators (Talos files, Secrets, docs, the GitOps tree). */
+  readonly cluster: readonly ClusterComponent[];
+  /** Fleet-wide generators. */
+  readonly constellation: readonly ConstellationComponent[];
+  /** Platform components the GitOps layer delivers (Helm releases and their objects). */
+  readonly platform: readonly PlatformComponent[];
+}
+
+export const REGISTRY: Registry = {
+  cluster: [gitopsComponent, secretsComponent, talosComponent, clusterDocsComponent],
+  constellation: [constellationDocsComponent, gitopsFleetComponent],
+  platform: [ciliumComponent, metallbComponent, certManagerComponent, linkerdComponent, networkPoliciesComponent],
+};
