@@ -68,7 +68,7 @@ function bootstrap(cluster: ClusterModel, plan: Plan, hasSecrets: boolean): File
     {
       path: `${dir}/README.md`,
       source: cluster.source,
-      content: `${header}# ${cluster.name}: bootstrap\n\nNodes stay NotReady until the CNI runs, and nothing (the GitOps engine included) runs before that.\nInstall these releases once, with the kubeconfig of the new cluster, from this directory; the GitOps\nengine then adopts them: its release has the same name, namespace and values.\n\n\`\`\`sh\n${[...secrets, ...commands].join('\n')}\n\`\`\`\n`,
+      content: `${header}# ${cluster.name}: bootstrap\n\nNodes stay NotReady until the CNI runs, and nothing (the GitOps engine included) runs before that.\n\`npx orrery up ${cluster.name}\` installs these releases with the new cluster's kubeconfig (and the Secrets they\nneed, decrypted in memory); the GitOps engine then adopts them: its release has the same name,\nnamespace and values. By hand, from this directory (\`npx orrery up ${cluster.name} --dry-run\` prints every step):\n\n\`\`\`sh\n${[...secrets, ...commands].join('\n')}\n\`\`\`\n`,
     },
   ];
 }

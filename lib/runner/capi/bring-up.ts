@@ -1,0 +1,54 @@
+/**
+ * What the runner needs to bring up one Cluster API cluster — the whole interface between the
+ * Cluster API generator and the runner. The generator fills it from the model (pure); the runner
+ * never reads the contents of the Cluster API objects, it applies the directory and watches the
+ * conditions and Secrets that CAPI, CABPT and CACPPT define.
+ *
+ * A management cluster comes up from a temporary kind cluster: providers (exact versions),
+ * its own objects, wait for the control plane and every Machine's nodeRef, fetch credentials,
+ * CNI + GitOps on it, the same providers on it, `clusterctl move` (dry run first), delete kind.
+ * A workload cluster is created by its management cluster from git: wait, fetch credentials, and
+ * CNI + GitOps unless the management cluster's Flux reconciles it.
+ */
+export interface CapiBringUp {
+  readonly cluster: string;
+  readonly role: 'management' | 'workload';
+  /** The management cluster (workload clusters), whose kubeconfig context the runner already merged. */
+  readonly managedBy?: string;
+  /** Namespace of the Cluster object, its machines and its Secrets. */
+  readonly namespace: string;
+  /**
+   * clusterctl provider specs `name:version`, identical on the bootstrap and the management
+   * cluster (move needs the target's providers at the same or a newer version).
+   */
+  readonly providers: {
+    readonly core: string;
+    readonly bootstrap: string;
+    readonly controlPlane: string;
+    readonly infrastructure: string;
+    readonly ipam?: string;
+    readonly addon?: string;
+  };
+  /** dist/-relative kustomize directory of the cluster's own objects (management clusters; applied to kind). */
+  readonly objectsDir?: string;
+  /** dist/-relative SOPS-encrypted Secrets applied (decrypted, on stdin) before the objects: provider credentials, a pre-seeded `<cluster>-talos` bundle. */
+  readonly secretFiles: readonly string[];
+  /** `<cluster>-kubeconfig`, key `value` (CACPPT, through CAPI's kubeconfig util). */
+  readonly kubeconfigSecret: { readonly name: string; readonly key: string };
+  /** `<cluster>-talosconfig`, key `talosconfig` (CABPT). */
+  readonly talosconfigSecret: { readonly name: string; readonly key: string };
+  /** Machines in all pools: every one must have a nodeRef before the pivot. */
+  readonly machines: number;
+  /** The management cluster's Flux reconciles this cluster's platform (no Flux and no runner-installed CNI of its own). */
+  readonly gitopsFromManagement: boolean;
+}
+
+/** The kind cluster a management cluster is created from. */
+export function bootstrapClusterName(cluster: string): string {
+  return `orrery-${cluster}`;
+}
+
+/** The context CAPI's kubeconfig util writes: `<cluster>-admin@<cluster>` (cluster-api util/kubeconfig/kubeconfig.go). */
+export function capiContextName(cluster: string): string {
+  return `${cluster}-admin@${cluster}`;
+}

@@ -1,0 +1,410 @@
+import { parse } from 'yaml';
+import type { ClusterModel, Model } from '../../model/model.ts';
+import { extractKubeContext, kubeContextStatus, mergeKubeconfig, mergeTalosconfigText, talosconfigTextStatus } from '../credentials.ts';
+import { gitopsSteps, releaseOwner } from '../kube/gitops-plan.ts';
+import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from '../kube/kubectl.ts';
+import { applyStep, bootstrapSteps, objectsStdin, secretStep } from '../kube/steps.ts';
+import { clusterBootstrap } from '../sources/bootstrap.ts';
+import { distPath, type Compiled } from '../sources/compiled.ts';
+import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
+import { lastLine } from '../talos/session.ts';
+import { tildePath } from '../talos/steps.ts';
+import { tmp, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
+import { bootstrapClusterName, capiContextName, type CapiBringUp } from './bring-up.ts';
+
+interface Files {
+  readonly kubeconfigFile: string;
+  readonly talosconfigFile: string;
+  readonly home: string;
+}
+
+const CLUSTERS = 'clusters.cluster.x-k8s.io';
+const MACHINES = 'machines.cluster.x-k8s.io';
+const PROVIDERS = 'providers.clusterctl.cluster.x-k8s.io';
+
+/**
+ * One Cluster API cluster in one run: where its Cluster object lives (the kind bootstrap
+ * cluster before the pivot, the cluster itself after; the management cluster for a workload
+ * cluster) and how to reach the cluster it describes.
+ */
+export class CapiSession {
+  readonly kindName: string;
+  readonly kindKubeconfig: string;
+  readonly targetKubeconfig: string;
+  private kindText: string | undefined | null = null;
+  private targetText: string | undefined;
+  private pivotedCache: boolean | undefined;
+
+  constructor(
+    readonly cluster: ClusterModel,
+    readonly bringUp: CapiBringUp,
+    private readonly files: Files,
+  ) {
+    this.kindName = bootstrapClusterName(cluster.name);
+    this.kindKubeconfig = `${cluster.name}/bootstrap-cluster.kubeconfig`;
+    this.targetKubeconfig = `${cluster.name}/kubeconfig`;
+  }
+
+  invalidate(): void {
+    this.kindText = null;
+    this.pivotedCache = undefined;
+  }
+
+  /** The kind cluster's kubeconfig, or undefined when it does not exist. */
+  async kind(ctx: RunContext): Promise<TempRef | undefined> {
+    if (this.kindText === null) {
+      const list = await ctx.exec({ tool: 'kind', args: ['get', 'clusters'] }, { quiet: true });
+      if (!list.stdout.split('\n').map((l) => l.trim()).includes(this.kindName)) {
+        this.kindText = undefined;
+      } else {
+        const r = await ctx.exec({ tool: 'kind', args: ['get', 'kubeconfig', '--name', this.kindName], secretOutput: true }, { quiet: true });
+        ctx.redactor.addValues((parse(r.stdout) as { users?: unknown }).users);
+        await ctx.tmp.replace(this.kindKubeconfig, r.stdout);
+        this.kindText = r.stdout;
+      }
+    }
+    return this.kindText === undefined ? undefined : tmp(this.kindKubeconfig);
+  }
+
+  /** The management cluster's kubeconfig for a workload cluster (merged by the management cluster's bring-up). */
+  async manager(ctx: RunContext): Promise<TempRef> {
+    const m = this.bringUp.managedBy!;
+    const name = `${m}/kubeconfig`;
+    const text = await extractKubeContext(this.files.kubeconfigFile, capiContextName(m));
+    if (!text) throw new NotYet(`no kubeconfig context ${capiContextName(m)} in ${tildePath(this.files.kubeconfigFile, this.files.home)}: bring up ${m} first`);
+    await ctx.tmp.replace(name, text);
+    ctx.redactor.addValues((parse(text) as { users?: unknown }).users);
+    return tmp(name);
+  }
+
+  /** Where the Cluster object is now. */
+  async home(ctx: RunContext): Promise<TempRef> {
+    if (this.bringUp.role === 'workload') return this.manager(ctx);
+    if (await this.pivoted(ctx)) return this.target(ctx);
+    const kind = await this.kind(ctx);
+    if (!kind) throw new NotYet(`the bootstrap cluster ${this.kindName} does not exist`);
+    return kind;
+  }
+
+  /** The cluster itself: from its `<cluster>-kubeconfig` Secret, else the context merged earlier. */
+  async target(ctx: RunContext): Promise<TempRef> {
+    if (this.targetText !== undefined) return tmp(this.targetKubeconfig);
+    const fromSecret = await this.kubeconfigFromSecret(ctx).catch((err: unknown) => {
+      if (err instanceof NotYet) return undefined;
+      throw err;
+    });
+    const text = fromSecret ?? (await extractKubeContext(this.files.kubeconfigFile, capiContextName(this.cluster.name)));
+    if (!text) throw new NotYet(`no kubeconfig for ${this.cluster.name} yet (Secret ${this.bringUp.kubeconfigSecret.name} not written)`);
+    ctx.redactor.addValues((parse(text) as { users?: unknown }).users);
+    await ctx.tmp.replace(this.targetKubeconfig, text);
+    this.targetText = text;
+    return tmp(this.targetKubeconfig);
+  }
+
+  targetTextOrThrow(): string {
+    if (this.targetText === undefined) throw new Error('target kubeconfig not loaded');
+    return this.targetText;
+  }
+
+  /** Pivoted: the cluster holds its own Cluster object (management clusters only). */
+  async pivoted(ctx: RunContext): Promise<boolean> {
+    if (this.bringUp.role !== 'management') return false;
+    if (this.pivotedCache !== undefined) return this.pivotedCache;
+    const text = await extractKubeContext(this.files.kubeconfigFile, capiContextName(this.cluster.name));
+    let result = false;
+    if (text) {
+      const name = `${this.cluster.name}/self.kubeconfig`;
+      await ctx.tmp.replace(name, text);
+      ctx.redactor.addValues((parse(text) as { users?: unknown }).users);
+      const self = await getJson(ctx, tmp(name), [CLUSTERS, this.cluster.name, '-n', this.bringUp.namespace]).catch((err: unknown) => {
+        if (err instanceof NotYet) return undefined;
+        throw err;
+      });
+      result = self !== undefined;
+    }
+    this.pivotedCache = result;
+    return result;
+  }
+
+  secretCommand(k: TempRef, secret: { name: string; key: string }): ToolCommand {
+    return kubectl(k, ['get', 'secret', secret.name, '-n', this.bringUp.namespace, '-o', `jsonpath={.data.${secret.key}}`], { secretOutput: true });
+  }
+
+  async secretText(ctx: RunContext, k: TempRef, secret: { name: string; key: string }): Promise<string> {
+    const r = await ctx.exec(this.secretCommand(k, secret), { allowFailure: true, quiet: true });
+    if (r.code !== 0 || r.stdout.trim() === '') throw new NotYet(`Secret ${this.bringUp.namespace}/${secret.name} does not exist yet (${lastLine(r.stderr)})`);
+    const text = Buffer.from(r.stdout.trim(), 'base64').toString('utf8');
+    ctx.redactor.add(text);
+    return text;
+  }
+
+  private async kubeconfigFromSecret(ctx: RunContext): Promise<string> {
+    const home = this.bringUp.role === 'workload' ? await this.manager(ctx) : await this.kind(ctx);
+    if (!home) throw new NotYet('no bootstrap cluster');
+    const text = await this.secretText(ctx, home, this.bringUp.kubeconfigSecret);
+    ctx.redactor.addValues((parse(text) as { users?: unknown }).users);
+    return text;
+  }
+}
+
+function capiKubeTarget(s: CapiSession): KubeTarget {
+  return { cluster: s.cluster, placeholder: tmp(s.targetKubeconfig), kubeconfig: (ctx) => s.target(ctx) };
+}
+
+/** Steps that only exist before the pivot: done once the cluster manages itself. */
+function beforePivot(s: CapiSession, step: Step): Step {
+  return {
+    ...step,
+    async check(ctx) {
+      if (await s.pivoted(ctx)) return done(`${s.cluster.name} manages itself (pivoted); nothing to do on the bootstrap cluster`);
+      return step.check(ctx);
+    },
+  };
+}
+
+/** A KubeTarget on the kind bootstrap cluster. */
+function kindTarget(s: CapiSession): KubeTarget {
+  return {
+    cluster: s.cluster,
+    placeholder: tmp(s.kindKubeconfig),
+    async kubeconfig(ctx) {
+      const k = await s.kind(ctx);
+      if (!k) throw new NotYet(`the bootstrap cluster ${s.kindName} does not exist yet`);
+      return k;
+    },
+  };
+}
+
+function initArgs(b: CapiBringUp): string[] {
+  const p = b.providers;
+  return ['--core', p.core, '--bootstrap', p.bootstrap, '--control-plane', p.controlPlane, '--infrastructure', p.infrastructure, ...(p.ipam ? ['--ipam', p.ipam] : []), ...(p.addon ? ['--addon', p.addon] : [])];
+}
+
+/** The providers a clusterctl inventory must hold: `<Type>/<name>:<version>` (Provider objects: type, providerName, version). */
+function wantedProviders(b: CapiBringUp): string[] {
+  const p = b.providers;
+  const entries: [string, string | undefined][] = [['CoreProvider', p.core], ['BootstrapProvider', p.bootstrap], ['ControlPlaneProvider', p.controlPlane], ['InfrastructureProvider', p.infrastructure], ['IPAMProvider', p.ipam], ['AddonProvider', p.addon]];
+  return entries.filter((e): e is [string, string] => e[1] !== undefined).map(([t, spec]) => `${t}/${spec}`).sort();
+}
+
+function providersStep(s: CapiSession, where: 'bootstrap' | 'target', target: () => KubeTarget): Step {
+  const b = s.bringUp;
+  const c = s.cluster.name;
+  const init = (k: TempRef, timeoutMs: number): ToolCommand => ({ tool: 'clusterctl', args: ['init', '--kubeconfig', k, ...initArgs(b), '--wait-providers', `--wait-provider-timeout=${Math.ceil(timeoutMs / 1000)}`], timeoutMs: timeoutMs * 2 + 60_000 });
+  return {
+    id: `${c}/providers-${where}`,
+    cluster: c,
+    title: `install the Cluster API providers on ${where === 'bootstrap' ? `the bootstrap cluster ${s.kindName}` : c}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [init(target().placeholder, 600_000)],
+    async check(ctx) {
+      const k = await target().kubeconfig(ctx);
+      const list = await getJson<{ items?: { type?: string; providerName?: string; version?: string }[] }>(ctx, k, [PROVIDERS, '-A']);
+      const have = (list?.items ?? []).map((i) => `${i.type}/${i.providerName}:${i.version}`).sort();
+      const want = wantedProviders(b);
+      if (want.every((w) => have.includes(w))) return done(`providers installed: ${want.join(', ')}`);
+      if (have.length > 0) throw new StepError(`${where === 'bootstrap' ? s.kindName : c} has other Cluster API providers (${have.join(', ')}) than ${want.join(', ')}: upgrade them with clusterctl upgrade apply`);
+      return pending('no Cluster API providers installed', [init(k, ctx.options.waitTimeoutMs)]);
+    },
+    async act(ctx, checked) {
+      ctx.reporter.waiting('clusterctl init and the provider Deployments to be Available');
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+function bootstrapClusterStep(s: CapiSession): Step {
+  const c = s.cluster.name;
+  const create: ToolCommand = { tool: 'kind', args: ['create', 'cluster', '--name', s.kindName, '--kubeconfig', tmp(s.kindKubeconfig), '--wait', '5m'], timeoutMs: 600_000 };
+  return beforePivot(s, {
+    id: `${c}/bootstrap-cluster`,
+    cluster: c,
+    title: `create the temporary bootstrap cluster ${s.kindName} (kind)`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [create],
+    async check(ctx) {
+      return (await s.kind(ctx)) ? done(`${s.kindName} exists`) : pending(`no kind cluster ${s.kindName}`, [create]);
+    },
+    async act(ctx) {
+      await ctx.exec(create);
+      s.invalidate();
+    },
+  });
+}
+
+/** Waits on the Cluster's ControlPlaneInitialized condition (v1beta2 Cluster, api/core/v1beta2/cluster_types.go). */
+function controlPlaneStep(s: CapiSession): Step {
+  const b = s.bringUp;
+  const c = s.cluster.name;
+  const what = `Cluster ${b.namespace}/${c} to report ControlPlaneInitialized`;
+  const state = async (ctx: RunContext): Promise<string | undefined> => {
+    const cluster = await getJson<KubeObjectStatus>(ctx, await s.home(ctx), [CLUSTERS, c, '-n', b.namespace]);
+    if (!cluster) throw new NotYet(`no Cluster ${b.namespace}/${c} yet`);
+    const cond = condition(cluster, 'ControlPlaneInitialized');
+    return cond?.status === 'True' ? undefined : (cond?.reason ?? 'not reported yet');
+  };
+  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', CLUSTERS, c, '-n', b.namespace, '-o', 'json'])];
+  return {
+    id: `${c}/control-plane`,
+    cluster: c,
+    title: `wait for the control plane of ${c}`,
+    kind: 'wait',
+    risk: 'safe',
+    dryRun: () => lines(tmp(b.role === 'workload' ? `${b.managedBy}/kubeconfig` : s.kindKubeconfig)),
+    async check(ctx) {
+      const not = await state(ctx);
+      return not === undefined ? done('ControlPlaneInitialized') : pending(`ControlPlaneInitialized is not True (${not})`, lines(await s.home(ctx)));
+    },
+    async act(ctx) {
+      await ctx.poll(what, async () => ((await state(ctx).catch((e: unknown) => (e instanceof NotYet ? 'absent' : Promise.reject(e)))) === undefined ? true : undefined));
+    },
+  };
+}
+
+/** Every Machine of the cluster has a nodeRef (clusterctl move refuses a cluster still provisioning). */
+function machinesStep(s: CapiSession): Step {
+  const b = s.bringUp;
+  const c = s.cluster.name;
+  const what = `${b.machines} Machine(s) of ${c} to have a nodeRef`;
+  const count = async (ctx: RunContext): Promise<{ ready: number; total: number }> => {
+    const list = await getJson<{ items?: { status?: { nodeRef?: unknown } }[] }>(ctx, await s.home(ctx), [MACHINES, '-n', b.namespace, '-l', `cluster.x-k8s.io/cluster-name=${c}`]);
+    const items = list?.items ?? [];
+    return { ready: items.filter((m) => m.status?.nodeRef).length, total: items.length };
+  };
+  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', MACHINES, '-n', b.namespace, '-l', `cluster.x-k8s.io/cluster-name=${c}`, '-o', 'json'])];
+  return {
+    id: `${c}/machines`,
+    cluster: c,
+    title: `wait for every Machine of ${c} to join`,
+    kind: 'wait',
+    risk: 'safe',
+    dryRun: () => lines(tmp(b.role === 'workload' ? `${b.managedBy}/kubeconfig` : s.kindKubeconfig)),
+    async check(ctx) {
+      const n = await count(ctx);
+      return n.ready >= b.machines ? done(`${n.ready} Machine(s) with a nodeRef`) : pending(`${n.ready} of ${b.machines} Machine(s) have a nodeRef (${n.total} exist)`, lines(await s.home(ctx)));
+    },
+    async act(ctx) {
+      await ctx.poll(what, async () => ((await count(ctx)).ready >= b.machines ? true : undefined));
+    },
+  };
+}
+
+function credentialsStep(s: CapiSession, files: Files): Step {
+  const b = s.bringUp;
+  const c = s.cluster.name;
+  const kubeWhere = tildePath(files.kubeconfigFile, files.home);
+  const talosWhere = tildePath(files.talosconfigFile, files.home);
+  const lines = (k: TempRef): DryRunLine[] => [
+    s.secretCommand(k, b.kubeconfigSecret),
+    s.secretCommand(k, b.talosconfigSecret),
+    { note: `orrery decodes both in memory and merges context ${capiContextName(c)} into ${kubeWhere} and the talosconfig context into ${talosWhere}, mode 0600` },
+  ];
+  const fetch = async (ctx: RunContext): Promise<{ kube: string; talos: string; k: TempRef }> => {
+    const k = await s.home(ctx);
+    return { kube: await s.secretText(ctx, k, b.kubeconfigSecret), talos: await s.secretText(ctx, k, b.talosconfigSecret), k };
+  };
+  return {
+    id: `${c}/credentials`,
+    cluster: c,
+    title: `kubeconfig and talosconfig of ${c} from ${b.kubeconfigSecret.name} / ${b.talosconfigSecret.name}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => lines(tmp(b.role === 'workload' ? `${b.managedBy}/kubeconfig` : s.kindKubeconfig)),
+    async check(ctx) {
+      const { kube, talos, k } = await fetch(ctx);
+      const kubeStatus = await kubeContextStatus(files.kubeconfigFile, kube);
+      const talosStatus = await talosconfigTextStatus(files.talosconfigFile, talos);
+      if (kubeStatus === 'same' && talosStatus.status === 'same') return done(`${kubeWhere} and ${talosWhere} have ${c}'s contexts`);
+      return pending(`${kubeStatus === 'same' ? '' : `kubeconfig context ${kubeStatus}`}${kubeStatus !== 'same' && talosStatus.status !== 'same' ? ', ' : ''}${talosStatus.status === 'same' ? '' : `talosconfig context ${talosStatus.status}`}`, lines(k));
+    },
+    async act(ctx) {
+      const { kube, talos } = await fetch(ctx);
+      await mergeKubeconfig(files.kubeconfigFile, kube);
+      await mergeTalosconfigText(files.talosconfigFile, talos);
+    },
+  };
+}
+
+function moveStep(s: CapiSession): Step {
+  const b = s.bringUp;
+  const c = s.cluster.name;
+  const move = (from: TempRef, to: TempRef, dry: boolean): ToolCommand => ({ tool: 'clusterctl', args: ['move', '--kubeconfig', from, '--to-kubeconfig', to, '--namespace', b.namespace, ...(dry ? ['--dry-run'] : [])], timeoutMs: 1_800_000 });
+  return {
+    id: `${c}/move`,
+    cluster: c,
+    title: `clusterctl move: ${c} takes over its own Cluster API objects`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [move(tmp(s.kindKubeconfig), tmp(s.targetKubeconfig), true), move(tmp(s.kindKubeconfig), tmp(s.targetKubeconfig), false)],
+    async check(ctx) {
+      if (await s.pivoted(ctx)) return done(`${c} holds its own Cluster object`);
+      const kind = await s.kind(ctx);
+      if (!kind) throw new NotYet(`the bootstrap cluster ${s.kindName} does not exist`);
+      const target = await s.target(ctx);
+      return pending(`the Cluster object of ${c} is on ${s.kindName}`, [move(kind, target, true), move(kind, target, false)]);
+    },
+    async act(ctx, checked) {
+      // The pivot needs every Machine joined (its nodeRef set): re-check right before moving.
+      const list = await getJson<{ items?: { status?: { nodeRef?: unknown } }[] }>(ctx, (await s.kind(ctx))!, [MACHINES, '-n', b.namespace, '-l', `cluster.x-k8s.io/cluster-name=${c}`]);
+      const joined = (list?.items ?? []).filter((m) => m.status?.nodeRef).length;
+      if (joined < b.machines) throw new StepError(`only ${joined} of ${b.machines} Machines have a nodeRef: clusterctl move would refuse a cluster still provisioning`);
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+      s.invalidate();
+    },
+  };
+}
+
+function deleteBootstrapStep(s: CapiSession): Step {
+  const c = s.cluster.name;
+  const del: ToolCommand = { tool: 'kind', args: ['delete', 'cluster', '--name', s.kindName], timeoutMs: 300_000 };
+  return {
+    id: `${c}/delete-bootstrap-cluster`,
+    cluster: c,
+    title: `delete the bootstrap cluster ${s.kindName}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [del],
+    async check(ctx) {
+      if (!(await s.kind(ctx))) return done(`no kind cluster ${s.kindName}`);
+      if (!(await s.pivoted(ctx))) throw new NotYet(`${c} has not taken over its objects yet`);
+      return pending(`${s.kindName} is no longer needed`, [del]);
+    },
+    async act(ctx) {
+      await ctx.exec(del);
+      s.invalidate();
+    },
+  };
+}
+
+function namespaceStdin(namespace: string): ReturnType<typeof objectsStdin> {
+  return objectsStdin(`<Namespace ${namespace}>`, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
+}
+
+/** The bring-up of one Cluster API cluster. */
+export function capiSteps(model: Model, compiled: Compiled, s: CapiSession, files: Files): Step[] {
+  const b = s.bringUp;
+  const target = capiKubeTarget(s);
+  const kind = kindTarget(s);
+  const platform = b.gitopsFromManagement
+    ? []
+    : [...bootstrapSteps(target, compiled, clusterBootstrap(model, s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled)), ...gitopsSteps(target, model, compiled)];
+  if (b.role === 'workload') return [controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...platform];
+  return [
+    bootstrapClusterStep(s),
+    beforePivot(s, providersStep(s, 'bootstrap', () => kind)),
+    // The namespace first: the Secrets below live in it, and kubectl refuses them without it.
+    beforePivot(s, applyStep({ id: `${s.cluster.name}/capi-namespace`, title: `create the namespace ${b.namespace} on ${s.kindName}`, target: kind, source: ['-f', '-'], stdin: async () => namespaceStdin(b.namespace), dryRunStdin: namespaceStdin(b.namespace) })),
+    ...b.secretFiles.map((f) => beforePivot(s, secretStep(kind, compiled, f))),
+    beforePivot(s, applyStep({ id: `${s.cluster.name}/objects`, title: `apply the Cluster API objects of ${s.cluster.name} to ${s.kindName}`, target: kind, source: ['-k', distPath(compiled, b.objectsDir!)] })),
+    controlPlaneStep(s),
+    machinesStep(s),
+    credentialsStep(s, files),
+    ...platform,
+    providersStep(s, 'target', () => target),
+    moveStep(s),
+    deleteBootstrapStep(s),
+  ];
+}
+

@@ -1,0 +1,247 @@
+import { readFile } from 'node:fs/promises';
+import { identityToRecipient } from 'age-encryption';
+import { parse } from 'yaml';
+import type { Model } from '../../model/model.ts';
+import { FLUX_NAMESPACE } from '../../gitops/flux.ts';
+import type { DecryptionKeySecret } from '../sources/decryption.ts';
+import { repoPath } from '../../gitops/layout.ts';
+import { loadAgeIdentities } from '../../sops/keys.ts';
+import { distPath, type Compiled } from '../sources/compiled.ts';
+import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
+import { goDuration } from '../talos/steps.ts';
+import type { DryRunLine, StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
+import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
+import { applyStep, objectsStdin } from './steps.ts';
+
+/** Argo CD's own install manifest, pinned to the release whose CRDs orrery's output is validated against. */
+export const ARGOCD_VERSION = 'v3.5.1';
+export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/install.yaml`;
+
+/**
+ * The operator's age identities that belong to the constellation's recipients: what Flux's
+ * kustomize-controller needs to decrypt dist/<cluster>/secrets/ (keys ending in `.agekey`).
+ */
+async function clusterAgeKeys(ctx: RunContext, model: Model): Promise<string> {
+  const keys = await loadAgeIdentities(ctx.options.env, ctx.options.home);
+  const recipients = new Set(model.constellation.sopsRecipients);
+  const mine: string[] = [];
+  for (const identity of keys.identities) if (recipients.has(await identityToRecipient(identity))) mine.push(identity);
+  if (mine.length === 0) {
+    throw new StepError(`none of your age keys (${keys.sources.join(', ') || 'none found'}) matches the constellation's sops.ageRecipients: the cluster could not decrypt its Secrets`);
+  }
+  const text = `${mine.join('\n')}\n`;
+  ctx.redactor.add(text);
+  for (const k of mine) ctx.redactor.add(k);
+  return text;
+}
+
+/** The engine's decryption Secret (and its namespace, created before the engine is installed into it). */
+export function sopsAgeStep(target: KubeTarget, model: Model, secret: DecryptionKeySecret): Step {
+  const { namespace, name, key } = secret;
+  const label = `<Secret ${namespace}/${name} from your age key>`;
+  return applyStep({
+    id: `${target.cluster.name}/sops-age`,
+    title: `create the ${name} Secret (${namespace}) from your age key`,
+    target,
+    source: ['-f', '-'],
+    dryRunStdin: { label, data: () => Buffer.alloc(0) },
+    async stdin(ctx): Promise<StdinPayload> {
+      const keys = await clusterAgeKeys(ctx, model);
+      return objectsStdin(label, [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', data: { [key]: Buffer.from(keys).toString('base64') } },
+      ]);
+    },
+  });
+}
+
+/** Names of the Kustomizations / Applications orrery wrote for this cluster (from the compiled output). */
+function compiledObjects(compiled: Compiled, prefix: string, kind: string): { name: string; namespace: string }[] {
+  const out: { name: string; namespace: string }[] = [];
+  for (const [rel, text] of compiled.files) {
+    if (!rel.startsWith(prefix) || rel.endsWith('/kustomization.yaml') || !rel.endsWith('.yaml')) continue;
+    const doc = parse(text) as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+    if (doc?.kind === kind && doc.metadata?.name) out.push({ name: doc.metadata.name, namespace: doc.metadata.namespace ?? 'default' });
+  }
+  return out;
+}
+
+export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, privateKey: string | undefined, timeoutMs: number): ToolCommand {
+  const git = model.constellation.gitops;
+  return {
+    tool: 'flux',
+    args: [
+      '--kubeconfig', k, 'bootstrap', 'git',
+      `--url=${git.url}`, `--branch=${git.branch}`,
+      // flux bootstrap --path: relative to the repository root (cmd/flux/bootstrap_git.go).
+      `--path=${repoPath(model, `${cluster}/flux`).replace(/^\.\//, '')}`,
+      ...(privateKey ? [`--private-key-file=${privateKey}`, '--silent'] : []),
+      `--timeout=${goDuration(timeoutMs)}`,
+    ],
+    timeoutMs: timeoutMs + 60_000,
+  };
+}
+
+/**
+ * `flux bootstrap git` at <repo path>/<cluster>/flux: done when the flux-system Kustomization
+ * exists and syncs that path. An ssh repository URL needs the deploy key (--git-private-key).
+ */
+export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
+  const c = target.cluster.name;
+  const path = repoPath(model, `${c}/flux`).replace(/^\.\//, '');
+  return {
+    id: `${c}/flux-bootstrap`,
+    cluster: c,
+    title: `flux bootstrap git at ${path}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [fluxBootstrapCommand(target.placeholder, model, c, 'DEPLOY_KEY_FILE', 600_000)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const ks = await getJson<KubeObjectStatus>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', FLUX_NAMESPACE, '-n', FLUX_NAMESPACE]);
+      if (ks) {
+        const synced = String(ks.spec?.path ?? '').replace(/^\.\//, '');
+        if (synced !== path) throw new StepError(`Flux on ${c} already syncs ${synced}, not ${path}: bootstrap it by hand or fix gitops.repository.path`);
+        return done(`Flux syncs ${path}`);
+      }
+      const key = ctx.options.gitPrivateKey;
+      if (!key && /^ssh:\/\/|^git@/.test(model.constellation.gitops.url)) {
+        throw new StepError(`flux bootstrap git over ssh needs the deploy key: pass --git-private-key FILE (its public half must be a deploy key with write access to ${model.constellation.gitops.url})`);
+      }
+      return pending(`Flux is not installed on ${c}`, [fluxBootstrapCommand(k, model, c, key, ctx.options.waitTimeoutMs)]);
+    },
+    async act(ctx, checked) {
+      ctx.reporter.waiting('flux bootstrap (controllers installed, flux-system synced)');
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/** The first reconciliation: every orrery Kustomization Ready (they `wait` for their objects). */
+export function fluxReconciledStep(target: KubeTarget, compiled: Compiled): Step {
+  const c = target.cluster.name;
+  const wanted = compiledObjects(compiled, `${c}/flux/orrery/`, 'Kustomization');
+  const get = (k: TempRef): ToolCommand => kubectl(k, ['get', 'kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE, '-o', 'json']);
+  const notReady = async (ctx: RunContext, k: TempRef): Promise<string[]> => {
+    const list = await getJson<{ items?: KubeObjectStatus[] }>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE]);
+    const items = list?.items ?? [];
+    return wanted
+      .filter((w) => condition(items.find((i) => i.metadata?.name === w.name), 'Ready')?.status !== 'True')
+      .map((w) => {
+        const r = condition(items.find((i) => i.metadata?.name === w.name), 'Ready');
+        return r ? `${w.name} (${r.reason ?? 'not ready'}${r.message ? `: ${r.message}` : ''})` : `${w.name} (not created yet)`;
+      });
+  };
+  const what = `Flux Kustomizations ${wanted.map((w) => w.name).join(', ')} to be Ready`;
+  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, get(k)];
+  return {
+    id: `${c}/reconciled`,
+    cluster: c,
+    title: 'wait for the first Flux reconciliation',
+    kind: 'wait',
+    risk: 'safe',
+    dryRun: () => lines(target.placeholder),
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const missing = await notReady(ctx, k);
+      return missing.length === 0 ? done(`${wanted.length} Kustomization(s) Ready`) : pending(`not Ready: ${missing.join(', ')}`, lines(k));
+    },
+    async act(ctx) {
+      const k = await target.kubeconfig(ctx);
+      await ctx.poll(what, async () => ((await notReady(ctx, k)).length === 0 ? true : undefined));
+    },
+  };
+}
+
+/** Argo CD itself, from its pinned upstream manifest (server-side: its CRDs exceed the client-side annotation limit). */
+export function argocdInstallStep(target: KubeTarget, namespace: string): Step {
+  const c = target.cluster.name;
+  const ns = (k: TempRef): ToolCommand => kubectl(k, ['apply', '--server-side', '-f', '-'], { stdin: objectsStdin(`<Namespace ${namespace}>`, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]) });
+  const install = (k: TempRef): ToolCommand => kubectl(k, ['apply', '--server-side', '--force-conflicts', '-n', namespace, '-f', ARGOCD_INSTALL_URL], { timeoutMs: 300_000 });
+  const wait = (k: TempRef, timeoutMs: number): ToolCommand => kubectl(k, ['-n', namespace, 'wait', '--for=condition=Available', 'deployment', '--all', `--timeout=${goDuration(timeoutMs)}`], { timeoutMs: timeoutMs + 30_000 });
+  return {
+    id: `${c}/argocd-install`,
+    cluster: c,
+    title: `install Argo CD ${ARGOCD_VERSION} in ${namespace}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [ns(target.placeholder), install(target.placeholder), wait(target.placeholder, 600_000)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const server = await getJson<KubeObjectStatus>(ctx, k, ['deployment', 'argocd-server', '-n', namespace]);
+      if (server && condition(server, 'Available')?.status === 'True') return done(`Argo CD runs in ${namespace}`);
+      return pending(server ? 'argocd-server is not Available' : `Argo CD is not installed in ${namespace}`, [ns(k), install(k), wait(k, ctx.options.waitTimeoutMs)]);
+    },
+    async act(ctx, checked) {
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/** The repository credentials Argo CD reads from a Secret labelled argocd.argoproj.io/secret-type=repository. */
+export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace: string): Step {
+  const git = model.constellation.gitops;
+  const label = `<Secret ${namespace}/orrery-repository with your deploy key>`;
+  return applyStep({
+    id: `${target.cluster.name}/argocd-repository`,
+    title: `give Argo CD the repository's deploy key`,
+    target,
+    source: ['-f', '-'],
+    dryRunStdin: { label, data: () => Buffer.alloc(0) },
+    async stdin(ctx) {
+      const file = ctx.options.gitPrivateKey;
+      if (!file) throw new StepError(`Argo CD needs the deploy key of ${git.url}: pass --git-private-key FILE`);
+      const key = await readFile(file, 'utf8').catch(() => {
+        throw new StepError(`cannot read --git-private-key ${file}`);
+      });
+      ctx.redactor.add(key);
+      return objectsStdin(label, [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'orrery-repository', namespace, labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
+          stringData: { type: 'git', url: git.url, sshPrivateKey: key },
+        },
+      ]);
+    },
+  });
+}
+
+export function argocdRootStep(target: KubeTarget, compiled: Compiled): Step {
+  const c = target.cluster.name;
+  return applyStep({ id: `${c}/argocd-root`, title: `apply the root Application of ${c}`, target, source: ['-k', distPath(compiled, `${c}/argocd`)] });
+}
+
+/** Every Application of the cluster Synced and Healthy. */
+export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
+  const c = target.cluster.name;
+  const wanted = compiledObjects(compiled, `${c}/argocd/`, 'Application');
+  const what = `Argo CD Applications ${wanted.map((w) => w.name).join(', ')} to be Synced and Healthy`;
+  const notReady = async (ctx: RunContext, k: TempRef): Promise<string[]> => {
+    const list = await getJson<{ items?: (KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string } } })[] }>(ctx, k, ['applications.argoproj.io', '-n', namespace]);
+    return wanted
+      .filter((w) => {
+        const app = list?.items?.find((i) => i.metadata?.name === w.name);
+        return app?.status?.sync?.status !== 'Synced' || app.status.health?.status !== 'Healthy';
+      })
+      .map((w) => w.name);
+  };
+  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', 'applications.argoproj.io', '-n', namespace, '-o', 'json'])];
+  return {
+    id: `${c}/reconciled`,
+    cluster: c,
+    title: 'wait for the first Argo CD sync',
+    kind: 'wait',
+    risk: 'safe',
+    dryRun: () => lines(target.placeholder),
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const missing = await notReady(ctx, k);
+      return missing.length === 0 ? done(`${wanted.length} Application(s) Synced and Healthy`) : pending(`not Synced/Healthy: ${missing.join(', ')}`, lines(k));
+    },
+    async act(ctx) {
+      const k = await target.kubeconfig(ctx);
+      await ctx.poll(what, async () => ((await notReady(ctx, k)).length === 0 ? true : undefined));
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parse } from 'yaml';
+import { loadAgeIdentities } from '../../sops/keys.ts';
+import { decryptSops, SopsError } from '../../sops/sops.ts';
+import type { BootstrapRelease, ClusterBootstrap } from '../sources/bootstrap.ts';
+import { distPath, type Compiled } from '../sources/compiled.ts';
+import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
+import { goDuration } from '../talos/steps.ts';
+import type { DryRunLine, StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
+import { condition, differs, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
+
+/** Kubernetes objects piped to `kubectl apply -f -` (a List keeps several in one document). */
+export function objectsStdin(label: string, objects: readonly Record<string, unknown>[]): StdinPayload {
+  const doc = objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+  return { label, data: () => Buffer.from(JSON.stringify(doc)) };
+}
+
+/** An apply step whose check is `kubectl diff --server-side` of the same input. */
+export function applyStep(options: {
+  readonly id: string;
+  readonly title: string;
+  readonly target: KubeTarget;
+  /** `-k dir`, `-f file` or `-f -` (with stdin). */
+  readonly source: readonly string[];
+  readonly stdin?: (ctx: RunContext) => Promise<StdinPayload>;
+  readonly dryRunStdin?: StdinPayload;
+}): Step {
+  const { target } = options;
+  const apply = (k: TempRef, stdin?: StdinPayload): ToolCommand => kubectl(k, ['apply', '--server-side', '--force-conflicts', ...options.source], stdin ? { stdin } : {});
+  const diff = (k: TempRef, stdin?: StdinPayload): ToolCommand => kubectl(k, ['diff', '--server-side', '--force-conflicts', ...options.source], stdin ? { stdin } : {});
+  return {
+    id: options.id,
+    cluster: target.cluster.name,
+    title: options.title,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [apply(target.placeholder, options.dryRunStdin)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const stdin = options.stdin ? await options.stdin(ctx) : undefined;
+      return (await differs(ctx, diff(k, stdin))) ? pending('the cluster differs from it', [apply(k, stdin)]) : done('the cluster has it (kubectl diff: no differences)');
+    },
+    async act(ctx, checked) {
+      for (const c of checked.commands) if (!('note' in c)) await ctx.exec(c);
+    },
+  };
+}
+
+export function namespacesStep(target: KubeTarget, compiled: Compiled, dir: string): Step {
+  return applyStep({ id: `${target.cluster.name}/namespaces`, title: `apply the namespaces of ${target.cluster.name}`, target, source: ['-k', distPath(compiled, dir)] });
+}
+
+/** A SOPS-encrypted Secret from dist/, decrypted in memory and piped to kubectl (never a file, never an argument). */
+export function secretStep(target: KubeTarget, compiled: Compiled, file: string): Step {
+  // The file GitOps reads: dist/ (checked against the compiled output before anything runs).
+  const onDisk = path.join(compiled.outDir, file);
+  let text: string;
+  try {
+    text = readFileSync(onDisk, 'utf8');
+  } catch {
+    throw new StepError(`${distPath(compiled, file)} does not exist: run orrery synth`);
+  }
+  const doc = parse(text) as { metadata?: { name?: string; namespace?: string } };
+  const name = `${doc.metadata?.namespace ?? 'default'}/${doc.metadata?.name ?? file}`;
+  const label = `<decrypted ${distPath(compiled, file)}>`;
+  const decrypt = async (ctx: RunContext): Promise<StdinPayload> => {
+    const keys = await loadAgeIdentities(ctx.options.env, ctx.options.home);
+    if (keys.identities.length === 0) throw new StepError(`no age key to decrypt ${distPath(compiled, file)}: set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY`);
+    let data: Record<string, unknown>;
+    try {
+      data = (await decryptSops(text, keys.identities, keys.sources)).data;
+    } catch (err) {
+      if (err instanceof SopsError) throw new StepError(`${distPath(compiled, file)}: ${err.message}`);
+      throw err;
+    }
+    ctx.redactor.addValues((data as { data?: unknown }).data);
+    ctx.redactor.addValues((data as { stringData?: unknown }).stringData);
+    return objectsStdin(label, [data]);
+  };
+  return applyStep({ id: `${target.cluster.name}/secret/${name}`, title: `apply the Secret ${name}`, target, source: ['-f', '-'], stdin: decrypt, dryRunStdin: { label, data: () => Buffer.alloc(0) } });
+}
+
+interface HelmListEntry {
+  readonly name?: string;
+  readonly status?: string;
+  readonly chart?: string;
+}
+
+/** The engine's release object for a bootstrap release: once it exists, GitOps owns the release. */
+export interface ReleaseOwner {
+  readonly describe: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * Installs a bootstrap release (the CNI) with helm, with the very values file GitOps carries.
+ * Done when the GitOps engine's own release object exists (from then on it owns the release:
+ * the runner never touches it again), or when helm reports the same chart version deployed
+ * with the same user-supplied values.
+ */
+export function releaseStep(target: KubeTarget, compiled: Compiled, release: BootstrapRelease, owner: ReleaseOwner | undefined): Step {
+  const install = (k: TempRef, timeoutMs: number): ToolCommand => ({
+    tool: 'helm',
+    args: ['--kubeconfig', k, 'upgrade', '--install', release.name, release.chart, '--repo', release.repositoryUrl, '--version', release.version, '--namespace', release.namespace, '--values', distPath(compiled, release.valuesFile), '--wait', '--timeout', goDuration(timeoutMs)],
+    timeoutMs: timeoutMs + 60_000,
+  });
+  const want = JSON.parse(JSON.stringify(release.values)) as unknown;
+  return {
+    id: `${target.cluster.name}/release/${release.name}`,
+    cluster: target.cluster.name,
+    title: `install ${release.chart} ${release.version} (${release.namespace}/${release.name}) with the values GitOps owns`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [install(target.placeholder, 600_000)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      if (owner && (await getJson(ctx, k, owner.args))) return done(`${owner.describe} exists: the GitOps engine owns the release`);
+      const list = await ctx.exec({ tool: 'helm', args: ['--kubeconfig', k, 'list', '--namespace', release.namespace, '--filter', `^${release.name}$`, '-o', 'json'] }, { quiet: true });
+      const entry = (JSON.parse(list.stdout || '[]') as HelmListEntry[]).find((e) => e.name === release.name);
+      const commands = [install(k, ctx.options.waitTimeoutMs)];
+      if (!entry) return pending(`no release ${release.namespace}/${release.name}`, commands);
+      if (entry.status !== 'deployed' || entry.chart !== `${release.chart}-${release.version}`) return pending(`release ${release.name} is ${entry.chart ?? '?'} (${entry.status ?? '?'}), not ${release.chart}-${release.version} deployed`, commands);
+      const values = await ctx.exec({ tool: 'helm', args: ['--kubeconfig', k, 'get', 'values', release.name, '--namespace', release.namespace, '-o', 'json'] }, { quiet: true });
+      const have = (JSON.parse(values.stdout || 'null') as unknown) ?? {};
+      return isDeepStrictEqual(have, want) ? done(`${release.chart}-${release.version} deployed with these values`) : pending(`release ${release.name} has other values than ${distPath(compiled, release.valuesFile)}`, commands);
+    },
+    async act(ctx, checked) {
+      ctx.reporter.waiting(`helm to install ${release.name} and its pods to be ready`);
+      for (const c of checked.commands) if (!('note' in c)) await ctx.exec(c);
+    },
+  };
+}
+
+interface NodeList {
+  readonly items?: readonly KubeObjectStatus[];
+}
+
+/** Every expected node registered and Ready (they only become Ready once the CNI runs). */
+export function nodesReadyStep(target: KubeTarget, expected: number): Step {
+  const what = `${expected} Kubernetes node(s) to be Ready`;
+  const count = async (ctx: RunContext, k: TempRef): Promise<{ ready: number; total: number }> => {
+    const nodes = await getJson<NodeList>(ctx, k, ['nodes']);
+    const items = nodes?.items ?? [];
+    return { ready: items.filter((n) => condition(n, 'Ready')?.status === 'True').length, total: items.length };
+  };
+  const line = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', 'nodes', '-o', 'json'])];
+  return {
+    id: `${target.cluster.name}/nodes-ready`,
+    cluster: target.cluster.name,
+    title: `wait for ${expected} node(s) Ready`,
+    kind: 'wait',
+    risk: 'safe',
+    dryRun: () => line(target.placeholder),
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const n = await count(ctx, k);
+      return n.ready >= expected ? done(`${n.ready} node(s) Ready`) : pending(`${n.ready} of ${expected} node(s) Ready (${n.total} registered)`, line(k));
+    },
+    async act(ctx) {
+      const k = await target.kubeconfig(ctx);
+      await ctx.poll(what, async () => ((await count(ctx, k)).ready >= expected ? true : undefined));
+    },
+  };
+}
+
+/** Bootstrap steps before the GitOps engine: namespaces, the Secrets the releases need, the releases, nodes Ready. */
+export function bootstrapSteps(target: KubeTarget, compiled: Compiled, plan: ClusterBootstrap, expectedNodes: number, owner: (r: BootstrapRelease) => ReleaseOwner | undefined): Step[] {
+  return [
+    ...(plan.namespacesDir ? [namespacesStep(target, compiled, plan.namespacesDir)] : []),
+    ...plan.secretFiles.map((f) => secretStep(target, compiled, f)),
+    ...plan.releases.map((r) => releaseStep(target, compiled, r, owner(r))),
+    nodesReadyStep(target, expectedNodes),
+  ];
+}
