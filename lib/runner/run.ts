@@ -215,7 +215,8 @@ export async function runRunner(input: RunnerInput): Promise<number> {
       pollIntervalMs: input.pollIntervalMs,
       talosconfigFile: creds.talosconfigFile,
       kubeconfigFile: creds.kubeconfigFile,
-      ...(input.gitPrivateKey ? { gitPrivateKey: path.resolve(input.cwd, input.gitPrivateKey) } : {}),
+      // As given: tools run in the same working directory, and the command line shows no absolute path.
+      ...(input.gitPrivateKey ? { gitPrivateKey: input.gitPrivateKey } : {}),
       confirmed: new Set(input.confirm),
     };
     const stateDir = input.stateDir ? path.resolve(input.cwd, input.stateDir) : path.join(path.dirname(path.resolve(input.cwd, input.specDir)), '.orrery', 'state');

@@ -228,6 +228,7 @@ function bootstrapClusterStep(s: CapiSession): Step {
       return (await s.kind(ctx)) ? done(`${s.kindName} exists`) : pending(`no kind cluster ${s.kindName}`, [create]);
     },
     async act(ctx) {
+      await ctx.tmp.mkdir(c);
       await ctx.exec(create);
       s.invalidate();
     },

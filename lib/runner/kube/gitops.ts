@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { identityToRecipient } from 'age-encryption';
 import { parse } from 'yaml';
 import type { Model } from '../../model/model.ts';
@@ -182,7 +183,7 @@ export function argocdInstallStep(target: KubeTarget, namespace: string): Step {
 export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace: string): Step {
   const git = model.constellation.gitops;
   const label = `<Secret ${namespace}/orrery-repository with your deploy key>`;
-  return applyStep({
+  const step = applyStep({
     id: `${target.cluster.name}/argocd-repository`,
     title: `give Argo CD the repository's deploy key`,
     target,
@@ -191,7 +192,7 @@ export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace
     async stdin(ctx) {
       const file = ctx.options.gitPrivateKey;
       if (!file) throw new StepError(`Argo CD needs the deploy key of ${git.url}: pass --git-private-key FILE`);
-      const key = await readFile(file, 'utf8').catch(() => {
+      const key = await readFile(path.resolve(ctx.options.cwd, file), 'utf8').catch(() => {
         throw new StepError(`cannot read --git-private-key ${file}`);
       });
       ctx.redactor.add(key);
@@ -205,6 +206,16 @@ export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace
       ]);
     },
   });
+  return {
+    ...step,
+    async check(ctx) {
+      // Without the key the Secret cannot be compared; one that exists is taken as configured.
+      if (!ctx.options.gitPrivateKey && (await getJson(ctx, await target.kubeconfig(ctx), ['secret', 'orrery-repository', '-n', namespace]))) {
+        return done(`Secret ${namespace}/orrery-repository exists (pass --git-private-key to compare it)`);
+      }
+      return step.check(ctx);
+    },
+  };
 }
 
 export function argocdRootStep(target: KubeTarget, compiled: Compiled): Step {

@@ -549,10 +549,10 @@ function kubectl(state, argv, io) {
       const cc = c.objects[kubeKey('CephCluster', args.get('-n'), name)];
       if (!cc) fail(`Error from server (NotFound): cephclusters.ceph.rook.io "${name}" not found`);
       (state.cephWaits ??= []).push(state.talos?.upgradeOrder?.length ?? 0);
-      if ((cc.healthyAfter ?? 0) > 0) {
-        cc.healthyAfter -= 1;
-        fail(`error: timed out waiting for the condition on cephclusters/${name}`);
-      }
+      // kubectl wait blocks until the condition holds; "never" (Infinity-like) simulates a timeout.
+      if ((cc.healthyAfter ?? 0) > 100) fail(`error: timed out waiting for the condition on cephclusters/${name}`);
+      cc.waitedFor = (cc.waitedFor ?? 0) + (cc.healthyAfter ?? 0);
+      cc.healthyAfter = 0;
       return { stdout: `cephcluster.ceph.rook.io/${name} condition met\n` };
     }
     fail(`fake kubectl: wait ${argv.join(' ')} not simulated`);
@@ -727,7 +727,7 @@ export function main(tool, stateFile, logFile) {
       state.failAtMutation = undefined;
       state.mutations -= 1;
       save();
-      process.stderr.write(`simulated failure of ${tool} ${argv[0]} (fails once)\n`);
+      process.stderr.write(`simulated failure of ${tool} ${parseArgs(argv).positional[0]} (fails once)\n`);
       process.exitCode = 1;
       return;
     }
