@@ -22,6 +22,7 @@ export async function checkStep(step: Step, ctx: RunContext, upstreamPending: bo
     return await step.check(ctx);
   } catch (err) {
     if (err instanceof NotYet && upstreamPending) return pending(`after the steps before it (${err.message})`, step.dryRun());
+    if (err instanceof NotYet && err.detail) return blocked(ctx.redactor.redact(`${err.message}: ${err.detail}`));
     return blocked(ctx.redactor.redact(problem(err)));
   }
 }
@@ -31,7 +32,8 @@ export async function planSteps(steps: readonly Step[], ctx: RunContext): Promis
   const outcomes: Outcome[] = [];
   const pendingClusters = new Set<string>();
   for (const step of steps) {
-    const check = await checkStep(step, ctx, pendingClusters.has(step.cluster));
+    const upstream = pendingClusters.has(step.cluster) || (step.after ?? []).some((c) => pendingClusters.has(c));
+    const check = await checkStep(step, ctx, upstream);
     if (check.state !== 'done' && step.kind !== 'local') pendingClusters.add(step.cluster);
     outcomes.push({ step, check });
   }

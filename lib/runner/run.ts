@@ -4,7 +4,7 @@ import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 import { bootstrapClusterName } from './capi/bring-up.ts';
 import { capiBringUpFromModel, type CapiSource } from './capi/source.ts';
-import { CapiSession, capiSteps } from './capi/steps.ts';
+import { CapiSession, capiSteps, managerContextName, providersStep } from './capi/steps.ts';
 import { defaultCredentialFiles } from './credentials.ts';
 import { resetStep } from './day2/reset.ts';
 import { upgradeKubernetesStep, upgradeNodeStep } from './day2/upgrade.ts';
@@ -94,11 +94,20 @@ function planFor(input: RunnerInput, compiled: Compiled, cluster: ClusterModel, 
   if (input.command === 'plan' || input.command === 'up') {
     if (cluster.provisioning.method === 'talosctl') {
       const session = new TalosSession(cluster, compiled);
-      return { header, steps: talosctlSteps(model, compiled, session, creds), requirements: [talosRequirement(cluster), ...kubeRequirements(model, cluster, compiled, true)] };
+      const requirements = [talosRequirement(cluster), ...kubeRequirements(model, cluster, compiled, true)];
+      // A talosctl cluster that manages Cluster API clusters runs their providers (the same versions as their bring-up),
+      // installed before its GitOps engine applies their objects.
+      const managed = cluster.manages.map((m) => model.clusters.find((c) => c.name === m)).find((c) => c?.provisioning.method === 'cluster-api');
+      const bringUp = managed ? (input.capiSource ?? capiBringUpFromModel)(model, managed, compiled) : undefined;
+      const providers = bringUp && !('problem' in bringUp) ? bringUp.providers : undefined;
+      if (providers) requirements.push({ tool: 'clusterctl', min: `v${minorOf(providers.core.split(':')[1] ?? '')}.0`, why: `${cluster.name} (${providers.core})` });
+      const steps = talosctlSteps(model, compiled, session, creds, (kube) => (providers ? [providersStep(cluster.name, providers, { id: 'providers', label: cluster.name }, () => kube)] : []));
+      return { header, steps, requirements };
     }
     const bringUp = (input.capiSource ?? capiBringUpFromModel)(model, cluster, compiled);
-    if ('problem' in bringUp) throw new InputError(bringUp.problem);
-    const session = new CapiSession(cluster, bringUp, creds);
+    if ('problem' in bringUp) return { header, steps: [problemStep(cluster.name, bringUp.problem)], requirements: [] };
+    const manager = model.clusters.find((c) => c.name === bringUp.managedBy);
+    const session = new CapiSession(cluster, bringUp, creds, manager ? managerContextName(manager) : undefined);
     const reqs: Requirement[] = [...kubeRequirements(model, cluster, compiled, !bringUp.gitopsFromManagement)];
     if (bringUp.role === 'management') {
       reqs.push({ tool: 'kind', why: `${cluster.name} (bootstrap cluster ${bootstrapClusterName(cluster.name)})` });
@@ -117,6 +126,20 @@ function planFor(input: RunnerInput, compiled: Compiled, cluster: ClusterModel, 
   }
   const node = session.nodes.find((n) => n.name === input.node)!;
   return { header: { ...header, describe: `${header.describe}; reset ${node.name}` }, steps: [renderStep(session), resetStep(session, node, kube)], requirements: reqs };
+}
+
+/** A cluster the runner cannot bring up yet: one blocked step that says why (the rest of the plan still prints). */
+function problemStep(cluster: string, message: string): Step {
+  return {
+    id: `${cluster}/bring-up`,
+    cluster,
+    title: `bring up ${cluster}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [{ note: `cannot bring ${cluster} up: ${message}` }],
+    check: async () => Promise.reject(new StepError(message)),
+    act: async () => Promise.reject(new StepError(message)),
+  };
 }
 
 function selectClusters(input: RunnerInput, model: Model): ClusterModel[] {

@@ -32,6 +32,8 @@ export interface Step {
   readonly risk: Risk;
   /** Names the operator must type (or pass with --confirm) before a destructive step. */
   readonly confirmNames?: readonly string[];
+  /** Other clusters this step needs up first (a workload cluster's management cluster). */
+  readonly after?: readonly string[];
   /** The commands on a fresh cluster, without probing anything (orrery up --dry-run). */
   dryRun(): readonly DryRunLine[];
   check(ctx: RunContext): Promise<StepCheck>;
@@ -45,7 +47,15 @@ export interface Step {
  * bootstrapped). After a pending step that is expected: the step is pending too. With nothing
  * pending before it, it is a real problem: the step is blocked with this message.
  */
-export class NotYet extends Error {}
+export class NotYet extends Error {
+  constructor(
+    message: string,
+    /** The tool's own words, shown when the step is blocked (not when it merely waits for earlier steps). */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A problem the operator must fix (wrong key, unreachable node, stale dist/): shown, never a stack trace. */
 export class StepError extends Error {}

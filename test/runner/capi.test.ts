@@ -96,9 +96,9 @@ const JUPITER = [
   'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -k dist/jupiter/namespaces',
   'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f -',
   'helm --kubeconfig <tmp>/jupiter/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --values dist/jupiter/bootstrap/cilium-values.yaml --wait --timeout 5s',
+  'clusterctl init --kubeconfig <tmp>/jupiter/kubeconfig --core cluster-api:v1.12.11 --bootstrap talos:v0.6.13 --control-plane talos:v0.5.14 --infrastructure proxmox:v0.9.0 --ipam in-cluster:v1.1.0 --wait-providers --wait-provider-timeout=5',
   'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f -',
   'flux --kubeconfig <tmp>/jupiter/kubeconfig bootstrap git --url=ssh://git@github.com/example/constellation.git --branch=main --path=dist/jupiter/flux --private-key-file=home/deploy-key --silent --timeout=5s',
-  'clusterctl init --kubeconfig <tmp>/jupiter/kubeconfig --core cluster-api:v1.12.11 --bootstrap talos:v0.6.13 --control-plane talos:v0.5.14 --infrastructure proxmox:v0.9.0 --ipam in-cluster:v1.1.0 --wait-providers --wait-provider-timeout=5',
   'clusterctl move --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --to-kubeconfig <tmp>/jupiter/kubeconfig --namespace constellation',
   'kind delete cluster --name orrery-jupiter',
 ];
@@ -119,7 +119,7 @@ describe('the Cluster API constellation (clusters/) from a kind bootstrap cluste
     up = await run(w, {});
   }, 300_000);
 
-  it('jupiter: kind → pinned providers → its objects → credentials → CNI + Flux → providers on it → move (dry run first) → delete kind; then the workload clusters', () => {
+  it('jupiter: kind → pinned providers → its objects → credentials → CNI → providers on it → Flux → move (dry run first) → delete kind; then the workload clusters', () => {
     expect(up.code, up.err).toBe(0);
     // Workload clusters after their management cluster, in spec order.
     expect(mutating(w.log())).toEqual([...JUPITER, ...WORKLOAD('callisto'), ...WORKLOAD('ganymede')]);
@@ -180,11 +180,11 @@ describe('the pivot is resumable', () => {
     spaces.push(w);
     const plan = await w.run(['plan', 'jupiter']);
     expect(plan.code).toBe(1);
-    expect(plan.err).toContain('orrery plan: jupiter: dist/jupiter/cluster-api/ does not exist — the Cluster API objects of a management cluster come from the Cluster API generator');
+    expect(plan.out).toContain('blocked  apply the Cluster API objects of jupiter to orrery-jupiter — dist/jupiter/cluster-api/ does not exist — the Cluster API objects of a management cluster come from the Cluster API generator');
     const equinix = await workspace('equinix-constellation');
     spaces.push(equinix);
     const r = await equinix.run(['plan', 'jupiter']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('provider packet has no maintained Cluster API provider to install (Equinix Metal shut down on 2026-06-30)');
+    expect(r.out).toContain('provider packet has no maintained Cluster API provider to install (Equinix Metal shut down on 2026-06-30)');
   });
 });

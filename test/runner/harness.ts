@@ -163,7 +163,8 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
         for (const [k, v] of Object.entries(saved)) set(k, v);
       }
     },
-    leftovers: () => readdirSync(tmpBase),
+    // tsx keeps its own cache in TMPDIR (tsx-N) when the CLI runs as a process; only orrery's dirs count.
+    leftovers: () => readdirSync(tmpBase).filter((n) => n.startsWith('orrery-')),
     async dispose() {
       await rm(dir, { recursive: true, force: true });
       await rm(tmpBase, { recursive: true, force: true });

@@ -48,6 +48,6 @@ describe('resume after a failure at every mutating step (vtalos-lab)', () => {
     const first = await w.run(['up', '--yes', '--git-private-key', key]);
     // The health check saw the failure (pending): up waited with the long health call, then verified.
     expect(first.code, first.err).toBe(0);
-    expect(commandLines(w.log(), (e) => e.args.includes('health')).map((l) => l.replace(/.* --wait-timeout /, ''))).toEqual(['15s', '5s', '15s']);
+    expect(commandLines(w.log(), (e) => e.args.includes('health')).map((l) => l.replace(/.* --wait-timeout /, ''))).toEqual(['10s', '5s', '10s']);
   }, 120_000);
 });

@@ -28,16 +28,13 @@ export type CapiSource = (model: Model, cluster: ClusterModel, compiled: Compile
  * the objects directory is a fact of the model or of CAPI/CABPT; the lead switches this file to
  * the generator's exported bring-up at merge.
  */
-export const capiBringUpFromModel: CapiSource = (model, cluster, compiled) => {
+export const capiBringUpFromModel: CapiSource = (model, cluster) => {
   const capi = cluster.provisioning.clusterApi;
   if (!capi) return { problem: `${cluster.name} has no provisioning.clusterApi` };
   const infra = INFRASTRUCTURE[capi.provider];
   if (!infra) return { problem: `${cluster.name}: provider ${capi.provider} has no maintained Cluster API provider to install (Equinix Metal shut down on 2026-06-30)` };
   const role = cluster.managedBy ? 'workload' : 'management';
   const objectsDir = `${cluster.name}/${CAPI_OBJECTS_DIR}`;
-  if (role === 'management' && !compiled.files.has(`${objectsDir}/kustomization.yaml`)) {
-    return { problem: `${cluster.name}: ${compiled.outDisplay}/${objectsDir}/ does not exist — the Cluster API objects of a management cluster come from the Cluster API generator, which has not written them` };
-  }
   return {
     cluster: cluster.name,
     role,

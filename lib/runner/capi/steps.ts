@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
 import type { ClusterModel, Model } from '../../model/model.ts';
 import { extractKubeContext, kubeContextStatus, mergeKubeconfig, mergeTalosconfigText, talosconfigTextStatus } from '../credentials.ts';
@@ -16,6 +18,11 @@ interface Files {
   readonly kubeconfigFile: string;
   readonly talosconfigFile: string;
   readonly home: string;
+}
+
+/** The kubeconfig context of a management cluster: Talos's `admin@<c>` for a talosctl one, CAPI's otherwise. */
+export function managerContextName(manager: { readonly name: string; readonly provisioning: { readonly method: string } }): string {
+  return manager.provisioning.method === 'talosctl' ? `admin@${manager.name}` : capiContextName(manager.name);
 }
 
 const CLUSTERS = 'clusters.cluster.x-k8s.io';
@@ -39,6 +46,8 @@ export class CapiSession {
     readonly cluster: ClusterModel,
     readonly bringUp: CapiBringUp,
     private readonly files: Files,
+    /** The management cluster's kubeconfig context (workload clusters). */
+    private readonly managerContext: string = capiContextName(bringUp.managedBy ?? ''),
   ) {
     this.kindName = bootstrapClusterName(cluster.name);
     this.kindKubeconfig = `${cluster.name}/bootstrap-cluster.kubeconfig`;
@@ -70,8 +79,8 @@ export class CapiSession {
   async manager(ctx: RunContext): Promise<TempRef> {
     const m = this.bringUp.managedBy!;
     const name = `${m}/kubeconfig`;
-    const text = await extractKubeContext(this.files.kubeconfigFile, capiContextName(m));
-    if (!text) throw new NotYet(`no kubeconfig context ${capiContextName(m)} in ${tildePath(this.files.kubeconfigFile, this.files.home)}: bring up ${m} first`);
+    const text = await extractKubeContext(this.files.kubeconfigFile, this.managerContext);
+    if (!text) throw new NotYet(`no kubeconfig context ${this.managerContext} in ${tildePath(this.files.kubeconfigFile, this.files.home)}: bring up ${m} first`);
     await ctx.tmp.replace(name, text);
     ctx.redactor.addValues((parse(text) as { users?: unknown }).users);
     return tmp(name);
@@ -132,7 +141,7 @@ export class CapiSession {
 
   async secretText(ctx: RunContext, k: TempRef, secret: { name: string; key: string }): Promise<string> {
     const r = await ctx.exec(this.secretCommand(k, secret), { allowFailure: true, quiet: true });
-    if (r.code !== 0 || r.stdout.trim() === '') throw new NotYet(`Secret ${this.bringUp.namespace}/${secret.name} does not exist yet (${lastLine(r.stderr)})`);
+    if (r.code !== 0 || r.stdout.trim() === '') throw new NotYet(`Secret ${this.bringUp.namespace}/${secret.name} does not exist yet`, lastLine(r.stderr));
     const text = Buffer.from(r.stdout.trim(), 'base64').toString('utf8');
     ctx.redactor.add(text);
     return text;
@@ -187,14 +196,18 @@ function wantedProviders(b: CapiBringUp): string[] {
   return entries.filter((e): e is [string, string] => e[1] !== undefined).map(([t, spec]) => `${t}/${spec}`).sort();
 }
 
-function providersStep(s: CapiSession, where: 'bootstrap' | 'target', target: () => KubeTarget): Step {
-  const b = s.bringUp;
-  const c = s.cluster.name;
+/**
+ * `clusterctl init` with the exact provider versions, on the kind bootstrap cluster or on a
+ * management cluster (the same versions: move needs the target's at least as new). Done when the
+ * clusterctl inventory (Provider objects: type, providerName, version) holds every one.
+ */
+export function providersStep(cluster: string, providers: CapiBringUp['providers'], where: { id: string; label: string }, target: () => KubeTarget): Step {
+  const b = { providers } as CapiBringUp;
   const init = (k: TempRef, timeoutMs: number): ToolCommand => ({ tool: 'clusterctl', args: ['init', '--kubeconfig', k, ...initArgs(b), '--wait-providers', `--wait-provider-timeout=${Math.ceil(timeoutMs / 1000)}`], timeoutMs: timeoutMs * 2 + 60_000 });
   return {
-    id: `${c}/providers-${where}`,
-    cluster: c,
-    title: `install the Cluster API providers on ${where === 'bootstrap' ? `the bootstrap cluster ${s.kindName}` : c}`,
+    id: `${cluster}/${where.id}`,
+    cluster,
+    title: `install the Cluster API providers on ${where.label}`,
     kind: 'change',
     risk: 'safe',
     dryRun: () => [init(target().placeholder, 600_000)],
@@ -204,7 +217,7 @@ function providersStep(s: CapiSession, where: 'bootstrap' | 'target', target: ()
       const have = (list?.items ?? []).map((i) => `${i.type}/${i.providerName}:${i.version}`).sort();
       const want = wantedProviders(b);
       if (want.every((w) => have.includes(w))) return done(`providers installed: ${want.join(', ')}`);
-      if (have.length > 0) throw new StepError(`${where === 'bootstrap' ? s.kindName : c} has other Cluster API providers (${have.join(', ')}) than ${want.join(', ')}: upgrade them with clusterctl upgrade apply`);
+      if (have.length > 0) throw new StepError(`${where.label} has other Cluster API providers (${have.join(', ')}) than ${want.join(', ')}: upgrade them with clusterctl upgrade apply`);
       return pending('no Cluster API providers installed', [init(k, ctx.options.waitTimeoutMs)]);
     },
     async act(ctx, checked) {
@@ -379,6 +392,21 @@ function deleteBootstrapStep(s: CapiSession): Step {
   };
 }
 
+/** The management cluster's own objects, applied to kind; the directory must exist first (the generator writes it). */
+function objectsStep(s: CapiSession, compiled: Compiled, kind: KubeTarget): Step {
+  const dir = s.bringUp.objectsDir!;
+  const step = applyStep({ id: `${s.cluster.name}/objects`, title: `apply the Cluster API objects of ${s.cluster.name} to ${s.kindName}`, target: kind, source: ['-k', distPath(compiled, dir)] });
+  return {
+    ...step,
+    async check(ctx) {
+      if (!existsSync(path.join(compiled.outDir, dir, 'kustomization.yaml'))) {
+        throw new StepError(`${distPath(compiled, dir)}/ does not exist — the Cluster API objects of a management cluster come from the Cluster API generator, which has not written them`);
+      }
+      return step.check(ctx);
+    },
+  };
+}
+
 function namespaceStdin(namespace: string): ReturnType<typeof objectsStdin> {
   return objectsStdin(`<Namespace ${namespace}>`, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
 }
@@ -388,22 +416,23 @@ export function capiSteps(model: Model, compiled: Compiled, s: CapiSession, file
   const b = s.bringUp;
   const target = capiKubeTarget(s);
   const kind = kindTarget(s);
-  const platform = b.gitopsFromManagement
-    ? []
-    : [...bootstrapSteps(target, compiled, clusterBootstrap(model, s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled)), ...gitopsSteps(target, model, compiled)];
-  if (b.role === 'workload') return [controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...platform];
+  const bootstrap = b.gitopsFromManagement ? [] : bootstrapSteps(target, compiled, clusterBootstrap(model, s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled));
+  const gitops = b.gitopsFromManagement ? [] : gitopsSteps(target, model, compiled);
+  if (b.role === 'workload') return [controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...bootstrap, ...gitops].map((step) => ({ ...step, after: [b.managedBy!] }));
   return [
     bootstrapClusterStep(s),
-    beforePivot(s, providersStep(s, 'bootstrap', () => kind)),
+    beforePivot(s, providersStep(s.cluster.name, b.providers, { id: 'providers-bootstrap', label: `the bootstrap cluster ${s.kindName}` }, () => kind)),
     // The namespace first: the Secrets below live in it, and kubectl refuses them without it.
     beforePivot(s, applyStep({ id: `${s.cluster.name}/capi-namespace`, title: `create the namespace ${b.namespace} on ${s.kindName}`, target: kind, source: ['-f', '-'], stdin: async () => namespaceStdin(b.namespace), dryRunStdin: namespaceStdin(b.namespace) })),
     ...b.secretFiles.map((f) => beforePivot(s, secretStep(kind, compiled, f))),
-    beforePivot(s, applyStep({ id: `${s.cluster.name}/objects`, title: `apply the Cluster API objects of ${s.cluster.name} to ${s.kindName}`, target: kind, source: ['-k', distPath(compiled, b.objectsDir!)] })),
+    beforePivot(s, objectsStep(s, compiled, kind)),
     controlPlaneStep(s),
     machinesStep(s),
     credentialsStep(s, files),
-    ...platform,
-    providersStep(s, 'target', () => target),
+    ...bootstrap,
+    // The providers before GitOps: its first reconciliation applies the workload clusters' Cluster API objects.
+    providersStep(s.cluster.name, b.providers, { id: 'providers-target', label: s.cluster.name }, () => target),
+    ...gitops,
     moveStep(s),
     deleteBootstrapStep(s),
   ];

@@ -28,7 +28,7 @@ export function runningSchematic(stdout: string): string | undefined {
 
 async function running(ctx: RunContext, s: TalosSession, node: TalosNode): Promise<{ version?: string; schematic?: string }> {
   const v = await ctx.exec(s.secure(node, ['version']), { allowFailure: true, quiet: true });
-  if (v.code !== 0) throw new NotYet(`${node.name} is not answering (${lastLine(v.stderr)})`);
+  if (v.code !== 0) throw new NotYet(`${node.name} is not answering`, lastLine(v.stderr));
   const e = await ctx.exec(s.secure(node, ['get', 'extensions', '-o', 'json']), { allowFailure: true, quiet: true });
   const version = serverTag(v.stdout);
   const schematic = e.code === 0 ? runningSchematic(e.stdout) : undefined;

@@ -23,7 +23,7 @@ export async function getJson<T>(ctx: RunContext, kubeconfig: TempRef, args: rea
   const r = await ctx.exec(kubectl(kubeconfig, ['get', ...args, '-o', 'json']), { allowFailure: true, quiet: true });
   if (r.code === 0) return JSON.parse(r.stdout) as T;
   if (ABSENT.test(r.stderr)) return undefined;
-  if (UNREACHABLE.test(r.stderr)) throw new NotYet(`the Kubernetes API is not answering (${r.stderr.trim().split('\n').pop()})`);
+  if (UNREACHABLE.test(r.stderr)) throw new NotYet('the Kubernetes API is not answering', r.stderr.trim().split('\n').pop());
   throw new StepError(`kubectl get ${args.join(' ')}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
 }
 
@@ -45,7 +45,7 @@ export async function differs(ctx: RunContext, command: ToolCommand): Promise<bo
   const r = await ctx.exec({ ...command, secretOutput: true }, { allowFailure: true, quiet: true });
   if (r.code === 0) return false;
   if (r.code === 1) return true;
-  if (UNREACHABLE.test(r.stderr)) throw new NotYet(`the Kubernetes API is not answering (${r.stderr.trim().split('\n').pop()})`);
+  if (UNREACHABLE.test(r.stderr)) throw new NotYet('the Kubernetes API is not answering', r.stderr.trim().split('\n').pop());
   if (ABSENT.test(r.stderr)) return true;
   throw new StepError(`kubectl diff failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
 }

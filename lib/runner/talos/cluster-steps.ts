@@ -26,7 +26,7 @@ export function talosKubeTarget(session: TalosSession): KubeTarget {
  * impose: machines → etcd → credentials → health → data disks → CNI (nothing is Ready before
  * it) → the decryption key → GitOps, which then owns everything.
  */
-export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSession, creds: Credentials): Step[] {
+export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSession, creds: Credentials, beforeGitops: (kube: KubeTarget) => readonly Step[] = () => []): Step[] {
   const cluster = session.cluster;
   const kube = talosKubeTarget(session);
   const ceph = cephCluster(cluster);
@@ -41,6 +41,8 @@ export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSe
     healthStep(session),
     ...session.nodes.filter((n) => n.model.dataDisks.some((d) => d.wipe)).map((n) => wipeStep(session, n, kube, ceph)),
     ...bootstrapSteps(kube, compiled, clusterBootstrap(model, cluster, compiled), session.nodes.length, releaseOwner(model, cluster, compiled)),
+    // Before the engine: what its first reconciliation needs (a management cluster's CAPI providers).
+    ...beforeGitops(kube),
     ...gitopsSteps(kube, model, compiled),
   ];
 }

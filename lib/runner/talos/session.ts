@@ -212,7 +212,7 @@ export class TalosSession {
       this.kubeconfigText = r.stdout;
       return tmp(this.kubeconfigFile);
     }
-    throw new NotYet(`no control plane serves a kubeconfig yet (${problems.join('; ')})`);
+    throw new NotYet('no control plane serves a kubeconfig yet', problems.join('; '));
   }
 
   kubeconfigCommand(cp: TalosNode): ToolCommand {

@@ -177,7 +177,7 @@ export function etcdMembersStep(s: TalosSession): Step {
   const want = s.controlPlanes.length;
   const count = async (ctx: RunContext): Promise<number> => {
     const r = await ctx.exec(command, { allowFailure: true, quiet: true });
-    if (r.code !== 0) throw new NotYet(`etcd is not answering on ${first.name} (${lastLine(r.stderr)})`);
+    if (r.code !== 0) throw new NotYet(`etcd is not answering on ${first.name}`, lastLine(r.stderr));
     return etcdMemberCount(r.stdout);
   };
   const what = `etcd to have ${want} member(s), one per control plane`;
@@ -240,7 +240,9 @@ export function healthStep(s: TalosSession): Step {
     risk: 'safe',
     dryRun: () => [command('10m0s')],
     async check(ctx) {
-      const r = await ctx.exec(command('15s'), { allowFailure: true, quiet: true });
+      const p = await s.probe(ctx, first);
+      if (p.mode !== 'configured') throw new NotYet(`${first.name} is not running its config yet`);
+      const r = await ctx.exec(command('10s'), { allowFailure: true, quiet: true });
       return r.code === 0 ? done('talosctl health passes') : pending(`not healthy yet: ${lastLine(r.stderr || r.stdout)}`, [command(goDuration(ctx.options.waitTimeoutMs))]);
     },
     async act(ctx) {

@@ -716,7 +716,7 @@ export function main(tool, stateFile, logFile) {
   const save = () => writeFileSync(stateFile, JSON.stringify(state, null, 1));
   const hang = (state.hang ?? []).find((h) => h.tool === tool && argv.join(' ').includes(h.match));
   if (hang) {
-    appendFileSync(logFile, `${JSON.stringify({ tool, hanging: true })}\n`);
+    appendFileSync(logFile, `${JSON.stringify({ tool, hanging: true, pid: process.pid })}\n`);
     setInterval(() => {}, 1000);
     return;
   }
