@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandLines, mutating, workspace, type Workspace } from './harness.ts';
+import { runRunner } from '../../lib/runner/run.ts';
+import { commandLines, mutating, TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
@@ -111,6 +112,23 @@ describe('orrery reset NODE', () => {
     w = await running();
     mkdirSync(path.join(w.dir, '.orrery/state'), { recursive: true });
   }, 120_000);
+
+  it('on a terminal: asks to run, then for the node’s name; a wrong name changes nothing', async () => {
+    const answers = ['y', 'talos-wo-2'];
+    const asked: string[] = [];
+    let err = '';
+    const code = await runRunner({
+      command: 'reset', clusters: [], node: 'talos-wo-1', specDir: 'clusters', outDir: 'dist', dryRun: false, yes: false, confirm: [], format: 'text',
+      waitTimeoutMs: 5000, pollIntervalMs: 0, cwd: w.dir,
+      env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+      terminal: { out: () => undefined, err: (t) => (err += t), tty: true, interactive: true, prompt: async (q) => (asked.push(q), answers.shift() ?? '') },
+    });
+    expect(asked).toEqual(['Run 1 pending step(s)? [y/N] ', 'reset talos-wo-1 destroys data. Type talos-wo-1 to confirm: ']);
+    expect(code).toBe(1);
+    expect(err).toContain('not confirmed: reset talos-wo-1 destroys data');
+    expect(mutating(w.log())).toEqual([]);
+    expect(w.state().talos.nodes['talos-wo-1'].mode).toBe('configured');
+  });
 
   it('is never run unconfirmed, --yes or not', async () => {
     const r = await w.run(['reset', 'talos-wo-1', '--yes']);

@@ -261,10 +261,15 @@ describe('--dry-run and --format json', () => {
     expect(doc.clusters[0]!.steps.map((s) => s.id).slice(0, 4)).toEqual(['vtalos/render', 'vtalos/talosconfig', 'vtalos/apply/talos-cp-1', 'vtalos/apply/talos-cp-2']);
   });
 
-  it('up --format json: one event per line', async () => {
+  it('up --format json: one event per line; TALOSCONFIG and KUBECONFIG say where credentials go', async () => {
     const w = await ws('vtalos-lab');
-    const r = await w.run(['up', '--yes', '--format', 'json', '--git-private-key', deployKey(w)]);
+    const talosconfig = path.join(w.home, 'elsewhere', 'talosconfig');
+    const kubeconfig = path.join(w.home, 'elsewhere', 'kubeconfig');
+    const r = await w.run(['up', '--yes', '--format', 'json', '--git-private-key', deployKey(w)], { TALOSCONFIG: talosconfig, KUBECONFIG: `${kubeconfig}${path.delimiter}${path.join(w.home, 'second')}` });
     expect(r.code).toBe(0);
+    expect(parse(readFileSync(talosconfig, 'utf8')).contexts.vtalos).toBeDefined();
+    expect(parse(readFileSync(kubeconfig, 'utf8'))['current-context']).toBe('admin@vtalos');
+    expect(() => statSync(path.join(w.home, '.kube/config'))).toThrow();
     const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { event: string; id?: string });
     expect(events.filter((e) => e.event === 'done').map((e) => e.id)).toContain('vtalos/flux-bootstrap');
     expect(events.some((e) => e.event === 'waiting')).toBe(true);

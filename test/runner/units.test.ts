@@ -238,3 +238,65 @@ describe('the journal', () => {
     expect(after.steps).toEqual({});
   });
 });
+
+describe('ProcessTools: argument arrays, stdin, minimal env, timeouts', () => {
+  async function bin(script: string): Promise<{ tools: import('../../lib/runner/tools/process-tools.ts').ProcessTools; dir: string }> {
+    const { ProcessTools } = await import('../../lib/runner/tools/process-tools.ts');
+    const dir = await scratch();
+    writeFileSync(path.join(dir, 'kubectl'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    const tmpDir = createPrivateDir({ base: await scratch(), outside: [] });
+    return { tools: new ProcessTools({ cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir, SOPS_AGE_KEY: 'AGE-SECRET-KEY-1SECRET' }, tmp: tmpDir }), dir };
+  }
+
+  it('stdin reaches the tool; arguments are not split or expanded by a shell', async () => {
+    const { tools } = await bin('printf "%s|" "$@"; cat');
+    const r = await tools.run({ tool: 'kubectl', args: ['a b', '$HOME', '*'], stdin: { label: 'x', data: () => Buffer.from('from-stdin') } });
+    expect(r).toMatchObject({ code: 0, stdout: 'a b|$HOME|*|from-stdin', timedOut: false });
+  });
+
+  it('the environment holds PATH and HOME, not the age key', async () => {
+    const { tools } = await bin('env');
+    const r = await tools.run({ tool: 'kubectl', args: [] });
+    expect(r.stdout).toMatch(/^PATH=/m);
+    expect(r.stdout).not.toContain('SOPS_AGE_KEY');
+  });
+
+  it('a tool that hangs is killed after its timeout', async () => {
+    const { tools } = await bin('sleep 30');
+    const started = Date.now();
+    const r = await tools.run({ tool: 'kubectl', args: [], timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.code).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a tool that is not installed is a ToolMissingError naming it', async () => {
+    const { tools } = await bin('true');
+    const { ToolMissingError } = await import('../../lib/runner/tools/process-tools.ts');
+    await expect(tools.run({ tool: 'helm', args: ['version'] })).rejects.toBeInstanceOf(ToolMissingError);
+  });
+});
+
+describe('progress output', () => {
+  const step = { id: 'c/x', cluster: 'c', title: 'wait for x', kind: 'wait' as const, risk: 'safe' as const, dryRun: () => [], check: async () => ({ state: 'done' as const, reason: '', commands: [] }), act: async () => undefined };
+  it('on a terminal: step n/m, what it waits for with the elapsed time, redrawn in place', async () => {
+    const { TextProgress } = await import('../../lib/runner/report.ts');
+    let err = '';
+    const p = new TextProgress({ out: () => undefined, err: (t) => (err += t), tty: true, interactive: false, prompt: async () => '' });
+    p.stepStart(3, 19, step, { state: 'pending', reason: 'not yet', commands: [] });
+    p.waiting('talos-cp-1 to boot');
+    p.stepEnd(3, 19, step, { ok: true, elapsedMs: 75_000 });
+    expect(err).toContain('[3/19] c: wait for x — not yet\n');
+    expect(err).toContain('\r\x1b[2K  … waiting for talos-cp-1 to boot (0s)');
+    expect(err).toContain('  ✓ done (1m15s)\n');
+  });
+  it('without a terminal: one plain line per event, no control characters', async () => {
+    const { TextProgress } = await import('../../lib/runner/report.ts');
+    let err = '';
+    const p = new TextProgress({ out: () => undefined, err: (t) => (err += t), tty: false, interactive: false, prompt: async () => '' });
+    p.stepStart(3, 19, step, { state: 'pending', reason: 'not yet', commands: [] });
+    p.waiting('talos-cp-1 to boot');
+    p.stepEnd(3, 19, step, { ok: false, elapsedMs: 1000, message: 'timed out' });
+    expect(err).toBe('[3/19] c: wait for x — not yet\n  … waiting for talos-cp-1 to boot\n  ✗ timed out\n');
+  });
+});

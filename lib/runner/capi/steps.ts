@@ -6,6 +6,7 @@ import { extractKubeContext, kubeContextStatus, mergeKubeconfig, mergeTalosconfi
 import { gitopsSteps, releaseOwner } from '../kube/gitops-plan.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from '../kube/kubectl.ts';
 import { applyStep, bootstrapSteps, objectsStdin, secretStep } from '../kube/steps.ts';
+import { waitStep } from '../kube/wait-step.ts';
 import { clusterBootstrap } from '../sources/bootstrap.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
@@ -252,57 +253,47 @@ function bootstrapClusterStep(s: CapiSession): Step {
 function controlPlaneStep(s: CapiSession): Step {
   const b = s.bringUp;
   const c = s.cluster.name;
-  const what = `Cluster ${b.namespace}/${c} to report ControlPlaneInitialized`;
-  const state = async (ctx: RunContext): Promise<string | undefined> => {
-    const cluster = await getJson<KubeObjectStatus>(ctx, await s.home(ctx), [CLUSTERS, c, '-n', b.namespace]);
-    if (!cluster) throw new NotYet(`no Cluster ${b.namespace}/${c} yet`);
-    const cond = condition(cluster, 'ControlPlaneInitialized');
-    return cond?.status === 'True' ? undefined : (cond?.reason ?? 'not reported yet');
-  };
-  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', CLUSTERS, c, '-n', b.namespace, '-o', 'json'])];
-  return {
+  return waitStep({
     id: `${c}/control-plane`,
     cluster: c,
     title: `wait for the control plane of ${c}`,
-    kind: 'wait',
-    risk: 'safe',
-    dryRun: () => lines(tmp(b.role === 'workload' ? `${b.managedBy}/kubeconfig` : s.kindKubeconfig)),
-    async check(ctx) {
-      const not = await state(ctx);
-      return not === undefined ? done('ControlPlaneInitialized') : pending(`ControlPlaneInitialized is not True (${not})`, lines(await s.home(ctx)));
+    what: `Cluster ${b.namespace}/${c} to report ControlPlaneInitialized`,
+    placeholder: homePlaceholder(s),
+    kubeconfig: (ctx) => s.home(ctx),
+    probe: (k) => kubectl(k, ['get', CLUSTERS, c, '-n', b.namespace, '-o', 'json']),
+    async status(ctx, k) {
+      const cluster = await getJson<KubeObjectStatus>(ctx, k, [CLUSTERS, c, '-n', b.namespace]);
+      if (!cluster) return { ok: false, reason: `no Cluster ${b.namespace}/${c} yet` };
+      const cond = condition(cluster, 'ControlPlaneInitialized');
+      return cond?.status === 'True' ? { ok: true, reason: 'ControlPlaneInitialized' } : { ok: false, reason: `ControlPlaneInitialized is not True (${cond?.reason ?? 'not reported yet'})` };
     },
-    async act(ctx) {
-      await ctx.poll(what, async () => ((await state(ctx).catch((e: unknown) => (e instanceof NotYet ? 'absent' : Promise.reject(e)))) === undefined ? true : undefined));
-    },
-  };
+  });
 }
 
 /** Every Machine of the cluster has a nodeRef (clusterctl move refuses a cluster still provisioning). */
 function machinesStep(s: CapiSession): Step {
   const b = s.bringUp;
   const c = s.cluster.name;
-  const what = `${b.machines} Machine(s) of ${c} to have a nodeRef`;
-  const count = async (ctx: RunContext): Promise<{ ready: number; total: number }> => {
-    const list = await getJson<{ items?: { status?: { nodeRef?: unknown } }[] }>(ctx, await s.home(ctx), [MACHINES, '-n', b.namespace, '-l', `cluster.x-k8s.io/cluster-name=${c}`]);
-    const items = list?.items ?? [];
-    return { ready: items.filter((m) => m.status?.nodeRef).length, total: items.length };
-  };
-  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', MACHINES, '-n', b.namespace, '-l', `cluster.x-k8s.io/cluster-name=${c}`, '-o', 'json'])];
-  return {
+  const args = [MACHINES, '-n', b.namespace, '-l', `cluster.x-k8s.io/cluster-name=${c}`];
+  return waitStep({
     id: `${c}/machines`,
     cluster: c,
     title: `wait for every Machine of ${c} to join`,
-    kind: 'wait',
-    risk: 'safe',
-    dryRun: () => lines(tmp(b.role === 'workload' ? `${b.managedBy}/kubeconfig` : s.kindKubeconfig)),
-    async check(ctx) {
-      const n = await count(ctx);
-      return n.ready >= b.machines ? done(`${n.ready} Machine(s) with a nodeRef`) : pending(`${n.ready} of ${b.machines} Machine(s) have a nodeRef (${n.total} exist)`, lines(await s.home(ctx)));
+    what: `${b.machines} Machine(s) of ${c} to have a nodeRef`,
+    placeholder: homePlaceholder(s),
+    kubeconfig: (ctx) => s.home(ctx),
+    probe: (k) => kubectl(k, ['get', ...args, '-o', 'json']),
+    async status(ctx, k) {
+      const items = (await getJson<{ items?: { status?: { nodeRef?: unknown } }[] }>(ctx, k, args))?.items ?? [];
+      const joined = items.filter((m) => m.status?.nodeRef).length;
+      return joined >= b.machines ? { ok: true, reason: `${joined} Machine(s) with a nodeRef` } : { ok: false, reason: `${joined} of ${b.machines} Machine(s) have a nodeRef (${items.length} exist)` };
     },
-    async act(ctx) {
-      await ctx.poll(what, async () => ((await count(ctx)).ready >= b.machines ? true : undefined));
-    },
-  };
+  });
+}
+
+/** Where the Cluster object lives, as shown in --dry-run. */
+function homePlaceholder(s: CapiSession): TempRef {
+  return tmp(s.bringUp.role === 'workload' ? `${s.bringUp.managedBy}/kubeconfig` : s.kindKubeconfig);
 }
 
 function credentialsStep(s: CapiSession, files: Files): Step {
@@ -325,7 +316,7 @@ function credentialsStep(s: CapiSession, files: Files): Step {
     title: `kubeconfig and talosconfig of ${c} from ${b.kubeconfigSecret.name} / ${b.talosconfigSecret.name}`,
     kind: 'change',
     risk: 'safe',
-    dryRun: () => lines(tmp(b.role === 'workload' ? `${b.managedBy}/kubeconfig` : s.kindKubeconfig)),
+    dryRun: () => lines(homePlaceholder(s)),
     async check(ctx) {
       const { kube, talos, k } = await fetch(ctx);
       const kubeStatus = await kubeContextStatus(files.kubeconfigFile, kube);

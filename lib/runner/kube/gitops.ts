@@ -10,9 +10,10 @@ import { loadAgeIdentities } from '../../sops/keys.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
 import { goDuration } from '../talos/steps.ts';
-import type { DryRunLine, StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
+import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { applyStep, objectsStdin } from './steps.ts';
+import { waitStep } from './wait-step.ts';
 
 /** Argo CD's own install manifest, pinned to the release whose CRDs orrery's output is validated against. */
 export const ARGOCD_VERSION = 'v3.5.1';
@@ -122,36 +123,24 @@ export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
 export function fluxReconciledStep(target: KubeTarget, compiled: Compiled): Step {
   const c = target.cluster.name;
   const wanted = compiledObjects(compiled, `${c}/flux/orrery/`, 'Kustomization');
-  const get = (k: TempRef): ToolCommand => kubectl(k, ['get', 'kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE, '-o', 'json']);
-  const notReady = async (ctx: RunContext, k: TempRef): Promise<string[]> => {
-    const list = await getJson<{ items?: KubeObjectStatus[] }>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE]);
-    const items = list?.items ?? [];
-    return wanted
-      .filter((w) => condition(items.find((i) => i.metadata?.name === w.name), 'Ready')?.status !== 'True')
-      .map((w) => {
-        const r = condition(items.find((i) => i.metadata?.name === w.name), 'Ready');
-        return r ? `${w.name} (${r.reason ?? 'not ready'}${r.message ? `: ${r.message}` : ''})` : `${w.name} (not created yet)`;
-      });
-  };
-  const what = `Flux Kustomizations ${wanted.map((w) => w.name).join(', ')} to be Ready`;
-  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, get(k)];
-  return {
+  return waitStep({
     id: `${c}/reconciled`,
     cluster: c,
     title: 'wait for the first Flux reconciliation',
-    kind: 'wait',
-    risk: 'safe',
-    dryRun: () => lines(target.placeholder),
-    async check(ctx) {
-      const k = await target.kubeconfig(ctx);
-      const missing = await notReady(ctx, k);
-      return missing.length === 0 ? done(`${wanted.length} Kustomization(s) Ready`) : pending(`not Ready: ${missing.join(', ')}`, lines(k));
+    what: `Flux Kustomizations ${wanted.map((w) => w.name).join(', ')} to be Ready`,
+    placeholder: target.placeholder,
+    kubeconfig: (ctx) => target.kubeconfig(ctx),
+    probe: (k) => kubectl(k, ['get', 'kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE, '-o', 'json']),
+    async status(ctx, k) {
+      const list = await getJson<{ items?: KubeObjectStatus[] }>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE]);
+      const missing = wanted.flatMap((w) => {
+        const r = condition(list?.items?.find((i) => i.metadata?.name === w.name), 'Ready');
+        if (r?.status === 'True') return [];
+        return [r ? `${w.name} (${r.reason ?? 'not ready'}${r.message ? `: ${r.message}` : ''})` : `${w.name} (not created yet)`];
+      });
+      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Kustomization(s) Ready` } : { ok: false, reason: `not Ready: ${missing.join(', ')}` };
     },
-    async act(ctx) {
-      const k = await target.kubeconfig(ctx);
-      await ctx.poll(what, async () => ((await notReady(ctx, k)).length === 0 ? true : undefined));
-    },
-  };
+  });
 }
 
 /** Argo CD itself, from its pinned upstream manifest (server-side: its CRDs exceed the client-side annotation limit). */
@@ -227,32 +216,22 @@ export function argocdRootStep(target: KubeTarget, compiled: Compiled): Step {
 export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
   const c = target.cluster.name;
   const wanted = compiledObjects(compiled, `${c}/argocd/`, 'Application');
-  const what = `Argo CD Applications ${wanted.map((w) => w.name).join(', ')} to be Synced and Healthy`;
-  const notReady = async (ctx: RunContext, k: TempRef): Promise<string[]> => {
-    const list = await getJson<{ items?: (KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string } } })[] }>(ctx, k, ['applications.argoproj.io', '-n', namespace]);
-    return wanted
-      .filter((w) => {
-        const app = list?.items?.find((i) => i.metadata?.name === w.name);
-        return app?.status?.sync?.status !== 'Synced' || app.status.health?.status !== 'Healthy';
-      })
-      .map((w) => w.name);
-  };
-  const lines = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', 'applications.argoproj.io', '-n', namespace, '-o', 'json'])];
-  return {
+  type App = KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string } } };
+  return waitStep({
     id: `${c}/reconciled`,
     cluster: c,
     title: 'wait for the first Argo CD sync',
-    kind: 'wait',
-    risk: 'safe',
-    dryRun: () => lines(target.placeholder),
-    async check(ctx) {
-      const k = await target.kubeconfig(ctx);
-      const missing = await notReady(ctx, k);
-      return missing.length === 0 ? done(`${wanted.length} Application(s) Synced and Healthy`) : pending(`not Synced/Healthy: ${missing.join(', ')}`, lines(k));
+    what: `Argo CD Applications ${wanted.map((w) => w.name).join(', ')} to be Synced and Healthy`,
+    placeholder: target.placeholder,
+    kubeconfig: (ctx) => target.kubeconfig(ctx),
+    probe: (k) => kubectl(k, ['get', 'applications.argoproj.io', '-n', namespace, '-o', 'json']),
+    async status(ctx, k) {
+      const list = await getJson<{ items?: App[] }>(ctx, k, ['applications.argoproj.io', '-n', namespace]);
+      const missing = wanted.filter((w) => {
+        const app = list?.items?.find((i) => i.metadata?.name === w.name);
+        return app?.status?.sync?.status !== 'Synced' || app.status.health?.status !== 'Healthy';
+      });
+      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Application(s) Synced and Healthy` } : { ok: false, reason: `not Synced/Healthy: ${missing.map((w) => w.name).join(', ')}` };
     },
-    async act(ctx) {
-      const k = await target.kubeconfig(ctx);
-      await ctx.poll(what, async () => ((await notReady(ctx, k)).length === 0 ? true : undefined));
-    },
-  };
+  });
 }

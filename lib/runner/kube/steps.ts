@@ -8,8 +8,9 @@ import type { BootstrapRelease, ClusterBootstrap } from '../sources/bootstrap.ts
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
 import { goDuration } from '../talos/steps.ts';
-import type { DryRunLine, StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
+import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
 import { condition, differs, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
+import { waitStep } from './wait-step.ts';
 
 /** Kubernetes objects piped to `kubectl apply -f -` (a List keeps several in one document). */
 export function objectsStdin(label: string, objects: readonly Record<string, unknown>[]): StdinPayload {
@@ -139,30 +140,20 @@ interface NodeList {
 
 /** Every expected node registered and Ready (they only become Ready once the CNI runs). */
 export function nodesReadyStep(target: KubeTarget, expected: number): Step {
-  const what = `${expected} Kubernetes node(s) to be Ready`;
-  const count = async (ctx: RunContext, k: TempRef): Promise<{ ready: number; total: number }> => {
-    const nodes = await getJson<NodeList>(ctx, k, ['nodes']);
-    const items = nodes?.items ?? [];
-    return { ready: items.filter((n) => condition(n, 'Ready')?.status === 'True').length, total: items.length };
-  };
-  const line = (k: TempRef): DryRunLine[] => [{ note: `orrery waits for ${what}` }, kubectl(k, ['get', 'nodes', '-o', 'json'])];
-  return {
+  return waitStep({
     id: `${target.cluster.name}/nodes-ready`,
     cluster: target.cluster.name,
     title: `wait for ${expected} node(s) Ready`,
-    kind: 'wait',
-    risk: 'safe',
-    dryRun: () => line(target.placeholder),
-    async check(ctx) {
-      const k = await target.kubeconfig(ctx);
-      const n = await count(ctx, k);
-      return n.ready >= expected ? done(`${n.ready} node(s) Ready`) : pending(`${n.ready} of ${expected} node(s) Ready (${n.total} registered)`, line(k));
+    what: `${expected} Kubernetes node(s) to be Ready`,
+    placeholder: target.placeholder,
+    kubeconfig: (ctx) => target.kubeconfig(ctx),
+    probe: (k) => kubectl(k, ['get', 'nodes', '-o', 'json']),
+    async status(ctx, k) {
+      const items = (await getJson<NodeList>(ctx, k, ['nodes']))?.items ?? [];
+      const ready = items.filter((n) => condition(n, 'Ready')?.status === 'True').length;
+      return ready >= expected ? { ok: true, reason: `${ready} node(s) Ready` } : { ok: false, reason: `${ready} of ${expected} node(s) Ready (${items.length} registered)` };
     },
-    async act(ctx) {
-      const k = await target.kubeconfig(ctx);
-      await ctx.poll(what, async () => ((await count(ctx, k)).ready >= expected ? true : undefined));
-    },
-  };
+  });
 }
 
 /** Bootstrap steps before the GitOps engine: namespaces, the Secrets the releases need, the releases, nodes Ready. */

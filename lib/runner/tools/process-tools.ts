@@ -70,7 +70,8 @@ export class ProcessTools implements Tools {
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
-        child = spawn(command.tool, args, { cwd: this.options.cwd, env: this.env, shell: false, stdio: [command.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+        // Its own process group: a timeout or Ctrl-C stops the tool and whatever it started.
+        child = spawn(command.tool, args, { cwd: this.options.cwd, env: this.env, shell: false, detached: true, stdio: [command.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
       } catch (err) {
         reject(err);
         return;
@@ -86,21 +87,12 @@ export class ProcessTools implements Tools {
       child.stdout!.on('data', collect(out));
       child.stderr!.on('data', collect(errOut));
       let timedOut = false;
-      let killer: NodeJS.Timeout | undefined;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGTERM');
-        killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      }, command.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        if (killer) clearTimeout(killer);
-        this.children.delete(child);
-        reject(err.code === 'ENOENT' ? new ToolMissingError(command.tool) : err);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        if (killer) clearTimeout(killer);
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (settled) return;
+        settled = true;
+        for (const t of timers) clearTimeout(t);
         this.children.delete(child);
         resolve({
           code: code ?? (signal ? 128 + 15 : 1),
@@ -108,6 +100,31 @@ export class ProcessTools implements Tools {
           stderr: Buffer.concat(errOut).toString('utf8'),
           timedOut,
         });
+      };
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          killGroup(child, 'SIGTERM');
+          timers.push(setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS));
+        }, command.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      );
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        settled = true;
+        for (const t of timers) clearTimeout(t);
+        this.children.delete(child);
+        reject(err.code === 'ENOENT' ? new ToolMissingError(command.tool) : err);
+      });
+      child.on('close', finish);
+      // A process it started may hold the pipes open after it exited: do not wait for that forever.
+      child.on('exit', (code, signal) => {
+        if (settled) return;
+        const t = setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish(code, signal);
+        }, 1000);
+        t.unref();
+        timers.push(t);
       });
       if (command.stdin) {
         child.stdin!.on('error', () => undefined);
@@ -117,7 +134,15 @@ export class ProcessTools implements Tools {
   }
 
   killAll(): void {
-    for (const child of this.children) child.kill('SIGTERM');
+    for (const child of this.children) killGroup(child, 'SIGTERM');
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
   }
 }
 
