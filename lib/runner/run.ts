@@ -4,7 +4,8 @@ import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 import { bootstrapClusterName } from './capi/bring-up.ts';
 import { capiBringUpFromModel, type CapiSource } from './capi/source.ts';
-import { CapiSession, capiSteps, managerContextName, providersStep } from './capi/steps.ts';
+import { CapiSession, managerContextName } from './capi/session.ts';
+import { capiSteps, providersStep } from './capi/steps.ts';
 import { defaultCredentialFiles } from './credentials.ts';
 import { resetStep } from './day2/reset.ts';
 import { upgradeKubernetesStep, upgradeNodeStep } from './day2/upgrade.ts';
@@ -194,16 +195,18 @@ export async function runRunner(input: RunnerInput): Promise<number> {
     throw err;
   }
 
+  const stale = (await Promise.all(plans.map((p) => staleFiles(compiled, p.header.name)))).flat();
+  const staleNote = `${compiled.outDisplay} is not what synth would write (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? `, … ${stale.length - 5} more` : ''}): run orrery synth first — the runner hands the tools exactly the files GitOps reads`;
   if (input.dryRun) {
+    if (stale.length > 0) say(`warning: ${staleNote}`);
     const groups = plans.map((p) => ({ header: p.header, steps: dryRunLines(p.steps) }));
     if (input.format === 'json') terminal.out(`${JSON.stringify(groups.map((g) => ({ cluster: g.header.name, steps: g.steps.map((s) => ({ id: s.step.id, title: s.step.title, commands: s.lines.map(displayLine) })) })), null, 2)}\n`);
     else terminal.out(renderDryRun(groups));
     return 0;
   }
 
-  const stale = (await Promise.all(plans.map((p) => staleFiles(compiled, p.header.name)))).flat();
   if (stale.length > 0) {
-    say(`${compiled.outDisplay} is not what synth would write (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? `, … ${stale.length - 5} more` : ''}): run orrery synth first — the runner hands the tools exactly the files GitOps reads`);
+    say(staleNote);
     return 1;
   }
 
