@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.ts';
-import { TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
+import { filesUnder, TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
@@ -44,8 +44,13 @@ describe('Ctrl-C and SIGTERM: the private temp directory goes, the running tool 
           .filter((l) => l.includes('"hanging":true'))
           .map((l) => JSON.parse(l) as { pid: number })[0];
       await until('the hanging apply-config', () => hanging() !== undefined);
-      // While the tool runs, the rendered configs and the decrypted bundle are in the private dir.
+      // While the tool runs, the rendered configs and the decrypted bundle are in the private dir: 0700, files 0600.
       expect(w.leftovers()).toHaveLength(1);
+      const priv = path.join(w.tmpBase, w.leftovers()[0]!);
+      const modes = [...filesUnder(priv).keys()].map((f) => [path.relative(priv, f), (statSync(f).mode & 0o777).toString(8)]);
+      expect(modes.length).toBeGreaterThanOrEqual(6);
+      expect(modes.filter(([, m]) => m !== '600')).toEqual([]);
+      expect((statSync(priv).mode & 0o777).toString(8)).toBe('700');
       child.kill(signal);
       expect(await exited).toBe(code);
       expect(err).toContain('interrupted; the private temp directory is removed. Run it again: it resumes where it stopped.');

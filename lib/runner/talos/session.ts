@@ -1,3 +1,5 @@
+import { chmod, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ClusterModel, NodeModel } from '../../model/model.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
@@ -138,6 +140,9 @@ export class TalosSession {
     await ctx.tmp.mkdir(this.configDir);
     await ctx.exec(this.genConfigCommand(), { quiet: true });
     for (const node of this.nodes) await ctx.exec(this.patchCommand(node), { quiet: true });
+    // gen config writes 0644 files; inside the 0700 directory, but no reader is better than one.
+    const dir = ctx.tmp.path(this.configDir);
+    for (const f of await readdir(dir)) await chmod(path.join(dir, f), 0o600);
     const generated = `${this.configDir}/talosconfig`;
     const doc = parse(await ctx.tmp.read(generated)) as { context?: string; contexts?: Record<string, Record<string, unknown>> };
     const name = doc.context ?? this.cluster.name;
