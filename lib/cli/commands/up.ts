@@ -8,13 +8,13 @@ export const upCommand: Command = {
 
 Runs the pending steps of each cluster's bring-up in order, each as check → act → verify:
 a rerun after a failure resumes where it stopped, a rerun on a healthy cluster does nothing.
-talosctl clusters: render configs → apply (maintenance mode: --insecure) → wait installed →
-bootstrap etcd once → etcd members → talosconfig/kubeconfig contexts → talosctl health →
+talosctl clusters: render configs → talosconfig context → apply (maintenance mode: --insecure)
+→ wait installed → bootstrap etcd once → etcd members → kubeconfig context → talosctl health →
 wipe data disks marked wipe (confirmed) → namespaces, Secrets, the CNI with the values GitOps
 owns → nodes Ready → sops-age → flux bootstrap (or Argo CD) → first reconciliation Ready.
 Cluster API: kind bootstrap cluster → clusterctl init → the cluster's objects → control plane
-and every Machine's nodeRef → credentials → CNI and GitOps → providers on it → clusterctl move
-(dry run first) → delete kind; workload clusters: wait, credentials, CNI and GitOps.
+and every Machine's nodeRef → credentials → CNI → the same providers on it → GitOps →
+clusterctl move (dry run first) → delete kind; workload clusters: wait, credentials, CNI, GitOps.
 
   --dry-run         print every step's commands for a fresh cluster; probe and run nothing
   -y, --yes         run without asking (destructive steps still need --confirm)
