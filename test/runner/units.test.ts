@@ -54,6 +54,15 @@ describe('commands are data, printed exactly', () => {
   });
 });
 
+describe('helm chart references', () => {
+  it('https repositories take --repo; OCI registries are the chart reference', async () => {
+    const { chartRef } = await import('../../lib/runner/kube/steps.ts');
+    const base = { name: 'cilium', namespace: 'kube-system', chart: 'cilium', version: '1.19.5', valuesFile: 'x', values: {} };
+    expect(chartRef({ ...base, repositoryUrl: 'https://helm.cilium.io' })).toEqual(['cilium', '--repo', 'https://helm.cilium.io']);
+    expect(chartRef({ ...base, repositoryUrl: 'oci://quay.io/cilium/charts/' })).toEqual(['oci://quay.io/cilium/charts/cilium']);
+  });
+});
+
 describe('tool output parsing (formats read from the tools’ sources)', () => {
   it('talosctl get -o json prints one object per resource, not an array', () => {
     const text = `{\n    "node": "10.0.0.1",\n    "spec": {"stage": "running", "s": "} {"}\n}\n{\n    "node": "10.0.0.2",\n    "spec": {"stage": "maintenance"}\n}\n`;

@@ -83,6 +83,10 @@ export function secretStep(target: KubeTarget, compiled: Compiled, file: string)
   return applyStep({ id: `${target.cluster.name}/secret/${name}`, title: `apply the Secret ${name}`, target, source: ['-f', '-'], stdin: decrypt, dryRunStdin: { label, data: () => Buffer.alloc(0) } });
 }
 
+export function chartRef(release: BootstrapRelease): string[] {
+  return release.repositoryUrl.startsWith('oci://') ? [`${release.repositoryUrl.replace(/\/$/, '')}/${release.chart}`] : [release.chart, '--repo', release.repositoryUrl];
+}
+
 interface HelmListEntry {
   readonly name?: string;
   readonly status?: string;
@@ -104,7 +108,8 @@ export interface ReleaseOwner {
 export function releaseStep(target: KubeTarget, compiled: Compiled, release: BootstrapRelease, owner: ReleaseOwner | undefined): Step {
   const install = (k: TempRef, timeoutMs: number): ToolCommand => ({
     tool: 'helm',
-    args: ['--kubeconfig', k, 'upgrade', '--install', release.name, release.chart, '--repo', release.repositoryUrl, '--version', release.version, '--namespace', release.namespace, '--values', distPath(compiled, release.valuesFile), '--wait', '--timeout', goDuration(timeoutMs)],
+    // An OCI registry is addressed by the chart reference itself; --repo is for https repositories.
+    args: ['--kubeconfig', k, 'upgrade', '--install', release.name, ...chartRef(release), '--version', release.version, '--namespace', release.namespace, '--values', distPath(compiled, release.valuesFile), '--wait', '--timeout', goDuration(timeoutMs)],
     timeoutMs: timeoutMs + 60_000,
   });
   const want = JSON.parse(JSON.stringify(release.values)) as unknown;
