@@ -9,6 +9,9 @@ import { linkerdComponent } from './components/linkerd/linkerd.ts';
 import { ciliumComponent } from './components/cilium/cilium.ts';
 import { metallbComponent } from './components/metallb/metallb.ts';
 import { networkPoliciesComponent } from './components/network-policies/network-policies.ts';
+import { clusterApiComponent, clusterApiPlatformComponent } from './components/cluster-api/cluster-api.ts';
+import { capiBringUp, type CapiBringUp } from './components/cluster-api/bring-up.ts';
+import type { Model } from './model/model.ts';
 
 /**
  * The one list of every component orrery has. Engines (the build stage, the GitOps layer)
@@ -21,10 +24,15 @@ export interface Registry {
   readonly constellation: readonly ConstellationComponent[];
   /** Platform components the GitOps layer delivers (Helm releases and their objects). */
   readonly platform: readonly PlatformComponent[];
+  /** What the runner needs to bring a Cluster API cluster up (pure, from the model). */
+  readonly capiBringUp: (model: Model, cluster: string) => CapiBringUp | undefined;
 }
 
 export const REGISTRY: Registry = {
-  cluster: [gitopsComponent, secretsComponent, talosComponent, clusterDocsComponent],
+  cluster: [gitopsComponent, secretsComponent, talosComponent, clusterApiComponent, clusterDocsComponent],
   constellation: [constellationDocsComponent, gitopsFleetComponent],
-  platform: [ciliumComponent, metallbComponent, certManagerComponent, linkerdComponent, networkPoliciesComponent],
+  platform: [ciliumComponent, metallbComponent, certManagerComponent, linkerdComponent, networkPoliciesComponent, clusterApiPlatformComponent],
+  capiBringUp,
 };
+
+export type { CapiBringUp };

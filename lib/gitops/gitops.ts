@@ -6,7 +6,8 @@ import type { ClusterModel, Model, NamespaceModel } from '../model/model.ts';
 import { toYaml, yamlHeader } from '../output/yaml.ts';
 import { argoApplicationSet, argoArtifacts, WAVES } from './argocd.ts';
 import type { Layer } from './component.ts';
-import { FLUX_NAMESPACE, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
+import { fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
+import { remoteFluxBundles } from './flux-remote.ts';
 import { clusterDirs } from './layout.ts';
 import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 import { planComponents, type Plan } from './plan.ts';
@@ -115,23 +116,9 @@ export const gitopsComponent: ClusterComponent = {
       if (controllers.length > 0 || include.length > 0) layers.set('controllers', { objects: controllers, include, holdsSecrets: hasSecrets });
       if (configs.length > 0) layers.set('configs', { objects: configs, include: [], holdsSecrets: false });
       if (apps.length > 0) layers.set('apps', { objects: apps, include: [], holdsSecrets: false });
-      const fb = fluxBundles(model, cluster, layers);
       const manager = reconciledFromManagement(model, cluster);
-      if (!manager) return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
-      // The layers stay here; their Kustomizations move to the management cluster's Flux.
-      const entry = fb.pop()!;
-      const capiNamespace = cluster.provisioning.clusterApi?.namespace ?? 'default';
-      const remote = entry.objects
-        .filter((o) => o.kind === 'Kustomization')
-        .map((o) => {
-          const spec = o.spec as Record<string, unknown>;
-          return {
-            ...o,
-            metadata: { ...o.metadata, namespace: capiNamespace },
-            spec: { ...spec, sourceRef: { ...(spec.sourceRef as object), namespace: FLUX_NAMESPACE }, kubeConfig: { secretRef: { name: `${cluster.name}-kubeconfig`, key: 'value' } } },
-          } as KubeObject;
-        });
-      return { bundles: [...bundles, ...fb, { dir: `${clusterDirs(manager).flux}/workloads/${cluster.name}`, source: cluster.source, objects: remote }], files: bootstrapFiles, diagnostics };
+      const fb = manager ? remoteFluxBundles({ model, cluster, manager, layers }) : fluxBundles(model, cluster, layers);
+      return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
     }
 
     // Argo CD: Helm releases become Applications; plain directories are synced as they are.

@@ -5,7 +5,6 @@ import type { Cluster, Constellation } from './types.generated.ts';
  * will compile them. A component that starts compiling a section deletes its line here.
  */
 const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: Constellation) => boolean }[] = [
-  { section: 'provisioning.clusterApi, talos (Cluster API machines)', by: 'Cluster API', present: (c) => c.provisioning.clusterApi !== undefined },
   // Components the GitOps component model compiles already: cert-manager, linkerd.
   ...(['externalDns', 'metricsServer', 'rookCeph', 'gatewayApi'] as const).map((name) => ({
     section: `components.${name}`,

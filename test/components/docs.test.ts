@@ -29,6 +29,7 @@ describe('generated docs', () => {
     expect(readme).not.toContain('## Not compiled yet');
     const bundled = (await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO })).files!.get('jupiter/README.md')!;
     expect(bundled).toContain('## Not compiled yet');
-    expect(bundled).toContain('provisioning.clusterApi');
+    // Cluster API machines compile now: only sections still waiting for a generator are listed.
+    expect(bundled).not.toContain('provisioning.clusterApi');
   });
 });
