@@ -113,7 +113,10 @@ export function checkClusterApi({ c, file, emit, method }: ClusterFacts): void {
   if (provider !== 'packet' && c.endpoint.mode === 'provider') {
     emit(file, '/endpoint/mode', 'cluster-api/endpoint-mode', `the ${provider} provider assigns no API endpoint: use mode vip (Talos announces it on the control planes), address or dns`);
   }
-  if (provider === 'sidero') checkSidero(c, file, emit);
+  if (provider === 'sidero') {
+    emit(file, `${CAPI}/provider`, 'cluster-api/maintenance-provider', 'Sidero Metal is in maintenance mode ("no longer actively developing", sidero README): orrery compiles v0.6 objects, but plan a move (Omni\'s bare-metal provider is not a Cluster API provider)', 'warning');
+    checkSidero(c, file, emit);
+  }
   if (provider === 'proxmox' && capi.proxmox) checkProxmox(c, file, emit);
 }
 
