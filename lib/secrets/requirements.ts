@@ -38,7 +38,7 @@ function kubectlCreate(namespace: string, name: string, keys: readonly string[])
  * credentials its objects reference (CAPMOX credentialsRef keys url/token/secret, pkg/scope/cluster.go;
  * Sidero BMC userFrom/passFrom).
  */
-function clusterApiRequirements(c: Model['clusters'][number], seen: Set<string>): SecretRequirement[] {
+export function clusterApiRequirements(c: Model['clusters'][number], seen: Set<string> = new Set()): SecretRequirement[] {
   const capi = c.clusterApi;
   if (!capi || capi.provider === 'packet') return [];
   const base = { cluster: c.name, source: c.source, deliveredTo: capi.manager, namespace: capi.namespace, kubernetes: true, toDist: true };

@@ -1,5 +1,5 @@
 import type { ClusterModel, Model } from '../../model/model.ts';
-import { secretRequirements } from '../../secrets/requirements.ts';
+import { clusterApiRequirements } from '../../secrets/requirements.ts';
 import { names } from './api.ts';
 
 /** One provider as clusterctl names it, at an exact version. */
@@ -94,7 +94,7 @@ export function capiBringUp(model: Model, name: string): CapiBringUp | undefined
   const capi = cluster?.clusterApi;
   if (!cluster || !capi || capi.provider === 'packet') return undefined;
   const manager = model.clusters.find((c) => c.name === capi.manager)!;
-  const own = secretRequirements(model).filter((r) => r.cluster === name && r.deliveredTo === capi.manager);
+  const own = clusterApiRequirements(cluster);
   const controlPlanes = capi.pools.filter((p) => p.role === 'controlplane').reduce((n, p) => n + p.replicas, 0);
   const workers = capi.pools.filter((p) => p.role === 'worker').reduce((n, p) => n + p.replicas, 0);
   const remote = model.constellation.gitops.engine === 'flux' && model.constellation.gitops.flux.workloadsFromManagement && !capi.selfManaged;

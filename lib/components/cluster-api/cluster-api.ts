@@ -4,7 +4,7 @@ import type { KubeObject } from '../../build/artifacts.ts';
 import type { ClusterComponent } from '../../build/component.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
 import type { ClusterModel, Model } from '../../model/model.ts';
-import { secretRequirements } from '../../secrets/requirements.ts';
+import { clusterApiRequirements } from '../../secrets/requirements.ts';
 import { SYSTEM_NAMESPACES } from '../../k8s/namespaces.ts';
 import { compareCodePoints } from '../../util/order.ts';
 import { IMAGE_FACTORY, resolveSchematic } from '../talos/schematic.ts';
@@ -45,15 +45,13 @@ export const clusterApiPlatformComponent: PlatformComponent = {
   },
 };
 
-function secretRows(model: Model, cluster: ClusterModel): { name: string; from: string }[] {
-  return secretRequirements(model)
-    .filter((r) => r.cluster === cluster.name && r.deliveredTo !== undefined)
-    .map((r) => ({
-      name: r.secretName!,
-      from: r.operator
-        ? `you: \`secrets/${r.file}\` (SOPS-encrypted, keys ${r.operator.keys.map((k) => `\`${k}\``).join(', ')}) or \`${r.operator.create}\``
-        : `\`orrery secrets\` (\`secrets/${r.file}\`), which CABPT uses instead of generating a PKI`,
-    }));
+function secretRows(cluster: ClusterModel): { name: string; from: string }[] {
+  return clusterApiRequirements(cluster).map((r) => ({
+    name: r.secretName!,
+    from: r.operator
+      ? `you: \`secrets/${r.file}\` (SOPS-encrypted, keys ${r.operator.keys.map((k) => `\`${k}\``).join(', ')}) or \`${r.operator.create}\``
+      : `\`orrery secrets\` (\`secrets/${r.file}\`), which CABPT uses instead of generating a PKI`,
+  }));
 }
 
 function clusterReadme(model: Model, cluster: ClusterModel): string {
@@ -78,7 +76,7 @@ function clusterReadme(model: Model, cluster: ClusterModel): string {
     nocloudImage: `https://${IMAGE_FACTORY}/image/${schematic}/${cluster.talos.version}/nocloud-amd64.raw.xz`,
     proxmox: px ? { ...px.template, allowedNodes: px.allowedNodes, addresses: px.ipv4Pool.addresses, prefix: px.ipv4Pool.prefix, gateway: px.ipv4Pool.gateway, dnsServers: px.dnsServers } : undefined,
     extraDisks: extra.filter((d, i, all) => all.findIndex((o) => o.slot === d.slot) === i),
-    secrets: secretRows(model, cluster),
+    secrets: secretRows(cluster),
     remote: bringUp.gitops === 'management',
   });
 }

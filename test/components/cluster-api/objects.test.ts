@@ -155,3 +155,17 @@ describe('rollouts: immutable templates named by their content', () => {
     expect(md.spec.template.spec.bootstrap.configRef.name).toBe(n['TalosConfigTemplate/ganymede-worker']);
   });
 });
+
+describe('with Argo CD the same layer carries them', () => {
+  it("jupiter's apps Application syncs its workload clusters' objects after its controllers and configs", async () => {
+    const r = await compileEdited({ 'constellation.yaml': (t) => t.replace('  engine: flux\n', '  engine: argocd\n') }, dirs);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const children = objectsUnder(r.files!, 'jupiter/argocd/apps/').map(({ o }) => o as Obj & { metadata: { annotations: Record<string, string> } });
+    const wave = (name: string): number => Number(children.find((o) => o.metadata.name === name)!.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(children.find((o) => o.metadata.name === 'jupiter-apps')!.spec.source.path).toBe('dist/jupiter/apps');
+    expect(wave('jupiter-apps')).toBeGreaterThan(wave('jupiter-infra-configs'));
+    expect(objectsUnder(r.files!, 'jupiter/apps/').map(({ o }) => o.kind)).toContain('TalosControlPlane');
+    // No Argo CD Application points at jupiter's own objects.
+    expect([...r.files!.values()].some((c) => c.includes('path: dist/jupiter/cluster-api'))).toBe(false);
+  });
+});
