@@ -49,18 +49,17 @@ function merge(intervals: AddressInterval[]): AddressInterval[] {
 }
 
 /**
- * Addresses the in-cluster IPAM provider can hand out: the pool's ranges within its prefix, less
- * the network and broadcast addresses and the gateway, which it never allocates by default
- * (cluster-api-ipam-provider-in-cluster allocateReservedIPAddresses defaults to false).
+ * Addresses the in-cluster IPAM provider can hand out from CAPMOX's pool: the ranges, less the
+ * subnet's network address (and, IPv4, its broadcast address) unless allocateReservedIPAddresses
+ * (CAPMOX leaves it false), and less the gateway (cluster-api-ipam-provider-in-cluster@v1.1.0-rc.2
+ * internal/poolutil/pool.go PoolSpecToIPSet).
  */
 export function usableAddresses(ranges: readonly AddressInterval[], net: Cidr, gateway: bigint): bigint {
+  const reserved = new Set<bigint>([net.first, gateway, ...(net.family === 4 ? [net.last] : [])]);
   let count = 0n;
   for (const r of merge(ranges.filter((x) => x.family === net.family))) {
-    const first = r.first > net.first ? r.first : net.first;
-    const last = r.last < net.last ? r.last : net.last;
-    if (first > last) continue;
-    count += last - first + 1n;
-    for (const reserved of net.prefix < 31 ? [net.first, net.last, gateway] : [gateway]) if (reserved >= first && reserved <= last) count -= 1n;
+    count += r.last - r.first + 1n;
+    for (const a of reserved) if (a >= r.first && a <= r.last) count -= 1n;
   }
   return count;
 }

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { compileSpecDir } from '../../../lib/pipeline.ts';
-import { REPO, removeDir } from '../../helpers.ts';
+import { HAS_SHARED, REPO, removeDir, SHARED } from '../../helpers.ts';
 import { compileEdited, objectsUnder, type Obj } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -167,5 +168,19 @@ describe('with Argo CD the same layer carries them', () => {
     expect(objectsUnder(r.files!, 'jupiter/apps/').map(({ o }) => o.kind)).toContain('TalosControlPlane');
     // No Argo CD Application points at jupiter's own objects.
     expect([...r.files!.values()].some((c) => c.includes('path: dist/jupiter/cluster-api'))).toBe(false);
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('bring-up order on Proxmox: CNI first, then the CCM, then everything else', () => {
+  it("Cilium starts on nodes the CCM has not initialized yet: its agent and operator tolerate the external cloud provider's taint", async () => {
+    // kubelet --cloud-provider=external registers nodes with node.cloudprovider.kubernetes.io/uninitialized
+    // (cloud-provider api TaintExternalCloudProvider); the Talos CCM tolerates it but needs pod networking.
+    const chart = parse(readFileSync(path.join(SHARED, 'schemas/charts/cilium/1.19.5/values.yaml'), 'utf8')) as any;
+    expect(chart.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(chart.operator.tolerations).toContainEqual({ key: 'node.cloudprovider.kubernetes.io/uninitialized', operator: 'Exists' });
+    // orrery keeps the chart's tolerations.
+    const values = parse(files!.get('ganymede/bootstrap/cilium-values.yaml')!) as any;
+    expect(values.tolerations).toBeUndefined();
+    expect(values.operator?.tolerations).toBeUndefined();
   });
 });
