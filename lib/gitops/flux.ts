@@ -1,5 +1,6 @@
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
-import type { ClusterModel, Model } from '../model/model.ts';
+import type { ClusterModel, FluxAlertsModel, Model } from '../model/model.ts';
+import { compareCodePoints } from '../util/order.ts';
 import { LAYERS, type Layer } from './component.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 import type { Plan } from './plan.ts';
@@ -108,6 +109,49 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
       },
     };
   });
+  const alerts = model.constellation.gitops.flux.alerts;
+  if (alerts) entry.push(...alertObjects(alerts, present.flatMap((l) => layers.get(l)!.objects)));
   bundles.push({ dir: `${dirs.flux}/orrery`, source, objects: entry });
   return bundles;
+}
+
+export const ALERTS_NAME = 'orrery';
+
+/**
+ * gitops.flux.alerts: a Provider and an Alert (notification.toolkit.fluxcd.io/v1beta3, the API of
+ * notification-controller v1.9) that send every error event of this cluster's Kustomizations,
+ * HelmReleases and sources. An event source without `namespace` means the Alert's own
+ * (flux-system): HelmReleases are selected in each namespace that holds one
+ * (notification-controller v1.9.3 docs/spec/v1beta3/alerts.md, "Event sources").
+ */
+function alertObjects(alerts: FluxAlertsModel, objects: readonly KubeObject[]): KubeObject[] {
+  const releaseNamespaces = [...new Set(objects.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.namespace!))].sort(compareCodePoints);
+  return [
+    {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Provider',
+      metadata: { name: ALERTS_NAME, namespace: FLUX_NAMESPACE },
+      spec: {
+        type: alerts.provider,
+        ...(alerts.channel ? { channel: alerts.channel } : {}),
+        ...(alerts.address ? { address: alerts.address } : {}),
+        ...(alerts.secret ? { secretRef: { name: alerts.secret } } : {}),
+      },
+    },
+    {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Alert',
+      metadata: { name: ALERTS_NAME, namespace: FLUX_NAMESPACE },
+      spec: {
+        providerRef: { name: ALERTS_NAME },
+        eventSeverity: 'error',
+        eventSources: [
+          { kind: 'GitRepository', name: '*' },
+          { kind: 'HelmRepository', name: '*' },
+          { kind: 'Kustomization', name: '*' },
+          ...releaseNamespaces.map((namespace) => ({ kind: 'HelmRelease', name: '*', namespace })),
+        ],
+      },
+    },
+  ];
 }

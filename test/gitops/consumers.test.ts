@@ -449,3 +449,82 @@ describe('item 15: one Git source per Flux, bootstrap\'s', () => {
     expect(existsSync(path.join(REPO, 'examples', 'arges-metal', 'dist', 'example-0', 'flux', 'orrery'))).toBe(false);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Expected by these engineers: alerts, README commands, Renovate.
+// ---------------------------------------------------------------------------------------------
+
+describe('Flux alerts (opt-in gitops.flux.alerts)', () => {
+  /**
+   * ../shared/schemas has no notification-controller CRDs: checked against the fields of
+   * notification-controller v1.9.3 (docs/spec/v1beta3/alerts.md, providers.md; api/v1beta3): the
+   * Alert needs providerRef.name (a Provider in its namespace) and eventSources (kind, name, optional
+   * namespace, default the Alert's), eventSeverity info|error; the Provider needs spec.type.
+   */
+  it('a Provider and an Alert per cluster, for error events of Kustomizations, sources and every HelmRelease namespace', async () => {
+    const out = await bundledWith((s) => s.replace('  engine: flux\n', '  engine: flux\n  flux:\n    alerts: {provider: slack, channel: fleet, secret: flux-alerts}\n'));
+    for (const c of ['jupiter', 'ganymede', 'callisto']) {
+      const provider = out.one(`${c}/flux/orrery/provider-flux-system-orrery.yaml`);
+      expect(provider).toMatchObject({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { namespace: 'flux-system' }, spec: { type: 'slack', channel: 'fleet', secretRef: { name: 'flux-alerts' } } });
+      const alert = out.one(`${c}/flux/orrery/alert-flux-system-orrery.yaml`);
+      expect(alert.apiVersion).toBe('notification.toolkit.fluxcd.io/v1beta3');
+      expect(alert.spec.providerRef).toEqual({ name: provider.metadata.name });
+      expect(alert.spec.eventSeverity).toBe('error');
+      const releases = out.all((f) => f.startsWith(`${c}/infrastructure/controllers/helmrelease-`)).map(({ o }) => o.metadata.namespace as string);
+      expect(releases.length).toBeGreaterThan(0);
+      for (const ns of releases) expect(alert.spec.eventSources).toContainEqual({ kind: 'HelmRelease', name: '*', namespace: ns });
+      expect(alert.spec.eventSources).toContainEqual({ kind: 'Kustomization', name: '*' });
+      expect(out.one(`${c}/flux/orrery/kustomization.yaml`).resources).toEqual(expect.arrayContaining(['alert-flux-system-orrery.yaml', 'provider-flux-system-orrery.yaml']));
+      // The Secret is the operator's: the cluster README says how to create it.
+      expect(out.files.get(`${c}/README.md`)).toContain('create secret generic flux-alerts');
+    }
+  });
+
+  it('without the key: no notification objects', async () => {
+    const out = await example('clusters');
+    expect(out.all(() => true).filter(({ o }) => /^notification\./.test(o.apiVersion))).toEqual([]);
+  });
+});
+
+describe('each cluster README says what the operator runs for its engine', () => {
+  it('Flux: the exact flux bootstrap with the cluster\'s path, and the sops-age Secret when it holds Secrets', async () => {
+    const out = await example('clusters');
+    const readme = out.files.get('ganymede/README.md')!;
+    expect(readme).toContain('flux bootstrap git --url=ssh://git@github.com/example/constellation.git --branch=main \\\n  --path=dist/ganymede/flux');
+    expect(readme).toContain('kubectl --namespace flux-system create secret generic sops-age');
+    // kustomize-controller reads age keys from Secret entries whose name ends in .agekey.
+    expect(readme).toContain('--from-file=age.agekey=');
+    expect(out.files.get('example-0/README.md') ?? '').not.toContain('sops-age');
+  });
+
+  it('Argo CD hub: a workload cluster\'s README gives the exact server URL to register', async () => {
+    const out = await argoHub();
+    const readme = out.files.get('ganymede/README.md')!;
+    const server = out.one('ganymede/argocd/apps/application-argocd-ganymede-cilium.yaml').spec.destination.server;
+    expect(readme).toContain(`argocd cluster add <kubeconfig context of ganymede> --name ganymede   # its server must be exactly ${server}`);
+    expect(out.files.get('jupiter/README.md')).toContain('kubectl apply -k dist/argocd');
+  });
+});
+
+describe('Renovate: the README\'s regex manager finds every annotated pin of the spec', () => {
+  it('bundled constellation: talos, kubernetes, cilium, metallb, with their datasources; nothing in dist/', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const block = /### Renovate[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1]!;
+    const config = JSON.parse(block);
+    const manager = config.customManagers[0];
+    const file = new RegExp(manager.managerFilePatterns[0].slice(1, -1));
+    expect(file.test('clusters/constellation.yaml')).toBe(true);
+    expect(file.test('dist/ganymede/infrastructure/controllers/helmrelease-kube-system-cilium.yaml')).toBe(false);
+    expect(config.ignorePaths).toContain('dist/**');
+    const spec = readFileSync(path.join(REPO, 'clusters', 'constellation.yaml'), 'utf8');
+    const found = [...spec.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((m) => m.groups!);
+    expect(found.map((g) => [g.datasource, g.depName, g.currentValue])).toEqual([
+      ['github-releases', 'siderolabs/talos', 'v1.13.9'],
+      ['github-releases', 'kubernetes/kubernetes', '1.36.2'],
+      ['helm', 'cilium', '1.19.5'],
+      ['helm', 'metallb', '0.16.1'],
+    ]);
+    expect(found.find((g) => g.depName === 'cilium')!.registryUrl).toBe('https://helm.cilium.io');
+    expect(found.find((g) => g.depName === 'kubernetes/kubernetes')!.extractVersion).toBe('^v(?<version>.+)$');
+  });
+});
