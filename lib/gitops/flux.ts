@@ -1,7 +1,7 @@
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { ClusterModel, FluxAlertsModel, Model } from '../model/model.ts';
 import { compareCodePoints } from '../util/order.ts';
-import { LAYERS, type Layer } from './component.ts';
+import { LAYERS, type Layer, type Release } from './component.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 import type { Plan } from './plan.ts';
 import { CNI_TIMEOUT } from './bootstrap.ts';
@@ -35,17 +35,37 @@ function helmRepository(name: string, url: string): KubeObject {
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'HelmRepository',
     metadata: { name, namespace: FLUX_NAMESPACE },
-    spec: { interval: '1h', url, ...(url.startsWith('oci://') ? { type: 'oci' } : {}) },
+    spec: { interval: '1h', url },
   };
 }
 
-/** HelmRepositories and HelmReleases of every planned release, in the controllers layer. */
+/** Helm charts are the OCI artifact's layer of this media type (Helm's own OCI format). */
+const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/**
+ * A chart published as an OCI artifact: an OCIRepository pinned to the release's version (the
+ * tag), which the HelmRelease reads through `chartRef` (helm-controller v1.6.3 CRD: chartRef kind
+ * OCIRepository | HelmChart). No index to download, unlike an HTTP HelmRepository.
+ */
+function ociRepository(r: Release): KubeObject {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'OCIRepository',
+    metadata: { name: ociSourceName(r), namespace: FLUX_NAMESPACE },
+    spec: { interval: '12h', url: `${r.repository.url.replace(/\/$/, '')}/${r.chart}`, ref: { tag: r.version }, layerSelector: { mediaType: HELM_CHART_LAYER, operation: 'copy' } },
+  };
+}
+const ociSourceName = (r: Release): string => `${r.repository.name}-${r.chart}`;
+const isOci = (r: Release): boolean => r.repository.url.startsWith('oci://');
+
+/** Chart sources (HelmRepository, or OCIRepository for oci://) and HelmReleases of every planned release, in the controllers layer. */
 export function fluxReleaseObjects(plan: Plan): KubeObject[] {
   const repositories = new Map<string, KubeObject>();
   const releases: KubeObject[] = [];
   for (const { output } of plan.components) {
     for (const r of output.releases) {
-      repositories.set(r.repository.name, helmRepository(r.repository.name, r.repository.url));
+      const source = isOci(r) ? ociRepository(r) : helmRepository(r.repository.name, r.repository.url);
+      repositories.set(`${source.kind}/${source.metadata.name}`, source);
       releases.push({
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
         kind: 'HelmRelease',
@@ -56,7 +76,9 @@ export function fluxReleaseObjects(plan: Plan): KubeObject[] {
           interval: '30m',
           releaseName: r.name,
           ...(r.bootstrap ? { timeout: CNI_TIMEOUT } : {}),
-          chart: { spec: { chart: r.chart, version: r.version, interval: '12h', sourceRef: { kind: 'HelmRepository', name: r.repository.name, namespace: FLUX_NAMESPACE } } },
+          ...(isOci(r)
+            ? { chartRef: { kind: 'OCIRepository', name: ociSourceName(r), namespace: FLUX_NAMESPACE } }
+            : { chart: { spec: { chart: r.chart, version: r.version, interval: '12h', sourceRef: { kind: 'HelmRepository', name: r.repository.name, namespace: FLUX_NAMESPACE } } } }),
           install: { crds: 'CreateReplace', remediation: { retries: 3 } },
           upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } },
           ...(r.dependsOn?.length ? { dependsOn: r.dependsOn.map((name) => ({ name, namespace: r.namespace })) } : {}),

@@ -528,3 +528,41 @@ describe('Renovate: the README\'s regex manager finds every annotated pin of the
     expect(found.find((g) => g.depName === 'kubernetes/kubernetes')!.extractVersion).toBe('^v(?<version>.+)$');
   });
 });
+
+describe('OCI chart sources', () => {
+  it('Flux: a release from an oci:// registry gets an OCIRepository pinned to its version and a HelmRelease chartRef; https:// keeps HelmRepository', async () => {
+    const { gitopsComponent } = await import('../../lib/gitops/gitops.ts');
+    const { App } = await import('cdk8s');
+    const { REGISTRY } = await import('../../lib/registry.ts');
+    const { secretRequirements } = await import('../../lib/secrets/requirements.ts');
+    const { model } = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO, build: false });
+    const cluster = model!.clusters[0]!;
+    const oci = {
+      name: 'oci-chart',
+      enabled: () => true,
+      build: () => ({
+        namespace: { name: 'oci-demo', labels: {} },
+        releases: [{ name: 'oci-demo', namespace: 'oci-demo', repository: { name: 'jetstack-oci', url: 'oci://quay.io/jetstack/charts' }, chart: 'cert-manager', version: 'v1.21.1', values: {}, valuesRef: { chart: 'cert-manager', version: 'v1.21.1' } }],
+      }),
+    };
+    const built = gitopsComponent.build({ model: model!, cluster, app: new App(), secrets: new Map(), secretRequirements: secretRequirements(model!).filter((r) => r.cluster === cluster.name), platform: [...REGISTRY.platform, oci] });
+    const controllers = built.bundles.find((b) => b.dir.endsWith('infrastructure/controllers'))!.objects as Obj[];
+    const source = controllers.find((o) => o.kind === 'OCIRepository')!;
+    // source-controller v1.9.1 OCIRepository: url of the artifact, ref.tag, layerSelector (Helm's chart layer media type).
+    expect(source.spec).toEqual({ interval: '12h', url: 'oci://quay.io/jetstack/charts/cert-manager', ref: { tag: 'v1.21.1' }, layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' } });
+    const release = controllers.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'oci-demo')!;
+    expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: source.metadata.name, namespace: 'flux-system' });
+    expect(release.spec.chart).toBeUndefined();
+    const cilium = controllers.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cilium')!;
+    expect(cilium.spec.chart.spec.sourceRef.kind).toBe('HelmRepository');
+    if (HAS_SHARED) {
+      const { Ajv } = await import('ajv');
+      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+      for (const [o, file] of [[source, 'source.toolkit.fluxcd.io/ocirepository_v1.json'], [release, 'helm.toolkit.fluxcd.io/helmrelease_v2.json']] as const) {
+        const validate = ajv.compile(JSON.parse(readFileSync(path.join(SHARED, 'schemas', 'crds', file), 'utf8')));
+        expect(validate(o), JSON.stringify(validate.errors)).toBe(true);
+        expect(validate({ ...o, spec: 'not an object' }), `${file} negative control`).toBe(false);
+      }
+    }
+  });
+});
