@@ -546,7 +546,7 @@ describe('OCI chart sources', () => {
       }),
     };
     const built = gitopsComponent.build({ model: model!, cluster, app: new App(), secrets: new Map(), secretRequirements: secretRequirements(model!).filter((r) => r.cluster === cluster.name), platform: [...REGISTRY.platform, oci] });
-    const controllers = built.bundles.find((b) => b.dir.endsWith('infrastructure/controllers'))!.objects as Obj[];
+    const controllers = built.bundles.find((b) => b.dir.endsWith('infrastructure/controllers'))!.objects as unknown as Obj[];
     const source = controllers.find((o) => o.kind === 'OCIRepository')!;
     // source-controller v1.9.1 OCIRepository: url of the artifact, ref.tag, layerSelector (Helm's chart layer media type).
     expect(source.spec).toEqual({ interval: '12h', url: 'oci://quay.io/jetstack/charts/cert-manager', ref: { tag: 'v1.21.1' }, layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' } });
