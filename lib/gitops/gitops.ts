@@ -99,7 +99,8 @@ export const gitopsComponent: ClusterComponent = {
       if (apps.length > 0) layers.set('apps', { objects: apps, include: [], holdsSecrets: false });
       const fb = fluxBundles(model, cluster, layers);
       const manager = reconciledFromManagement(model, cluster);
-      if (!manager) return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
+      // (A cluster without layers has no flux/orrery/ entry, so nothing moves.)
+      if (!manager || layers.size === 0) return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
       // The layers stay here; their Kustomizations move to the management cluster's Flux.
       const entry = fb.pop()!;
       const capiNamespace = cluster.provisioning.clusterApi?.namespace ?? 'default';

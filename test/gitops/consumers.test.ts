@@ -8,6 +8,7 @@ import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { Ajv } from 'ajv';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { APPLICATION_HEALTH_LUA } from '../../lib/gitops/argocd-config.ts';
 import { FIXTURES, HAS_SHARED, REPO, SHARED, removeDir, tempDir } from '../helpers.ts';
@@ -96,10 +97,13 @@ function chartRendersCerts(v: Obj): { ciliumCa: boolean; randomCerts: boolean } 
 
 describe.skipIf(!HAS_SHARED)('items 1+3: the chart never renders the mesh CA; certgen reuses it', () => {
   const chartDefaults = (version: string): Obj => parse(readFileSync(path.join(SHARED, 'schemas', 'charts', 'cilium', version, 'values.yaml'), 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const chartSchema = (version: string): ((v: unknown) => boolean) => ajv.getSchema(version) ?? (ajv.addSchema(JSON.parse(readFileSync(path.join(SHARED, 'schemas', 'charts', 'cilium', version, 'values.schema.json'), 'utf8')), version), ajv.getSchema(version)!);
 
   it('negative control: the values of before (tls.auto.method helm) make the chart render cilium-ca and random certificates', () => {
     const before = merge(chartDefaults('1.19.5'), { clustermesh: { useAPIServer: true, apiserver: { tls: { auto: { enabled: true, method: 'helm' } } } } });
     expect(chartRendersCerts(before)).toEqual({ ciliumCa: true, randomCerts: true });
+    for (const chart of ['1.19.5', '1.18.11']) expect(chartSchema(chart)({ certgen: { generateCA: 'no' } }), chart).toBe(false);
   });
 
   it.each([
@@ -110,7 +114,11 @@ describe.skipIf(!HAS_SHARED)('items 1+3: the chart never renders the mesh CA; ce
     const out = await example(name);
     for (const c of clusters) {
       const v = ciliumValues(out, c);
-      for (const chart of ['1.19.5', '1.18.11']) expect(chartRendersCerts(merge(chartDefaults(chart), v)), `${c} on ${chart}`).toEqual({ ciliumCa: false, randomCerts: false });
+      for (const chart of ['1.19.5', '1.18.11']) {
+        expect(chartRendersCerts(merge(chartDefaults(chart), v)), `${c} on ${chart}`).toEqual({ ciliumCa: false, randomCerts: false });
+        // The same values are valid for both charts (the 1.18 chart is selectable with versions.cilium).
+        expect(chartSchema(chart)(v), `${c} on ${chart}`).toBe(true);
+      }
       // certgen (cilium/certgen v0.4.5 cmd/certgen.go): --ca-generate=false with --ca-reuse-secret
       // only loads cilium-ca, and fails (the Job retries) while it is missing: never a new CA.
       expect(v.certgen).toEqual({ generateCA: false });
@@ -441,6 +449,16 @@ describe('item 15: one Git source per Flux, bootstrap\'s', () => {
     expect(out.all(() => true).filter(({ o }) => o.kind === 'GitRepository')).toEqual([]);
     const ks = out.all((f) => f.includes('/flux/orrery/')).map(({ o }) => o);
     for (const k of ks) expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system' });
+  });
+
+  it('arges-metal with workloadsFromManagement: a workload cluster without layers has nothing to move (and compiles)', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    await cp(path.join(REPO, 'examples', 'arges-metal', 'clusters'), path.join(dir, 'clusters'), { recursive: true });
+    const file = path.join(dir, 'clusters', 'constellation.yaml');
+    await writeFile(file, readFileSync(file, 'utf8').replace('  engine: flux\n', '  engine: flux\n  flux:\n    workloadsFromManagement: true\n'));
+    const out = await compile(path.join(dir, 'clusters'), dir);
+    expect([...out.files.keys()].filter((f) => f.includes('/flux/workloads/'))).toEqual([]);
   });
 
   it('arges-metal example-0 (no layer): no flux/orrery/ directory at all', async () => {
