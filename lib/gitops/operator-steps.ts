@@ -10,6 +10,8 @@ export interface OperatorSteps {
   readonly engine: 'flux' | 'argocd';
   readonly title: 'Flux' | 'Argo CD';
   readonly intro: string;
+  /** What must be done first (the CNI's bootstrap). */
+  readonly first?: string;
   /** Shell commands, from the repository root, with the cluster's kubeconfig unless said otherwise. */
   readonly commands: readonly string[];
   readonly notes: readonly string[];
@@ -23,10 +25,10 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
   const git = model.constellation.gitops;
   const dirs = clusterDirs(cluster.name);
   const holdsSecrets = secretRequirements(model).some((r) => r.cluster === cluster.name && r.toDist);
-  const bootstrap = cluster.cni.name === 'cilium' ? [`Before this, install the CNI: ${fromRoot(model, `${cluster.name}/bootstrap/README.md`)}.`] : [];
+  const first = cluster.cni.name === 'cilium' ? `First install the CNI (nothing runs before it): ${fromRoot(model, `${cluster.name}/bootstrap/README.md`)}.` : undefined;
   if (git.engine === 'flux') {
     if (git.flux.workloadsFromManagement && cluster.managedBy) {
-      return { engine: 'flux', title: 'Flux', intro: `Reconciled by the Flux of ${cluster.managedBy} through Cluster API's ${cluster.name}-kubeconfig Secret: no Flux runs here.`, commands: [], notes: bootstrap };
+      return { engine: 'flux', title: 'Flux', intro: `Reconciled by the Flux of ${cluster.managedBy} through Cluster API's ${cluster.name}-kubeconfig Secret: no Flux runs here.`, commands: [], notes: [], first };
     }
     const alerts = git.flux.alerts;
     return {
@@ -39,10 +41,8 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
         ...(alerts?.secret ? [`kubectl --namespace ${FLUX_NAMESPACE} create secret generic ${alerts.secret} --from-literal=token=<${alerts.provider} token>`] : []),
         `flux bootstrap git --url=${git.url} --branch=${git.branch} \\\n  --path=${fromRoot(model, dirs.flux)}`,
       ],
-      notes: [
-        ...bootstrap,
-        ...(holdsSecrets ? [`The \`${SOPS_AGE_SECRET}\` Secret holds your age private key (the key file name must end in .agekey); orrery never writes it into git.`] : []),
-      ],
+      notes: holdsSecrets ? [`The \`${SOPS_AGE_SECRET}\` Secret holds your age private key (the key file name must end in .agekey); orrery never writes it into git.`] : [],
+      first,
     };
   }
   const a = git.argocd;
@@ -62,7 +62,8 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
       title: 'Argo CD',
       intro: `This cluster runs its own Argo CD (the constellation has no management cluster): apply the root Application once; it syncs ${fromRoot(model, `${dirs.argocd}/apps`)}.`,
       commands: [cmPatch, ...ksops, `kubectl apply -k ${fromRoot(model, dirs.argocd)}`],
-      notes: [...bootstrap, ...ksopsNote],
+      notes: ksopsNote,
+      first,
     };
   }
   const dest = argoDestination(model, cluster);
@@ -72,7 +73,8 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
       title: 'Argo CD',
       intro: `Argo CD runs here and reconciles the whole constellation: the ApplicationSet makes one root Application per \`<cluster>/argocd/cluster.json\`.`,
       commands: [cmPatch, ...ksops, `kubectl apply -k ${fromRoot(model, 'argocd')}`],
-      notes: [...bootstrap, ...ksopsNote],
+      notes: ksopsNote,
+      first,
     };
   }
   const server = 'server' in dest ? dest.server : undefined;
@@ -85,8 +87,8 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
         ? `argocd cluster add <kubeconfig context of ${cluster.name}> --name ${cluster.name}   # its server must be exactly ${server}`
         : `argocd cluster add <kubeconfig context of ${cluster.name}> --name ${cluster.name}   # the Applications address it by this name`,
     ],
+    first,
     notes: [
-      ...bootstrap,
       server
         ? `Or declaratively: a Secret in ${a.namespace} labelled \`argocd.argoproj.io/secret-type: cluster\` with \`name: ${cluster.name}\`, \`server: ${server}\` (exactly: Argo CD matches the Applications' destination.server against it) and \`config\` holding the credentials.`
         : `Or declaratively: a Secret in ${a.namespace} labelled \`argocd.argoproj.io/secret-type: cluster\` with \`name: ${cluster.name}\`, the cluster's API URL as \`server\`, and \`config\` holding the credentials.`,
