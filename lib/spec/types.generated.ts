@@ -183,7 +183,7 @@ export interface Flux {
   };
 }
 /**
- * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default.
+ * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default. Pin them here, not in dist/: a `# renovate: datasource=… depName=…` comment above a pin lets Renovate's regex manager bump it (README "Renovate").
  */
 export interface Versions {
   talos?: TalosVersion;
