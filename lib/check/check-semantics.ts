@@ -13,6 +13,7 @@ import { checkNamespacesAndPolicies } from './rules/policies.ts';
 import { checkFleetUniqueness } from './rules/uniqueness.ts';
 import { checkMesh } from './rules/mesh.ts';
 import { checkAnycast } from './rules/anycast.ts';
+import { checkGitOps } from './rules/gitops.ts';
 import { checkManagement } from './rules/management.ts';
 
 export { nodeNetwork } from './context.ts';
@@ -28,7 +29,7 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
 ];
 
 /** Rule families that look across the constellation. */
-const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement];
+const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement, checkGitOps];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */
 export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {

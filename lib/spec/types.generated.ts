@@ -14,6 +14,10 @@ export type Name1 = string;
  */
 export type Name2 = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ */
+export type Name3 = string;
+/**
  * A Talos release, e.g. v1.13.9.
  */
 export type TalosVersion = string;
@@ -127,9 +131,59 @@ export interface Flux {
    * Reconcile each Cluster API workload cluster from its management cluster's Flux, through the kubeconfig Secret Cluster API writes (<cluster>-kubeconfig), instead of a Flux of its own.
    */
   workloadsFromManagement?: boolean;
+  /**
+   * Opt-in: a notification-controller Provider and Alert per cluster (in flux-system) that report every failed reconciliation (severity error) of the cluster's Kustomizations, HelmReleases and sources.
+   */
+  alerts?: {
+    /**
+     * Provider spec.type (notification-controller v1.9 Provider API v1beta3).
+     */
+    provider:
+      | 'slack'
+      | 'discord'
+      | 'msteams'
+      | 'rocket'
+      | 'generic'
+      | 'generic-hmac'
+      | 'github'
+      | 'gitlab'
+      | 'gitea'
+      | 'giteapullrequestcomment'
+      | 'bitbucketserver'
+      | 'bitbucket'
+      | 'azuredevops'
+      | 'googlechat'
+      | 'googlepubsub'
+      | 'webex'
+      | 'sentry'
+      | 'azureeventhub'
+      | 'telegram'
+      | 'lark'
+      | 'matrix'
+      | 'opsgenie'
+      | 'alertmanager'
+      | 'grafana'
+      | 'githubdispatch'
+      | 'githubpullrequestcomment'
+      | 'gitlabmergerequestcomment'
+      | 'pagerduty'
+      | 'datadog'
+      | 'nats'
+      | 'zulip'
+      | 'otel';
+    /**
+     * Provider spec.channel (Slack channel, Teams/Discord name, …).
+     */
+    channel?: string;
+    /**
+     * Provider spec.address (webhook or API URL); may instead be the `address` key of the Secret.
+     */
+    address?: string;
+    secret?: Name3;
+  };
 }
 /**
- * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default.
+ * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default. Pin them here, not in dist/: a `# renovate: datasource=… depName=…` comment above a pin lets Renovate's regex manager bump it (README "Renovate").
  */
 export interface Versions {
   talos?: TalosVersion;

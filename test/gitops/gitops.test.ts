@@ -55,7 +55,7 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
   it('namespaces are protected from prune by the engine in use', () => {
     const engine = model!.constellation.gitops.engine;
     const key = engine === 'flux' ? 'kustomize.toolkit.fluxcd.io/prune' : 'argocd.argoproj.io/sync-options';
-    for (const { file, o } of objects.filter(({ o }) => o.kind === 'Namespace')) expect(o.metadata.annotations?.[key], file).toBe(engine === 'flux' ? 'disabled' : 'Prune=false');
+    for (const { file, o } of objects.filter(({ o }) => o.kind === 'Namespace')) expect(o.metadata.annotations?.[key], file).toBe(engine === 'flux' ? 'disabled' : 'Prune=false,Delete=false');
   });
 
   it('Flux: layers depend on each other in order, the layer with Secrets decrypts them, HelmReleases remediate', () => {
@@ -69,7 +69,10 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
       if (ks.length === 0) continue;
       expect(ks[0]!.metadata.name).toBe(`${c.name}-infra-controllers`);
       ks.slice(1).forEach((k, i) => expect(k.spec.dependsOn).toEqual([{ name: ks[i]!.metadata.name }]));
-      for (const k of ks) expect(k.spec).toMatchObject({ prune: true, wait: true, interval: '10m', retryInterval: '1m', timeout: '10m' });
+      for (const k of ks) expect(k.spec).toMatchObject({ prune: true, wait: true, interval: '10m', retryInterval: '1m', sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+      // The layer with the CNI waits longer than the CNI release's own 15m timeout; the others 10m.
+      const cni = [...files!.keys()].some((f) => f === `${c.name}/infrastructure/controllers/helmrelease-${c.cni.cilium?.namespace ?? 'kube-system'}-cilium.yaml`);
+      expect(ks.map((k) => k.spec.timeout)).toEqual(ks.map((_, i) => (i === 0 && cni ? '20m' : '10m')));
       const hasSecrets = [...files!.keys()].some((f) => f.startsWith(`${c.name}/secrets/secret-`));
       expect(ks[0]!.spec.decryption !== undefined).toBe(hasSecrets);
     }
@@ -87,12 +90,14 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
       expect(apps.length).toBeGreaterThan(0);
       for (const a of apps) {
         expect(Number(a.metadata.annotations!['argocd.argoproj.io/sync-wave'])).not.toBeNaN();
-        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'] });
+        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true }, retry: { limit: -1 } });
+        expect(a.spec.syncPolicy.syncOptions.slice(0, 2)).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
       }
       const wave = (n: string): number => Number(apps.find((a) => a.metadata.name === `${c.name}-${n}`)?.metadata.annotations!['argocd.argoproj.io/sync-wave']);
       if (apps.some((a) => a.metadata.name === `${c.name}-secrets`)) expect(wave('secrets')).toBeLessThan(0);
-      const json = JSON.parse(files!.get(`${c.name}/argocd/cluster.json`)!);
-      expect(json).toMatchObject({ name: c.name, path: `dist/${c.name}/argocd/apps` });
+      // No management cluster: each cluster's own Argo CD applies its root; no fleet generator input.
+      expect(files!.has(`${c.name}/argocd/cluster.json`)).toBe(false);
+      expect(objectsOf(files!, (f) => f === `${c.name}/argocd/application-argocd-${c.name}-root.yaml`)[0]!.o.spec.source.path).toBe(`dist/${c.name}/argocd/apps`);
     }
   });
 });
@@ -174,7 +179,7 @@ describe('Flux: workload clusters reconciled from the management cluster', () =>
     ]);
     for (const o of remote) {
       expect(o.spec.kubeConfig).toEqual({ secretRef: { name: 'ganymede-kubeconfig', key: 'value' } });
-      expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'constellation', namespace: 'flux-system' });
+      expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
       expect(o.spec.path).toMatch(/^\.\/dist\/ganymede\//);
     }
   });
