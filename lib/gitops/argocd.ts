@@ -1,7 +1,8 @@
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { FileArtifact } from '../build/artifacts.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
-import type { Release } from './component.ts';
+import type { Release, UpstreamManifests } from './component.ts';
+import { argoUpstreamApplications } from './upstream.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -23,7 +24,10 @@ const gitPath = (model: Model, rel: string): string => repoPath(model, rel).repl
 
 function application(model: Model, cluster: ClusterModel, name: string, wave: number, source: Record<string, unknown>, namespace: string | undefined): KubeObject {
   const a = model.constellation.gitops.argocd;
-  const syncOptions = ['CreateNamespace=true', 'ServerSideApply=true'];
+  // Custom resources whose CRDs come from a sibling Application (an earlier wave) cannot be
+  // dry-run before those CRDs exist: the sync option skips the dry run for them (Argo CD
+  // sync-options "Skip Dry Run for new custom resources types").
+  const syncOptions = ['CreateNamespace=true', 'ServerSideApply=true', ...(wave >= WAVES.configs ? ['SkipDryRunOnMissingResource=true'] : [])];
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -59,6 +63,8 @@ function depths(releases: readonly Release[]): Map<string, number> {
 
 export interface ArgoInput {
   readonly releases: readonly Release[];
+  /** Upstream manifests (CRD bundles), applied before the Secrets and controllers. */
+  readonly manifests?: readonly UpstreamManifests[];
   /** Plain directories Argo CD syncs, with their wave. */
   readonly directories: readonly { readonly name: string; readonly dir: string; readonly wave: number }[];
 }
@@ -74,13 +80,14 @@ export function argoArtifacts(model: Model, cluster: ClusterModel, input: ArgoIn
   const source = cluster.source;
   const depth = depths(input.releases);
   const children: KubeObject[] = [
+    ...argoUpstreamApplications(model, cluster, input.manifests ?? [], argoDestination(model, cluster)),
     ...input.directories.map((d) => application(model, cluster, `${cluster.name}-${d.name}`, d.wave, { repoURL: git.url, targetRevision: git.branch, path: gitPath(model, d.dir) }, undefined)),
     ...input.releases.map((r) =>
       application(
         model,
         cluster,
         `${cluster.name}-${r.name}`,
-        WAVES.controllers + depth.get(r.name)!,
+        WAVES[r.layer ?? 'controllers'] + depth.get(r.name)!,
         { repoURL: r.repository.url.replace(/^oci:\/\//, ''), chart: r.chart, targetRevision: r.version, helm: { releaseName: r.name, valuesObject: r.values } },
         r.namespace,
       ),

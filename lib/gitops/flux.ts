@@ -1,6 +1,7 @@
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
-import { LAYERS, type Layer } from './component.ts';
+import { LAYERS, type Layer, type UpstreamManifests } from './component.ts';
+import { fluxUpstreamObjects, upstreamName } from './upstream.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 import type { Plan } from './plan.ts';
 
@@ -24,13 +25,19 @@ function helmRepository(name: string, url: string): KubeObject {
   };
 }
 
-/** HelmRepositories and HelmReleases of every planned release, in the controllers layer. */
-export function fluxReleaseObjects(plan: Plan): KubeObject[] {
+/**
+ * The HelmReleases of one layer (a release's `layer`, default controllers); the controllers
+ * layer also holds every HelmRepository. A dependency in another namespace is named with its
+ * own namespace (HelmRelease `dependsOn[].namespace` defaults to the dependent's).
+ */
+export function fluxReleaseObjects(plan: Plan, layer: Layer = 'controllers'): KubeObject[] {
   const repositories = new Map<string, KubeObject>();
   const releases: KubeObject[] = [];
+  const namespaceOf = new Map(plan.components.flatMap(({ output }) => output.releases.map((r) => [r.name, r.namespace] as const)));
   for (const { output } of plan.components) {
     for (const r of output.releases) {
       repositories.set(r.repository.name, helmRepository(r.repository.name, r.repository.url));
+      if ((r.layer ?? 'controllers') !== layer) continue;
       releases.push({
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
         kind: 'HelmRelease',
@@ -41,13 +48,13 @@ export function fluxReleaseObjects(plan: Plan): KubeObject[] {
           chart: { spec: { chart: r.chart, version: r.version, interval: '12h', sourceRef: { kind: 'HelmRepository', name: r.repository.name, namespace: FLUX_NAMESPACE } } },
           install: { crds: 'CreateReplace', remediation: { retries: 3 } },
           upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } },
-          ...(r.dependsOn?.length ? { dependsOn: r.dependsOn.map((name) => ({ name, namespace: r.namespace })) } : {}),
+          ...(r.dependsOn?.length ? { dependsOn: r.dependsOn.map((name) => ({ name, namespace: namespaceOf.get(name) ?? r.namespace })) } : {}),
           values: r.values,
         },
       });
     }
   }
-  return [...repositories.values(), ...releases];
+  return [...(layer === 'controllers' ? repositories.values() : []), ...releases];
 }
 
 /** Flux Kustomization names: one per layer, prefixed with the cluster (several clusters can share one Flux). */
@@ -60,7 +67,7 @@ export function kustomizationName(cluster: string, layer: Layer): string {
  * directory for `flux bootstrap --path=<path>/<cluster>/flux` (its `orrery/` holds the
  * GitRepository from the spec and one Kustomization per layer; `flux-system/` is bootstrap's).
  */
-export function fluxBundles(model: Model, cluster: ClusterModel, layers: ReadonlyMap<Layer, LayerContent>): KubeBundle[] {
+export function fluxBundles(model: Model, cluster: ClusterModel, layers: ReadonlyMap<Layer, LayerContent>, upstream: readonly UpstreamManifests[] = []): KubeBundle[] {
   const dirs = clusterDirs(cluster.name);
   const bundles: KubeBundle[] = [];
   const source = cluster.source;
@@ -86,6 +93,9 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
       },
     },
   ];
+  // Upstream manifests (CRD bundles) come first: the first layer waits for them.
+  entry.push(...fluxUpstreamObjects(cluster, upstream, FLUX_NAMESPACE));
+  const upstreamNames = upstream.map((m) => ({ name: upstreamName(cluster.name, m) }));
   present.forEach((layer, i) => {
     const content = layers.get(layer)!;
     entry.push({
@@ -100,7 +110,7 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
         path: repoPath(model, layerDir(layer)),
         prune: true,
         wait: true,
-        ...(i > 0 ? { dependsOn: [{ name: kustomizationName(cluster.name, present[i - 1]!) }] } : {}),
+        ...(i > 0 ? { dependsOn: [{ name: kustomizationName(cluster.name, present[i - 1]!) }] } : upstreamNames.length > 0 ? { dependsOn: upstreamNames } : {}),
         ...(content.holdsSecrets ? { decryption: { provider: 'sops', secretRef: { name: SOPS_AGE_SECRET } } } : {}),
       },
     });
