@@ -14,6 +14,7 @@ import { checkFleetUniqueness } from './rules/uniqueness.ts';
 import { checkMesh } from './rules/mesh.ts';
 import { checkAnycast } from './rules/anycast.ts';
 import { checkManagement } from './rules/management.ts';
+import { checkComponents, checkComponentsAcrossFleet } from './rules/components.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -25,10 +26,11 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
   checkVersions,
   checkLoadBalancing,
   checkNamespacesAndPolicies,
+  checkComponents,
 ];
 
 /** Rule families that look across the constellation. */
-const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement];
+const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement, checkComponentsAcrossFleet];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */
 export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {
