@@ -3,7 +3,7 @@ import { pointer } from '../../diagnostics/pointer.ts';
 import { DEFAULT_VERSIONS } from '../../model/defaults.ts';
 import { ciliumGatewayEnabled, gatewayApiConsumers, gatewayApiEnabled } from '../../model/facts/gateway-api.ts';
 import { ingressBindingProblems, ingressEntry } from '../../model/facts/ingress.ts';
-import { cephDisks, effectiveMonCount, effectiveReplicas, monCapableNodes, osdHostCount, rookDevice, volumeMayClaim } from '../../model/facts/rook-ceph.ts';
+import { cephDisks, effectiveMonCount, effectiveReplicas, monCapableNodes, osdHostCount, rookDevice, schedulable, volumeMayClaim } from '../../model/facts/rook-ceph.ts';
 import type { ClusterFacts, ConstellationFacts } from '../context.ts';
 
 /** Ingress controllers, the Gateway API CRDs they need, external-dns and Rook Ceph. */
@@ -81,8 +81,9 @@ function checkRook({ c, file, emit, nodes }: ClusterFacts): void {
   nodes.forEach((n, i) => {
     const disks = n.dataDisks ?? [];
     const ceph = cephDisks(n);
-    if (ceph.length > 0 && n.role === 'controlplane' && !c.kubernetes?.allowSchedulingOnControlPlanes) {
-      emit(file, pointer('nodes', i, 'dataDisks'), 'rook/unschedulable-osd-node', `node ${quote(n.name)} has disks for Ceph, but Rook's OSDs cannot run on a control plane unless kubernetes.allowSchedulingOnControlPlanes is true`);
+    if (ceph.length > 0 && !schedulable(c, n)) {
+      const why = n.role === 'controlplane' && !c.kubernetes?.allowSchedulingOnControlPlanes ? 'on a control plane unless kubernetes.allowSchedulingOnControlPlanes is true' : 'on a node with a NoSchedule or NoExecute taint (Rook sets no tolerations)';
+      emit(file, pointer('nodes', i, 'dataDisks'), 'rook/unschedulable-osd-node', `node ${quote(n.name)} has disks for Ceph, but Rook's OSDs cannot run ${why}`);
     }
     if (rook.cluster?.useAllNodes && ceph.length > 0 && JSON.stringify(ceph.map((d) => d.path ?? d.selector)) !== firstDisks) {
       emit(file, pointer('nodes', i, 'dataDisks'), 'rook/use-all-nodes-disks', `with rookCeph.cluster.useAllNodes every node gets the same Ceph disks, but ${quote(n.name)} declares others; list the disks per node with useAllNodes: false`);

@@ -26,7 +26,7 @@ export function cephDisks(n: NonNullable<RookInput['nodes']>[number]): DataDisk[
  * A node Rook's daemons can be scheduled on: workers, and control planes when the cluster lets
  * workloads run there; a NoSchedule/NoExecute taint keeps them off (Rook sets no tolerations by default).
  */
-function schedulable(c: RookInput, n: NonNullable<RookInput['nodes']>[number]): boolean {
+export function schedulable(c: RookInput, n: NonNullable<RookInput['nodes']>[number]): boolean {
   if (n.role === 'controlplane' && !c.kubernetes?.allowSchedulingOnControlPlanes) return false;
   return !(n.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { rookCephCluster } from '../../../lib/components/rook-ceph/rook-ceph.ts';
 import { CAPI_CEPH_DEVICE_FILTER } from '../../../lib/components/rook-ceph/storage.ts';
-import { rookDevice } from '../../../lib/model/facts/rook-ceph.ts';
+import { rookDevice, volumeMayClaim } from '../../../lib/model/facts/rook-ceph.ts';
 import { HAS_SHARED, SHARED } from '../../helpers.ts';
 import { compileExample, compileVariant, removeVariants, type Compiled, type Obj } from '../variant.ts';
 
@@ -66,6 +66,16 @@ describe('Rook Ceph storage from the disks with purpose ceph', () => {
         expect(talos).not.toMatch(/kind: (UserVolumeConfig|RawVolumeConfig|ExistingVolumeConfig)/);
       }
     }
+  });
+
+  it('a volume selector is refused beside a Ceph disk unless it provably excludes it', () => {
+    expect(volumeMayClaim({ selector: { type: 'hdd' } }, { path: '/dev/sdb' })).toBe(true);
+    expect(volumeMayClaim({ selector: { serial: 'A' } }, { selector: { serial: 'B' } })).toBe(false);
+    expect(volumeMayClaim({ selector: { type: 'nvme' } }, { selector: { serial: 'B', type: 'hdd' } })).toBe(false);
+    // orrery's CEL for ssd (non-rotational, not NVMe) also matches SD/MMC cards.
+    expect(volumeMayClaim({ selector: { type: 'ssd' } }, { selector: { serial: 'B', type: 'sd' } })).toBe(true);
+    expect(volumeMayClaim({ path: '/dev/sdc' }, { path: '/dev/sdb' })).toBe(false);
+    expect(volumeMayClaim({ path: '/dev/sdb' }, { path: '/dev/sdb' })).toBe(true);
   });
 
   it('a volume disk beside a Ceph disk is matched by its own path only', async () => {
