@@ -15,6 +15,7 @@ import { checkMesh } from './rules/mesh.ts';
 import { checkAnycast } from './rules/anycast.ts';
 import { checkGitOps } from './rules/gitops.ts';
 import { checkManagement } from './rules/management.ts';
+import { checkComponents, checkComponentsAcrossFleet } from './rules/components.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -26,10 +27,11 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
   checkVersions,
   checkLoadBalancing,
   checkNamespacesAndPolicies,
+  checkComponents,
 ];
 
 /** Rule families that look across the constellation. */
-const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement, checkGitOps];
+const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement, checkGitOps, checkComponentsAcrossFleet];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */
 export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {

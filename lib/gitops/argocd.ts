@@ -1,7 +1,8 @@
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { FileArtifact } from '../build/artifacts.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
-import type { Release } from './component.ts';
+import type { Release, UpstreamManifests } from './component.ts';
+import { UPSTREAM_WAVE } from './upstream.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 import { compareCodePoints } from '../util/order.ts';
 
@@ -36,10 +37,10 @@ export const RETRY = { limit: -1, backoff: { duration: '10s', factor: 2, maxDura
 /** Deleting the Application deletes what it deployed (app-of-apps cascade). */
 const CASCADE = 'resources-finalizer.argocd.argoproj.io';
 
-function syncPolicy(model: Model, syncOptions?: readonly string[]): Record<string, unknown> {
+function syncPolicy(model: Model, syncOptions?: readonly string[], prune = true): Record<string, unknown> {
   const a = model.constellation.gitops.argocd;
   return {
-    ...(a.automated ? { automated: { prune: a.prune, selfHeal: a.selfHeal } } : {}),
+    ...(a.automated ? { automated: { prune: a.prune && prune, selfHeal: a.selfHeal } } : {}),
     ...(syncOptions ? { syncOptions: [...syncOptions] } : {}),
     retry: structuredClone(RETRY) as unknown as Record<string, unknown>,
   };
@@ -54,13 +55,20 @@ interface ChildOptions {
   readonly keepResources?: boolean;
   /** Its custom resources' CRDs come from a sibling Application synced in an earlier wave. */
   readonly crdsFromSiblings?: boolean;
+  /** Automated sync may prune (default true, if the spec allows pruning at all). */
+  readonly prune?: boolean;
+  /** Sync options in place of the default ones. */
+  readonly syncOptions?: readonly string[];
 }
 
 function application(model: Model, cluster: ClusterModel, o: ChildOptions): KubeObject {
   const a = model.constellation.gitops.argocd;
   // SkipDryRunOnMissingResource: the dry run of a custom resource fails while its CRD is not
   // installed yet (argo-cd v3.5.1 docs/user-guide/sync-options.md, "Skip Dry Run for new custom resources types").
-  const syncOptions = ['CreateNamespace=true', 'ServerSideApply=true', ...(o.crdsFromSiblings ? ['SkipDryRunOnMissingResource=true'] : [])];
+  // A release in the configs wave or later (Linkerd's control plane after its webhook
+  // certificates) creates custom resources of its siblings' CRDs too.
+  const skipDryRun = o.crdsFromSiblings === true || o.wave >= WAVES.configs;
+  const syncOptions = o.syncOptions ?? ['CreateNamespace=true', 'ServerSideApply=true', ...(skipDryRun ? ['SkipDryRunOnMissingResource=true'] : [])];
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -74,9 +82,27 @@ function application(model: Model, cluster: ClusterModel, o: ChildOptions): Kube
       project: childProject(model, cluster),
       source: o.source,
       destination: { ...argoDestination(model, cluster), ...(o.namespace ? { namespace: o.namespace } : {}) },
-      syncPolicy: syncPolicy(model, syncOptions),
+      syncPolicy: syncPolicy(model, syncOptions, o.prune ?? true),
     },
   };
+}
+
+/**
+ * Upstream manifests (CRD bundles) as an Application in a wave before the controllers.
+ * Server-side apply: the largest Gateway API CRD (HTTPRoute, 429 kB in v1.6.1) exceeds the
+ * 256 kB last-applied annotation of client-side apply. Manifests that are never pruned get no
+ * cascading finalizer either: deleting the Application must not delete the CRDs (and with them
+ * every Gateway and route).
+ */
+function upstreamApplication(model: Model, cluster: ClusterModel, m: UpstreamManifests): KubeObject {
+  return application(model, cluster, {
+    name: `${cluster.name}-${m.name}`,
+    wave: UPSTREAM_WAVE,
+    source: { repoURL: m.url, targetRevision: m.tag, path: m.path },
+    keepResources: !m.prune,
+    prune: m.prune,
+    syncOptions: ['ServerSideApply=true'],
+  });
 }
 
 /** A hub gives every cluster its own AppProject (its destination only); a per-cluster Argo CD uses the spec's project. */
@@ -100,6 +126,8 @@ function depths(releases: readonly Release[]): Map<string, number> {
 
 export interface ArgoInput {
   readonly releases: readonly Release[];
+  /** Upstream manifests (CRD bundles), applied before the Secrets and controllers. */
+  readonly manifests?: readonly UpstreamManifests[];
   /** Plain directories Argo CD syncs, with their wave. */
   readonly directories: readonly { readonly name: string; readonly dir: string; readonly wave: number; readonly crdsFromSiblings?: boolean }[];
 }
@@ -108,13 +136,13 @@ export interface ArgoInput {
 const argoRepoURL = (r: Release): string => r.repository.url.replace(/^oci:\/\//, '');
 
 /**
- * On a hub: the cluster's AppProject. It allows the repository and the charts this cluster
- * uses, and only this cluster as destination, so one cluster's Applications cannot deploy
+ * On a hub: the cluster's AppProject. It allows the repository, the charts and the upstream
+ * manifests this cluster uses, and only this cluster as destination, so one cluster's Applications cannot deploy
  * into another. Synced first by the cluster's root Application (wave below every child).
  */
-function appProject(model: Model, cluster: ClusterModel, releases: readonly Release[]): KubeObject {
+function appProject(model: Model, cluster: ClusterModel, releases: readonly Release[], manifests: readonly UpstreamManifests[]): KubeObject {
   const git = model.constellation.gitops;
-  const repos = [...new Set([git.url, ...releases.map(argoRepoURL)])].sort(compareCodePoints);
+  const repos = [...new Set([git.url, ...releases.map(argoRepoURL), ...manifests.map((m) => m.url)])].sort(compareCodePoints);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -143,14 +171,15 @@ export function argoArtifacts(model: Model, cluster: ClusterModel, input: ArgoIn
   const depth = depths(input.releases);
   const hub = argoHub(model);
   const children: KubeObject[] = [
-    ...(hub ? [appProject(model, cluster, input.releases)] : []),
+    ...(hub ? [appProject(model, cluster, input.releases, input.manifests ?? [])] : []),
+    ...(input.manifests ?? []).map((m) => upstreamApplication(model, cluster, m)),
     ...input.directories.map((d) =>
       application(model, cluster, { name: `${cluster.name}-${d.name}`, wave: d.wave, source: { repoURL: git.url, targetRevision: git.branch, path: gitPath(model, d.dir) }, crdsFromSiblings: d.crdsFromSiblings }),
     ),
     ...input.releases.map((r) =>
       application(model, cluster, {
         name: `${cluster.name}-${r.name}`,
-        wave: WAVES.controllers + depth.get(r.name)!,
+        wave: WAVES[r.layer ?? 'controllers'] + depth.get(r.name)!,
         source: { repoURL: argoRepoURL(r), chart: r.chart, targetRevision: r.version, helm: { releaseName: r.name, valuesObject: r.values } },
         namespace: r.namespace,
         keepResources: r.bootstrap === true,

@@ -1,7 +1,8 @@
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { ClusterModel, FluxAlertsModel, Model } from '../model/model.ts';
 import { compareCodePoints } from '../util/order.ts';
-import { LAYERS, type Layer, type Release } from './component.ts';
+import { LAYERS, type Layer, type Release, type UpstreamManifests } from './component.ts';
+import { fluxUpstreamObjects, upstreamName } from './upstream.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 import type { Plan } from './plan.ts';
 import { CNI_TIMEOUT } from './bootstrap.ts';
@@ -58,14 +59,21 @@ function ociRepository(r: Release): KubeObject {
 const ociSourceName = (r: Release): string => `${r.repository.name}-${r.chart}`;
 const isOci = (r: Release): boolean => r.repository.url.startsWith('oci://');
 
-/** Chart sources (HelmRepository, or OCIRepository for oci://) and HelmReleases of every planned release, in the controllers layer. */
-export function fluxReleaseObjects(plan: Plan): KubeObject[] {
+/**
+ * The HelmReleases of one layer (a release's `layer`, default controllers); the controllers
+ * layer also holds every chart source (HelmRepository, or OCIRepository for oci://). A dependency
+ * in another namespace is named with its own namespace (HelmRelease `dependsOn[].namespace`
+ * defaults to the dependent's).
+ */
+export function fluxReleaseObjects(plan: Plan, layer: Layer = 'controllers'): KubeObject[] {
   const repositories = new Map<string, KubeObject>();
   const releases: KubeObject[] = [];
+  const namespaceOf = new Map(plan.components.flatMap(({ output }) => output.releases.map((r) => [r.name, r.namespace] as const)));
   for (const { output } of plan.components) {
     for (const r of output.releases) {
       const source = isOci(r) ? ociRepository(r) : helmRepository(r.repository.name, r.repository.url);
       repositories.set(`${source.kind}/${source.metadata.name}`, source);
+      if ((r.layer ?? 'controllers') !== layer) continue;
       releases.push({
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
         kind: 'HelmRelease',
@@ -81,13 +89,13 @@ export function fluxReleaseObjects(plan: Plan): KubeObject[] {
             : { chart: { spec: { chart: r.chart, version: r.version, interval: '12h', sourceRef: { kind: 'HelmRepository', name: r.repository.name, namespace: FLUX_NAMESPACE } } } }),
           install: { crds: 'CreateReplace', remediation: { retries: 3 } },
           upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } },
-          ...(r.dependsOn?.length ? { dependsOn: r.dependsOn.map((name) => ({ name, namespace: r.namespace })) } : {}),
+          ...(r.dependsOn?.length ? { dependsOn: r.dependsOn.map((name) => ({ name, namespace: namespaceOf.get(name) ?? r.namespace })) } : {}),
           values: r.values,
         },
       });
     }
   }
-  return [...repositories.values(), ...releases];
+  return [...(layer === 'controllers' ? repositories.values() : []), ...releases];
 }
 
 /** Flux Kustomization names: one per layer, prefixed with the cluster (several clusters can share one Flux). */
@@ -101,7 +109,7 @@ export function kustomizationName(cluster: string, layer: Layer): string {
  * Kustomization per layer, reading bootstrap's own GitRepository; `flux-system/` is bootstrap's.
  * A cluster without layers gets no `orrery/` at all.
  */
-export function fluxBundles(model: Model, cluster: ClusterModel, layers: ReadonlyMap<Layer, LayerContent>): KubeBundle[] {
+export function fluxBundles(model: Model, cluster: ClusterModel, layers: ReadonlyMap<Layer, LayerContent>, upstream: readonly UpstreamManifests[] = []): KubeBundle[] {
   const dirs = clusterDirs(cluster.name);
   const bundles: KubeBundle[] = [];
   const source = cluster.source;
@@ -112,7 +120,10 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
     bundles.push({ dir: layerDir(layer), source, objects: content.objects, include: content.include });
   }
   if (present.length === 0) return bundles;
-  const entry: KubeObject[] = present.map((layer, i) => {
+  // Upstream manifests (CRD bundles) come first: the first layer waits for them.
+  const upstreamNames = upstream.map((m) => ({ name: upstreamName(cluster.name, m) }));
+  const entry: KubeObject[] = [...fluxUpstreamObjects(cluster, upstream, FLUX_NAMESPACE)];
+  entry.push(...present.map((layer, i) => {
     const content = layers.get(layer)!;
     return {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -126,11 +137,11 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
         path: repoPath(model, layerDir(layer)),
         prune: true,
         wait: true,
-        ...(i > 0 ? { dependsOn: [{ name: kustomizationName(cluster.name, present[i - 1]!) }] } : {}),
+        ...(i > 0 ? { dependsOn: [{ name: kustomizationName(cluster.name, present[i - 1]!) }] } : upstreamNames.length > 0 ? { dependsOn: upstreamNames } : {}),
         ...(content.holdsSecrets ? { decryption: { provider: 'sops', secretRef: { name: SOPS_AGE_SECRET } } } : {}),
       },
-    };
-  });
+    } as KubeObject;
+  }));
   const alerts = model.constellation.gitops.flux.alerts;
   if (alerts) entry.push(...alertObjects(alerts, present.flatMap((l) => layers.get(l)!.objects)));
   bundles.push({ dir: `${dirs.flux}/orrery`, source, objects: entry });

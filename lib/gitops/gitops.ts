@@ -12,6 +12,7 @@ import { FLUX_NAMESPACE, FLUX_PRUNE_DISABLED, fluxBundles, fluxReleaseObjects, t
 import { clusterDirs } from './layout.ts';
 import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 import { planComponents, type Plan } from './plan.ts';
+import { upstreamManifests } from './upstream.ts';
 import { compareCodePoints } from '../util/order.ts';
 
 /**
@@ -73,7 +74,9 @@ export const gitopsComponent: ClusterComponent = {
     const engine = model.constellation.gitops.engine;
     const dirs = clusterDirs(cluster.name);
     const bundles: KubeBundle[] = [];
-    const diagnostics: Diagnostic[] = [];
+    // What the components found (an operator-supplied Secret not there yet).
+    const diagnostics: Diagnostic[] = plan.components.flatMap(({ output }) => [...(output.diagnostics ?? [])]);
+    const upstream = upstreamManifests(plan);
     const ns = namespaces(cluster, plan, engine);
     const namespaceObjects = ns.length > 0 ? (new NamespacesChart(app, 'namespaces', { namespaces: ns }).toJson() as KubeObject[]) : [];
     if (ns.length > 0) bundles.push({ dir: dirs.namespaces, source: cluster.source, objects: namespaceObjects });
@@ -92,18 +95,22 @@ export const gitopsComponent: ClusterComponent = {
 
     if (engine === 'flux') {
       const layers = new Map<Layer, LayerContent>();
-      const controllers = [...fluxReleaseObjects(plan), ...layerObjects(plan, 'controllers', engine)];
+      const controllers = [...fluxReleaseObjects(plan, 'controllers'), ...layerObjects(plan, 'controllers', engine)];
+      const fluxConfigs = [...fluxReleaseObjects(plan, 'configs'), ...configs];
+      const fluxApps = [...fluxReleaseObjects(plan, 'apps'), ...apps];
       const include = [...(ns.length > 0 ? ['../../namespaces'] : []), ...(hasSecrets ? ['../../secrets'] : [])];
       if (controllers.length > 0 || include.length > 0) layers.set('controllers', { objects: controllers, include, holdsSecrets: hasSecrets, holdsCni: bootstrapReleases(plan).length > 0 });
-      if (configs.length > 0) layers.set('configs', { objects: configs, include: [], holdsSecrets: false });
-      if (apps.length > 0) layers.set('apps', { objects: apps, include: [], holdsSecrets: false });
-      const fb = fluxBundles(model, cluster, layers);
+      if (fluxConfigs.length > 0) layers.set('configs', { objects: fluxConfigs, include: [], holdsSecrets: false });
+      if (fluxApps.length > 0) layers.set('apps', { objects: fluxApps, include: [], holdsSecrets: false });
+      const fb = fluxBundles(model, cluster, layers, upstream);
       const manager = reconciledFromManagement(model, cluster);
       // (A cluster without layers has no flux/orrery/ entry, so nothing moves.)
       if (!manager || layers.size === 0) return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
       // The layers stay here; their Kustomizations move to the management cluster's Flux.
       const entry = fb.pop()!;
       const capiNamespace = cluster.provisioning.clusterApi?.namespace ?? 'default';
+      // Upstream sources (CRD bundles) go along: the management cluster's Flux resolves every sourceRef.
+      const upstreamSources = entry.objects.filter((o) => o.kind === 'GitRepository' && o.metadata.name !== model.constellation.name);
       const remote = entry.objects
         .filter((o) => o.kind === 'Kustomization')
         .map((o) => {
@@ -114,7 +121,7 @@ export const gitopsComponent: ClusterComponent = {
             spec: { ...spec, sourceRef: { ...(spec.sourceRef as object), namespace: FLUX_NAMESPACE }, kubeConfig: { secretRef: { name: `${cluster.name}-kubeconfig`, key: 'value' } } },
           } as KubeObject;
         });
-      return { bundles: [...bundles, ...fb, { dir: `${clusterDirs(manager).flux}/workloads/${cluster.name}`, source: cluster.source, objects: remote }], files: bootstrapFiles, diagnostics };
+      return { bundles: [...bundles, ...fb, { dir: `${clusterDirs(manager).flux}/workloads/${cluster.name}`, source: cluster.source, objects: [...upstreamSources, ...remote] }], files: bootstrapFiles, diagnostics };
     }
 
     // Argo CD: Helm releases become Applications; plain directories are synced as they are.
@@ -135,7 +142,7 @@ export const gitopsComponent: ClusterComponent = {
       bundles.push({ dir: `${cluster.name}/apps`, source: cluster.source, objects: apps });
       directories.push({ name: 'apps', dir: `${cluster.name}/apps`, wave: WAVES.apps, crdsFromSiblings: true });
     }
-    const argo = argoArtifacts(model, cluster, { releases: plan.components.flatMap(({ output }) => output.releases), directories });
+    const argo = argoArtifacts(model, cluster, { releases: plan.components.flatMap(({ output }) => output.releases), manifests: upstream, directories });
     return { bundles: [...bundles, ...argo.bundles], files: [...argo.files, ...bootstrapFiles], diagnostics };
   },
 };

@@ -53,6 +53,14 @@ export type Cidr = string;
  * An address with its prefix length, e.g. 192.168.42.201/24.
  */
 export type InterfaceAddress = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ */
+export type Name4 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ */
+export type Name5 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -196,8 +204,9 @@ export interface Versions {
   rookCeph?: ChartVersion;
   linkerd?: ChartVersion;
   gatewayApi?: ChartVersion;
-  ingressNginx?: ChartVersion;
   contour?: ChartVersion;
+  envoyGateway?: ChartVersion;
+  kubeletServingCertApprover?: ChartVersion;
 }
 export interface Sops {
   /**
@@ -732,12 +741,35 @@ export interface CertManager {
    */
   values?: {};
 }
+/**
+ * external-dns: records for Services and Gateway/Ingress routes in the provider's zones, owned through TXT records by the cluster name.
+ */
 export interface ExternalDns {
   enabled?: boolean;
   version?: ChartVersion;
-  provider?: 'google' | 'cloudflare' | 'aws';
+  /**
+   * DNS provider: Google Cloud DNS, Cloudflare, or AWS Route 53.
+   */
+  provider?: 'google' | 'cloudflare' | 'route53';
+  /**
+   * google: the Cloud DNS project (--google-project), required outside Google Cloud.
+   */
+  project?: string;
+  /**
+   * route53: the AWS region the SDK signs requests for (AWS_DEFAULT_REGION, default us-east-1).
+   */
+  region?: string;
   domainFilters?: Hostname[];
-  credentialsSecret?: Name;
+  /**
+   * Kubernetes objects external-dns makes records for (default: service and ingress, plus gateway-httproute and gateway-grpcroute when components.gatewayApi is enabled).
+   *
+   * @minItems 1
+   */
+  sources?: [
+    'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
+    ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
+  ];
+  credentialsSecret?: Name4;
   namespace?: Name;
   releaseName?: Name;
   /**
@@ -745,6 +777,9 @@ export interface ExternalDns {
    */
   values?: {};
 }
+/**
+ * A component that is on or off (metrics-server: with Talos's kubelet serving-certificate rotation and a CSR approver).
+ */
 export interface Toggle {
   enabled?: boolean;
   version?: ChartVersion;
@@ -755,14 +790,30 @@ export interface Toggle {
    */
   values?: {};
 }
+/**
+ * Rook Ceph: the operator and the cluster charts, OSDs on the disks with purpose ceph, a replicated block pool and its StorageClass.
+ */
 export interface RookCeph {
   enabled?: boolean;
   version?: ChartVersion;
   cluster?: {
+    /**
+     * false: only the nodes that declare disks with purpose ceph, each with those disks. true: every node, with the same ceph disks (Cluster API clusters: their extra disks).
+     */
     useAllNodes?: boolean;
+    /**
+     * Ceph monitors (default 3, or 1 when fewer than 3 nodes can hold one); at most one per node.
+     */
     monCount?: number;
+    /**
+     * Replicas of the block pool (failure domain host; default 3, or the number of OSD hosts when fewer).
+     */
     replicas?: number;
     dashboard?: boolean;
+    /**
+     * The block pool's StorageClass (ceph-block) is the cluster's default class.
+     */
+    defaultStorageClass?: boolean;
   };
   namespace?: Name;
   releaseName?: Name;
@@ -776,6 +827,9 @@ export interface Linkerd {
   version?: ChartVersion;
   highAvailability?: boolean;
   proxyInitRunAsRoot?: boolean;
+  /**
+   * The linkerd-viz extension (dashboard, tap, metrics) after the control plane.
+   */
   viz?: boolean;
   namespace?: Name;
   releaseName?: Name;
@@ -784,20 +838,27 @@ export interface Linkerd {
    */
   values?: {};
 }
+/**
+ * The Gateway API CRDs, from the upstream repository at a pinned tag, applied before every controller that needs them (Linkerd, Cilium gatewayAPI, Envoy Gateway, Contour, external-dns Gateway sources).
+ */
 export interface GatewayApi {
   enabled?: boolean;
-  version?: ChartVersion;
-  channel?: 'standard' | 'experimental';
-  controller?: 'cilium' | 'contour' | 'linkerd' | 'none';
   /**
-   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   * The kubernetes-sigs/gateway-api release tag whose CRDs are applied (default v1.6.1).
    */
-  values?: {};
+  version?: string;
+  /**
+   * standard: the GA resources (config/crd). experimental: also the alpha resources (config/crd/experimental); upstream refuses to install experimental CRDs over standard ones.
+   */
+  channel?: 'standard' | 'experimental';
 }
 export interface Ingress {
-  controller: 'cilium' | 'ingress-nginx' | 'contour' | 'none';
+  /**
+   * The controller that takes traffic into the cluster; orrery emits its GatewayClass and a Gateway named "ingress" whose Service takes its address from loadBalancerPool. cilium: Cilium's Gateway API (with components.gatewayApi) or else its Ingress controller. ingress-nginx was retired in March 2026 and is refused.
+   */
+  controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
   version?: ChartVersion;
-  loadBalancerPool?: Name;
+  loadBalancerPool?: Name5;
   namespace?: Name;
   releaseName?: Name;
   /**

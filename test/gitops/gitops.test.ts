@@ -62,8 +62,9 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
     if (model!.constellation.gitops.engine !== 'flux') return;
     for (const c of model!.clusters) {
       const order = ['infra-controllers', 'infra-configs', 'apps'].map((l) => `${c.name}-${l}`);
+      // The layer Kustomizations; upstream manifests (CRD bundles) have their own (test/components/gateway-api).
       const ks = objects
-        .filter(({ file, o }) => file.startsWith(`${c.name}/flux/`) && o.kind === 'Kustomization')
+        .filter(({ file, o }) => file.startsWith(`${c.name}/flux/`) && o.kind === 'Kustomization' && order.includes(o.metadata.name))
         .map(({ o }) => o)
         .sort((a, b) => order.indexOf(a.metadata.name) - order.indexOf(b.metadata.name));
       if (ks.length === 0) continue;
@@ -79,7 +80,9 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
     for (const { o } of objects.filter(({ o }) => o.kind === 'HelmRelease')) {
       expect(o.spec.install.remediation.retries).toBe(3);
       expect(o.spec.upgrade.remediation.retries).toBe(3);
-      expect(o.spec.chart.spec.version).toMatch(/^v?\d/);
+      // A pinned chart version: in the chart spec, or the tag of the OCIRepository it refers to.
+      const oci = o.spec.chartRef ? objects.find(({ o: s }) => s.kind === 'OCIRepository' && s.metadata.name === o.spec.chartRef.name)?.o : undefined;
+      expect(o.spec.chart?.spec.version ?? oci?.spec.ref.tag).toMatch(/^v?\d/);
     }
   });
 
@@ -90,7 +93,10 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
       expect(apps.length).toBeGreaterThan(0);
       for (const a of apps) {
         expect(Number(a.metadata.annotations!['argocd.argoproj.io/sync-wave'])).not.toBeNaN();
-        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true }, retry: { limit: -1 } });
+        expect(a.spec.syncPolicy).toMatchObject({ retry: { limit: -1 } });
+        // Upstream CRD bundles are never pruned and need no namespace (test/components/gateway-api).
+        if (a.spec.source.repoURL.startsWith('https://github.com/')) continue;
+        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true } });
         expect(a.spec.syncPolicy.syncOptions.slice(0, 2)).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
       }
       const wave = (n: string): number => Number(apps.find((a) => a.metadata.name === `${c.name}-${n}`)?.metadata.annotations!['argocd.argoproj.io/sync-wave']);
@@ -172,7 +178,13 @@ describe('Flux: workload clusters reconciled from the management cluster', () =>
     const { files, diagnostics } = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect([...files!.keys()].some((f) => f.startsWith('ganymede/flux/'))).toBe(false);
-    const remote = objectsOf(files!, (f) => f.startsWith('jupiter/flux/workloads/ganymede/')).map(({ o }) => o);
+    const moved = objectsOf(files!, (f) => f.startsWith('jupiter/flux/workloads/ganymede/')).map(({ o }) => o);
+    // Upstream manifests (CRD bundles, the CSR approver) move too, with their GitRepositories into the manager's flux-system.
+    expect(moved.filter((o) => o.kind === 'GitRepository').map((o) => o.metadata)).toEqual([
+      { name: 'ganymede-gateway-api-crds', namespace: 'flux-system' },
+      { name: 'ganymede-kubelet-serving-cert-approver', namespace: 'flux-system' },
+    ]);
+    const remote = moved.filter((o) => o.kind === 'Kustomization' && /-(infra-[a-z]+|apps)$/.test(o.metadata.name));
     expect(remote.map((o) => o.metadata)).toEqual([
       { name: 'ganymede-infra-configs', namespace: 'constellation' },
       { name: 'ganymede-infra-controllers', namespace: 'constellation' },

@@ -3,6 +3,7 @@ import type { ComponentContext, PlatformComponent } from '../../gitops/component
 import { DEFAULTS } from '../../model/defaults.ts';
 import { talosMinor } from '../../data/talos-kubernetes.ts';
 import { ciliumLoadBalancing } from './load-balancing.ts';
+import { ciliumIngressValues } from '../ingress/cilium-ingress.ts';
 import { compareCodePoints } from '../../util/order.ts';
 
 const REPOSITORY = { name: 'cilium', url: 'https://helm.cilium.io' };
@@ -84,10 +85,8 @@ export function ciliumValues(ctx: ComponentContext): Record<string, unknown> {
     ...(s.l2Announcements || (lb.provider === 'cilium' && lb.l2?.enabled) ? { l2announcements: { enabled: true } } : {}),
     ...(s.bgpControlPlane || (lb.provider === 'cilium' && lb.bgp) ? { bgpControlPlane: { enabled: true } } : {}),
     ...(s.k8sClientRateLimit ? { k8sClientRateLimit: { ...s.k8sClientRateLimit } } : {}),
-    ...(s.ingressController?.enabled || c.components.ingress?.controller === 'cilium'
-      ? { ingressController: { enabled: true, loadbalancerMode: s.ingressController?.loadbalancerMode ?? DEFAULTS.cilium.ingressController.loadbalancerMode } }
-      : {}),
-    ...(s.gatewayApi || c.components.gatewayApi?.controller === 'cilium' ? { gatewayAPI: { enabled: true } } : {}),
+    // Ingress controller / Gateway API and the ingress Service's pool binding (lib/components/ingress).
+    ...ciliumIngressValues(c, DEFAULTS.cilium.ingressController.loadbalancerMode),
     ...(mesh
       ? {
           cluster: { name: c.name, id: mesh.id },
