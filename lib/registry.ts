@@ -9,6 +9,14 @@ import { linkerdComponent } from './components/linkerd/linkerd.ts';
 import { ciliumComponent } from './components/cilium/cilium.ts';
 import { metallbComponent } from './components/metallb/metallb.ts';
 import { networkPoliciesComponent } from './components/network-policies/network-policies.ts';
+import { gatewayApiComponent } from './components/gateway-api/gateway-api.ts';
+import { ciliumGatewayComponent } from './components/ingress/cilium-ingress.ts';
+import { envoyGatewayComponent } from './components/envoy-gateway/envoy-gateway.ts';
+import { contourComponent } from './components/contour/contour.ts';
+import { metricsServerComponent } from './components/metrics-server/metrics-server.ts';
+import { externalDnsComponent } from './components/external-dns/external-dns.ts';
+import { linkerdVizComponent } from './components/linkerd-viz/linkerd-viz.ts';
+import { rookCephComponent } from './components/rook-ceph/rook-ceph.ts';
 import { clusterApiComponent, clusterApiPlatformComponent } from './components/cluster-api/cluster-api.ts';
 import { capiBringUp, type CapiBringUp } from './components/cluster-api/bring-up.ts';
 import type { Model } from './model/model.ts';
@@ -31,7 +39,22 @@ export interface Registry {
 export const REGISTRY: Registry = {
   cluster: [gitopsComponent, secretsComponent, talosComponent, clusterApiComponent, clusterDocsComponent],
   constellation: [constellationDocsComponent, gitopsFleetComponent],
-  platform: [ciliumComponent, metallbComponent, certManagerComponent, linkerdComponent, networkPoliciesComponent, clusterApiPlatformComponent],
+  platform: [
+    ciliumComponent,
+    metallbComponent,
+    certManagerComponent,
+    linkerdComponent,
+    networkPoliciesComponent,
+    gatewayApiComponent,
+    ciliumGatewayComponent,
+    envoyGatewayComponent,
+    contourComponent,
+    metricsServerComponent,
+    externalDnsComponent,
+    linkerdVizComponent,
+    rookCephComponent,
+    clusterApiPlatformComponent,
+  ],
   capiBringUp,
 };
 

@@ -13,8 +13,10 @@ import { checkNamespacesAndPolicies } from './rules/policies.ts';
 import { checkFleetUniqueness } from './rules/uniqueness.ts';
 import { checkMesh } from './rules/mesh.ts';
 import { checkAnycast } from './rules/anycast.ts';
+import { checkGitOps } from './rules/gitops.ts';
 import { checkManagement } from './rules/management.ts';
 import { checkClusterApi, checkClusterApiFleet } from './rules/cluster-api.ts';
+import { checkComponents, checkComponentsAcrossFleet } from './rules/components.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -26,11 +28,12 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
   checkVersions,
   checkLoadBalancing,
   checkNamespacesAndPolicies,
+  checkComponents,
   checkClusterApi,
 ];
 
 /** Rule families that look across the constellation. */
-const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement, checkClusterApiFleet];
+const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement, checkGitOps, checkComponentsAcrossFleet, checkClusterApiFleet];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */
 export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {

@@ -9,13 +9,15 @@ export const DEFAULT_VERSIONS = {
   cilium: '1.19.5',
   metallb: '0.16.1',
   certManager: 'v1.21.1',
-  externalDns: '1.19.0',
-  metricsServer: '3.13.0',
+  externalDns: '1.21.1',
+  metricsServer: '3.13.1',
   rookCeph: 'v1.20.6',
   linkerd: 'edge-26.8.3',
   gatewayApi: 'v1.6.1',
-  ingressNginx: '4.15.1',
-  contour: '0.1.0',
+  contour: '0.7.0',
+  envoyGateway: 'v1.9.0',
+  /** alex1989hu/kubelet-serving-cert-approver release tag (the approver the Talos metrics-server guide installs). */
+  kubeletServingCertApprover: 'v0.11.0',
   // Cluster API providers, installed with clusterctl init on the bootstrap and the management
   // cluster alike. A set known to work together (../shared/research/capi-runner.md §1.1): core
   // 1.12 is the newest line CAPMOX v0.9 is tested with (its README) and supports Kubernetes 1.36

@@ -20,11 +20,19 @@ export interface ConstellationModel {
     readonly branch: string;
     readonly path: string;
     readonly argocd: { readonly namespace: string; readonly project: string; readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
-    readonly flux: { readonly workloadsFromManagement: boolean };
+    readonly flux: { readonly workloadsFromManagement: boolean; readonly alerts?: FluxAlertsModel };
   };
   readonly sopsRecipients: readonly string[];
   readonly meshGroups: readonly MeshGroupModel[];
   readonly anycast: readonly AnycastModel[];
+}
+
+/** Opt-in notification-controller Provider + Alert (gitops.flux.alerts). */
+export interface FluxAlertsModel {
+  readonly provider: string;
+  readonly channel?: string;
+  readonly address?: string;
+  readonly secret?: string;
 }
 
 export interface MeshGroupModel {

@@ -10,7 +10,7 @@ import { compareCodePoints } from '../../util/order.ts';
 import { IMAGE_FACTORY, resolveSchematic } from '../talos/schematic.ts';
 import { capiBringUp } from './bring-up.ts';
 import { clusterApiObjects } from './objects.ts';
-import { extraDiskDevices } from './proxmox-disks.ts';
+import { extraDiskDevices } from '../../model/facts/proxmox-disks.ts';
 
 const hb = Handlebars.create();
 hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ''));

@@ -2,8 +2,24 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
 import { parseSecretFile, plaintextInSecretData } from '../../sops/sops.ts';
 import { MESH_ANNOTATION } from '../../secrets/generators.ts';
+import { toYaml, yamlHeader } from '../../output/yaml.ts';
+import { compareCodePoints } from '../../util/order.ts';
 
 const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
+export const KSOPS_GENERATOR = 'secret-generator.yaml';
+
+/** The KSOPS generator config: apiVersion viaduct.ai/v1, kind ksops, run as the `ksops` exec function. */
+function ksopsGenerator(source: string, files: readonly string[]): string {
+  return (
+    yamlHeader(source) +
+    toYaml({
+      apiVersion: 'viaduct.ai/v1',
+      kind: 'ksops',
+      metadata: { name: 'secrets', annotations: { 'config.kubernetes.io/function': 'exec:\n  path: ksops\n' } },
+      files: [...files].sort(compareCodePoints).map((f) => `./${f}`),
+    })
+  );
+}
 
 interface SecretFileData {
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
@@ -65,7 +81,14 @@ export const secretsComponent: ClusterComponent = {
       }
       files.push({ name: `secret-${r.namespace}-${meta?.name ?? r.name}.yaml`, content });
     }
-    const bundles = files.length > 0 ? [{ dir: `${cluster.name}/secrets`, source: cluster.source, objects: [], files }] : [];
+    const dir = `${cluster.name}/secrets`;
+    if (files.length === 0) return { bundles: [], files: [], diagnostics };
+    // Flux's kustomize-controller decrypts SOPS files listed as resources (spec.decryption).
+    if (model.constellation.gitops.engine !== 'argocd') return { bundles: [{ dir, source: cluster.source, objects: [], files }], files: [], diagnostics };
+    // Argo CD applies resources as they are (an ENC[...] value is no base64: the API server
+    // rejects it). KSOPS is a kustomize exec KRM generator: it decrypts only the files a
+    // `kind: ksops` generator names (viaduct-ai/kustomize-sops v4.5.1 README, "Argo CD Integration").
+    const bundles = [{ dir, source: cluster.source, objects: [], generators: [{ name: KSOPS_GENERATOR, content: ksopsGenerator(cluster.source, files.map((f) => f.name)) }], generatorInputs: files }];
     return { bundles, files: [], diagnostics };
   },
 };

@@ -2,7 +2,7 @@ import type { ClusterModel, NodeModel } from '../../model/model.ts';
 import type { DiskSelector } from '../../spec/types.generated.ts';
 import { DEFAULTS } from '../../model/defaults.ts';
 import { installerImage, resolveSchematic, type ResolvedSchematic } from './schematic.ts';
-import { extraDiskDevices } from '../cluster-api/proxmox-disks.ts';
+import { extraDiskDevices } from '../../model/facts/proxmox-disks.ts';
 
 /**
  * What the operator wants on the machines, independent of the Talos config contract. The

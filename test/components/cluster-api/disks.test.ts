@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { extraDiskDevices, poolExtraDisks } from '../../../lib/components/cluster-api/proxmox-disks.ts';
+import { extraDiskDevices, poolExtraDisks } from '../../../lib/model/facts/proxmox-disks.ts';
 import { compileSpecDir } from '../../../lib/pipeline.ts';
 import { materializeFixture, removeDir } from '../../helpers.ts';
 import path from 'node:path';
+import { CAPI_CEPH_DEVICE_FILTER } from '../../../lib/components/rook-ceph/storage.ts';
+import { compileVariant, removeVariants } from '../variant.ts';
 
 describe('extra disks of Proxmox machines: which device each slot becomes', () => {
   it('scsi slots by their QEMU drive id (stable), virtio slots by PCI order (vd letters)', () => {
@@ -46,5 +48,54 @@ describe('extra disks of Proxmox machines: which device each slot becomes', () =
     } finally {
       await removeDir(dir);
     }
+  });
+});
+
+describe('Rook on a Proxmox Cluster API cluster: the Ceph disks the machine templates declare', () => {
+  afterAll(removeVariants);
+
+  it('every node takes exactly the pools\' Ceph devices (the same paths Talos leaves raw), never a volume disk', async () => {
+    const out = await compileVariant('clusters', (d) => {
+      const g = d['ganymede.yaml']!;
+      g.components.rookCeph = { enabled: true };
+      const [, workers] = g.provisioning.clusterApi.machinePools;
+      workers.machine.extraDisks = [{ slot: 'scsi1' }, { slot: 'virtio0' }, { slot: 'scsi2', purpose: 'volume' }];
+    });
+    const [release] = out.file('ganymede/infrastructure/controllers/helmrelease-rook-ceph-rook-ceph-cluster.yaml');
+    expect(release!.spec.values.cephClusterSpec.storage).toEqual({
+      useAllNodes: true,
+      useAllDevices: false,
+      devices: [{ name: '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi1' }, { name: '/dev/vda' }],
+    });
+    // The volume disk is Talos's: a UserVolumeConfig selects it, no Ceph device names it.
+    const tct = out.files((f) => f.startsWith('jupiter/apps/talosconfigtemplate-constellation-ganymede-worker-'));
+    expect(tct).toHaveLength(1);
+    const patches: string = out.file(tct[0]!)[0]!.spec.template.spec.strategicPatches.join('\n');
+    expect(patches).toContain('drive-scsi2');
+    expect(patches).not.toContain('drive-scsi1');
+    expect(patches).not.toContain('/dev/vda');
+  });
+
+  it('without declared disks, the filter of every non-boot disk stays (the template\'s disks are unknown)', async () => {
+    const out = await compileVariant('clusters', (d) => {
+      d['ganymede.yaml']!.components.rookCeph = { enabled: true };
+    });
+    const [release] = out.file('ganymede/infrastructure/controllers/helmrelease-rook-ceph-rook-ceph-cluster.yaml');
+    expect(release!.spec.values.cephClusterSpec.storage).toEqual({ useAllNodes: true, useAllDevices: false, deviceFilter: CAPI_CEPH_DEVICE_FILTER });
+  });
+
+  it('the block pool\'s replicas are checked against the machines that hold Ceph disks', async () => {
+    const out = await compileVariant(
+      'clusters',
+      (d) => {
+        const g = d['ganymede.yaml']!;
+        g.components.rookCeph = { enabled: true, cluster: { replicas: 3 } };
+        const [, workers] = g.provisioning.clusterApi.machinePools;
+        workers.replicas = 2;
+        workers.machine.extraDisks = [{ slot: 'scsi1' }];
+      },
+      { expectErrors: true },
+    );
+    expect(out.result.diagnostics.filter((x) => x.severity === 'error').map((x) => x.rule)).toEqual(['rook/replicas']);
   });
 });
