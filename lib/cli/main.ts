@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     return 0;
   }
   if ('format' in command.options) {
-    const problem = formatProblem(name, (parsed.values as Record<string, unknown>).format);
+    const problem = formatProblem(name, (parsed.values as Record<string, unknown>).format, command.formats);
     if (problem) {
       io.err(problem);
       return 1;
