@@ -112,14 +112,14 @@ export async function gitTree(options: { readonly base: GitBase; readonly dir: s
   const dir = options.dir.split(path.sep).join('/').replace(/\/+$/, '');
   const listing = (await gitBytes(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...(dir === '' || dir === '.' ? [] : [dir])])).toString('utf8');
   const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
+  // Records are `<mode> <type> <40-hex id>\t<path>\0`; scanned in place (tens of thousands of them).
   const ids = new Map<string, string>();
-  for (const record of listing.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab < 0) continue;
-    const [, type, id] = record.slice(0, tab).split(' ');
-    const file = record.slice(tab + 1);
-    if (type !== 'blob' || !file.startsWith(prefix)) continue;
-    ids.set(file.slice(prefix.length), id!);
+  for (let at = 0; at < listing.length; ) {
+    const tab = listing.indexOf('\t', at);
+    const end = listing.indexOf('\0', tab);
+    if (tab < 0 || end < 0) break;
+    if (listing.startsWith('blob ', tab - 45) && listing.startsWith(prefix, tab + 1)) ids.set(listing.slice(tab + 1 + prefix.length, end), listing.slice(tab - 40, tab));
+    at = end + 1;
   }
   const manifestId = ids.get(MANIFEST_NAME);
   const manifest = manifestId ? (await readBlobs(root, [manifestId])).get(manifestId) : undefined;

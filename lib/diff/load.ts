@@ -56,9 +56,12 @@ export async function loadPair(before: OutputTree, after: OutputTree): Promise<L
   const inContext = contextOf(new Set(changed.map(groupOf)));
   const wanted = (tree: OutputTree, loaded: Map<string, string>): string[] => [...tree.paths.keys()].filter((p) => !loaded.has(p) && inContext(p));
   const [moreBefore, moreAfter] = await Promise.all([before.read(wanted(before, readBefore)), after.read(wanted(after, readAfter))]);
+  // Files read only to compare them (a directory tree) are not context: the rules parse what they get.
+  const changedSet = new Set(changed);
+  const keep = (m: Map<string, string>): [string, string][] => [...m].filter(([p]) => changedSet.has(p) || inContext(p));
   return {
-    before: new Map([...readBefore, ...moreBefore]),
-    after: new Map([...readAfter, ...moreAfter]),
+    before: new Map([...keep(readBefore), ...moreBefore]),
+    after: new Map([...keep(readAfter), ...moreAfter]),
     changed,
     unchanged: total - changed.length,
     foreign: before.foreign,

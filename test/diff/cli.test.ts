@@ -3,6 +3,10 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.ts';
+import { directoryTree } from '../../lib/diff/dir-tree.ts';
+import { gitTree, resolveBase } from '../../lib/diff/git-tree.ts';
+import { loadPair } from '../../lib/diff/load.ts';
+import { gitBlobId, memoryTree } from '../../lib/diff/tree.ts';
 import { REPO, removeDir, tempDir } from '../helpers.ts';
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent' };
@@ -97,6 +101,27 @@ describe('orrery diff (CLI, git)', () => {
     expect(r.out).toContain('!! prune: PRUNES HelmRelease kube-system/cilium: uninstalls the CNI (cilium)');
     expect(r.err).toContain('exit 4 because of --fail-on dangerous');
     expect((await run(['--spec', spec, '--out', out, '--fail-on', 'dangerous'])).code).toBe(3);
+  });
+
+  it('blob ids computed in memory are the ids git has: identical trees read and report nothing', async () => {
+    const r = spawnSync('git', ['hash-object', '--stdin'], { input: 'ünïcode ✓\n', encoding: 'utf8' });
+    expect(gitBlobId('ünïcode ✓\n')).toBe(r.stdout.trim());
+    const base = await gitTree({ base: await resolveBase({ root: repo, ref: 'main' }), dir: 'dist' });
+    // dist/ on disk is main's (the branch changed only the spec).
+    const disk = await directoryTree(out, 'dist');
+    const files = await disk.read([...disk.paths.keys()]);
+    const pair = await loadPair(base, memoryTree('same', files));
+    expect(base.paths.size).toBeGreaterThan(20);
+    expect(pair.changed).toEqual([]);
+    expect(pair.before.size).toBe(0);
+    // Negative control: one byte more in one file is one changed file.
+    const first = [...files.keys()][0]!;
+    expect((await loadPair(base, memoryTree('edited', new Map(files).set(first, `${files.get(first)}\n`)))).changed).toEqual([first]);
+    // Two directories: every file is read to compare, but only the changed cluster's are kept as context.
+    const dirs2 = await loadPair(disk, memoryTree('edited', new Map(files).set('vtalos/talos/cluster.yaml', `${files.get('vtalos/talos/cluster.yaml')}\n`)));
+    expect(dirs2.changed).toEqual(['vtalos/talos/cluster.yaml']);
+    expect([...dirs2.before.keys()].every((p) => p.startsWith('vtalos/'))).toBe(true);
+    expect(dirs2.before.has('README.md')).toBe(false);
   });
 
   it('bad input exits 1 with the reason: an unknown ref, bad options, a spec error, no git', async () => {

@@ -100,6 +100,27 @@ describe('orrery diff: what Flux and Argo CD prune', () => {
     ]);
   });
 
+  it('a CephCluster and a CRD removed from a pruned directory are dangerous; a CRD body change is one line', async () => {
+    const dir = 'vtalos/infrastructure/configs';
+    const ceph = { apiVersion: 'ceph.rook.io/v1', kind: 'CephCluster', metadata: { name: 'rook-ceph', namespace: 'rook-ceph' }, spec: { mon: { count: 3 } } };
+    const crd = (description: string): Record<string, unknown> => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', description } } }] },
+    });
+    const full = new Map(vtalos).set(`${dir}/cephcluster-rook-ceph-rook-ceph.yaml`, toYaml(ceph)).set(`${dir}/customresourcedefinition-widgets.example.com.yaml`, toYaml(crd('SCHEMA-BODY-one')));
+    const r = await diffFiles(full, vtalos);
+    expect(impacts(r, 'prune').filter((i) => i.severity === 'dangerous').map((i) => i.text.replace(/ — .*/, ''))).toEqual([
+      'PRUNES CustomResourceDefinition widgets.example.com: deletes every custom resource of this type',
+      'PRUNES CephCluster rook-ceph/rook-ceph: tears down the Ceph cluster',
+    ]);
+    const changed = await diffFiles(full, new Map(full).set(`${dir}/customresourcedefinition-widgets.example.com.yaml`, toYaml(crd('SCHEMA-BODY-two'))));
+    const c = changed.groups.flatMap((g) => g.changes);
+    expect(c.map((x) => [x.status, x.note, x.fields.length])).toEqual([['changed', 'CRD body changed (not shown); versions v1* (* = storage)', 0]]);
+    expect(renderDiff(changed, { format: 'markdown' })).not.toContain('SCHEMA-BODY');
+  });
+
   it('Argo CD: deleting the namespaces Application cascades — Prune=false on the Namespaces does not protect them', async () => {
     const before = await committedDist('deepthought-homelab');
     const app = 'deepthought/argocd/apps/application-argocd-deepthought-namespaces.yaml';
