@@ -157,11 +157,12 @@ function fateOf(e: Entry, owner: Owner, ownerGone: Fate | undefined): Fate {
 
 /** What Flux and Argo CD will delete: every object that left git, with the reason it goes or stays. */
 export function pruneImpacts(ctx: ImpactContext): Impact[] {
+  const removed = ctx.changes.flatMap((c) => (c.status === 'removed' ? [c.entry] : c.status === 'renamed' && c.previous ? [c.previous] : [])).filter((e) => e.type === 'object');
+  if (removed.length === 0) return [];
   const owners = ctx.entries('before').flatMap((e) => {
     const o = ownerOf(e);
     return o ? [o] : [];
   });
-  const removed = ctx.changes.flatMap((c) => (c.status === 'removed' ? [c.entry] : c.status === 'renamed' && c.previous ? [c.previous] : [])).filter((e) => e.type === 'object');
   const removedKeys = new Set(removed.map((e) => e.key));
   const fates = new Map<string, Fate | undefined>();
   const dirs = new Set<string>();
