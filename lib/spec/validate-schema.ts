@@ -104,6 +104,11 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
       const p = err.params as { comparison: string; limit: number };
       return { text: `${quote(data)} must be ${p.comparison} ${p.limit}`, pointer: ptr };
     }
+    case 'not': {
+      // The subschema says why the value is refused (e.g. Name: a Windows device name).
+      const why = (err.schema as Record<string, unknown> | undefined)?.['x-hint'];
+      return { text: `${quote(data)} is not allowed${typeof why === 'string' ? `: ${why}` : ''}`, pointer: ptr };
+    }
     case 'minItems':
       return { text: `needs at least ${(err.params as { limit: number }).limit} item(s)`, pointer: ptr };
     case 'uniqueItems': {
