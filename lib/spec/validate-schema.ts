@@ -64,7 +64,8 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = (err.params as { additionalProperty: string }).additionalProperty;
-      const misplaced = MISPLACED_KEYS[key];
+      // Own keys only: an unknown key "constructor" must not find Object.prototype.constructor.
+      const misplaced = Object.hasOwn(MISPLACED_KEYS, key) ? MISPLACED_KEYS[key] : undefined;
       if (misplaced && ptr.startsWith('/nodes/')) return { text: `unknown key ${quote(key)}: ${misplaced}`, pointer: `${ptr}/${escapeSegment(key)}`, onKey: true };
       const known = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
       const guess = known.length > 0 ? closest(key, known) : undefined;
