@@ -151,7 +151,7 @@ export interface Sops {
    *
    * @minItems 1
    *
-   * Items: An age X25519 public key.
+   * Items: An age X25519 public key (its bech32 checksum is checked).
    */
   ageRecipients: [string, ...string[]];
 }

@@ -6,6 +6,7 @@ import { escapeSegment } from '../diagnostics/pointer.ts';
 import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
 import { hostBitsSet, isIp, networkOf, parseCidr, parseRange } from '../net/ip.ts';
 import { loadSpecSchema } from './schema-file.ts';
+import { isAgeRecipient, looksLikeAgeSecretKey } from '../sops/recipients.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its namespace import needs this.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[]) => Ajv;
@@ -18,6 +19,7 @@ const FORMAT_DESCRIPTIONS: Record<string, string> = {
   'address-range': 'a CIDR or an address range (e.g. 10.0.0.10-10.0.0.20)',
   hostname: 'a DNS name',
   'route-via': 'an IP address or node-gateway',
+  'age-recipient': 'an age recipient: its bech32 checksum does not match (a character mistyped or lost?); copy it again from age-keygen -y',
   uri: 'a URI',
   email: 'an email address',
 };
@@ -36,6 +38,8 @@ function compileValidators(): NonNullable<typeof validators> {
   ajv.addFormat('ip', { type: 'string', validate: isIp });
   ajv.addFormat('cidr', { type: 'string', validate: (s: string) => { const c = parseCidr(s); return c !== undefined && !hostBitsSet(c); } });
   ajv.addFormat('route-via', { type: 'string', validate: (s: string) => s === 'node-gateway' || isIp(s) });
+  // Only the checksum: the schema's pattern already says what the shape is (one error per mistake).
+  ajv.addFormat('age-recipient', { type: 'string', validate: (s: string) => !/^age1[02-9ac-hj-np-z]{58}$/.test(s) || isAgeRecipient(s) });
   ajv.addFormat('cidr-address', { type: 'string', validate: (s: string) => parseCidr(s) !== undefined });
   ajv.addFormat('address-range', { type: 'string', validate: (s: string) => parseRange(s) !== undefined && (!s.includes('/') || !hostBitsSet(parseCidr(s)!)) });
   // Annotation keyword: a hint printed with errors raised inside that schema node.
@@ -97,6 +101,10 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
       return { text: `expected ${(err.params as { type: string }).type}, got ${got}`, pointer: ptr };
     }
     case 'pattern':
+      // A private key pasted into the spec: say so without printing it (CI logs are not private).
+      if (typeof data === 'string' && looksLikeAgeSecretKey(data)) {
+        return { text: 'this is an age secret key (AGE-SECRET-KEY-…, not shown), which must never be in the spec: put its public key here (age-keygen -y <key file>), and treat the key as exposed if this file was shared or committed', pointer: ptr };
+      }
       return { text: withHint(`${quote(data)} does not match ${(err.params as { pattern: string }).pattern}`, hintOf(err)), pointer: ptr };
     case 'minimum':
     case 'maximum':

@@ -3,6 +3,7 @@ import { hasErrors, type DiagnosticFormat } from '../../diagnostics/diagnostic.t
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { gitSummary } from '../../output/git-summary.ts';
 import { compileSpecDir } from '../../pipeline.ts';
+import { loadAgeIdentities } from '../../sops/keys.ts';
 import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, type Command, type CommandInput, type Io } from '../command.ts';
 
 function pendingNote(io: Io, result: Awaited<ReturnType<typeof compileSpecDir>>): void {
@@ -17,7 +18,9 @@ function pendingNote(io: Io, result: Awaited<ReturnType<typeof compileSpecDir>>)
 async function runCompile(command: 'synth' | 'check' | 'validate', { values, io }: CommandInput): Promise<number> {
   const format = values.format as DiagnosticFormat;
   const specDir = path.resolve(String(values.spec));
-  const result = await compileSpecDir(specDir, { build: command !== 'validate', ...(values.secrets ? { secretsDir: path.resolve(String(values.secrets)) } : {}) });
+  // With a decryption key at hand, every stored Secret's MAC is checked before it is copied.
+  const identities = command === 'validate' ? undefined : await loadAgeIdentities();
+  const result = await compileSpecDir(specDir, { build: command !== 'validate', ...(values.secrets ? { secretsDir: path.resolve(String(values.secrets)) } : {}), ...(identities ? { identities } : {}) });
   report(io, result.diagnostics, format);
   if (hasErrors(result.diagnostics)) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

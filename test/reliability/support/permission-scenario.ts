@@ -49,4 +49,25 @@ if (scenario === 'unwritable-parent') {
   chmodSync(path.join(out, 'lab'), 0o755);
   result.tree = await snapshot(out);
 }
+if (scenario === 'unreadable-inputs') {
+  // Unreadable spec and secret files: exit-1 errors naming the file, not an internal error.
+  const { materializeFixture } = await import('../../helpers.ts');
+  const { main } = await import('../../../lib/cli/main.ts');
+  const fixture = await materializeFixture('accept/mesh-unpinned-id');
+  const run = async (): Promise<{ code: number; text: string }> => {
+    let text = '';
+    const code = await main(['synth', '--spec', path.join(fixture, 'clusters'), '--out', path.join(fixture, 'dist')], { out: (t) => (text += t), err: (t) => (text += t) });
+    return { code, text: text.replaceAll(fixture, 'FIXTURE') };
+  };
+  chmodSync(path.join(fixture, 'secrets', 'lab', 'cilium-ca.yaml'), 0o000);
+  result.secret = await run();
+  chmodSync(path.join(fixture, 'secrets', 'lab', 'cilium-ca.yaml'), 0o600);
+  chmodSync(path.join(fixture, 'clusters', 'edge.yaml'), 0o000);
+  result.spec = await run();
+  chmodSync(path.join(fixture, 'clusters', 'edge.yaml'), 0o644);
+  chmodSync(path.join(fixture, 'clusters'), 0o300);
+  result.specDir = await run();
+  chmodSync(path.join(fixture, 'clusters'), 0o755);
+  result.written = readdirSync(fixture).includes('dist');
+}
 process.stdout.write(`${JSON.stringify(result)}\n`);

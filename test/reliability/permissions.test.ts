@@ -34,4 +34,16 @@ describe('the writer under real permissions', () => {
     expect(r.beside).toEqual(['dist']);
     expect(r.tree).toMatchObject({ 'README.md': 'v3\n', 'lab/b.yaml': 'b\n', 'sealed/': '' });
   });
+
+  it('GIVEN unreadable spec files, secret files or spec directory THEN exit 1 with an error naming it and the fix; nothing written', async () => {
+    const r = await run('unreadable-inputs');
+    expect(r.secret.code).toBe(1);
+    expect(r.secret.text).toContain('FIXTURE/secrets/lab/cilium-ca.yaml:1:1 error cannot read the stored secret: permission denied; make it readable for this user (chmod u+r)');
+    expect(r.spec.code).toBe(1);
+    expect(r.spec.text).toContain('FIXTURE/clusters/edge.yaml:1:1 error cannot read the file: permission denied; make it readable for this user (chmod u+r)');
+    expect(r.specDir.code).toBe(1);
+    expect(r.specDir.text).toContain('FIXTURE/clusters:1:1 error cannot read the spec directory: permission denied; make it readable for this user (chmod u+r)');
+    for (const k of ['secret', 'spec', 'specDir']) expect(r[k].text).not.toMatch(/internal error|\n\s+at /);
+    expect(r.written).toBe(false);
+  });
 });
