@@ -156,6 +156,8 @@ export function validateSchema(file: SourceFile): Diagnostic[] {
   for (const err of validate.errors ?? []) {
     // `if` only reports that its `then` failed; the `then` error itself says what is wrong.
     if (err.keyword === 'if') continue;
+    // `propertyNames` only repeats that a key failed its own rule, already reported (each mistake once).
+    if (err.keyword === 'propertyNames' && (validate.errors ?? []).some((e) => e !== err && e.instancePath === err.instancePath && e.propertyName === (err.params as { propertyName?: string }).propertyName)) continue;
     const m = message(err);
     const d = diagnosticAt(file, m.pointer, 'error', `schema/${err.keyword}`, m.text, { onKey: m.onKey });
     const key = `${d.pointer}\u0000${d.message}`;
