@@ -117,6 +117,12 @@ describe('concurrent runs on one output', () => {
     await holder.output;
   });
 
+  it('GIVEN a lock held from another host THEN it is never presumed dead: the run refuses and says how to clear it', async () => {
+    const { out, v2 } = await setup();
+    await writeFile(`${out}.orrery-lock`, JSON.stringify({ pid: 1, host: 'build-7.example', command: 'orrery synth' }));
+    await expect(writeOutput(out, v2, { lock: { waitMs: 0 } })).rejects.toThrow(`orrery synth (pid 1 on build-7.example) is writing this output and holds ${out}.orrery-lock; wait for it to finish and run again (if that process is gone, delete ${out}.orrery-lock)`);
+  });
+
   it('GIVEN the lock of a run that was killed THEN the next run detects it as stale and proceeds', async () => {
     const { out, v2, v2File } = await setup();
     const holder = child([out, v2File, 'afterStaging']);

@@ -50,11 +50,13 @@ async function callCount(inPlace: boolean): Promise<number> {
   return counting.calls.length;
 }
 
+// The error code changes no path through the writer except ENOENT (a vanished file): ENOSPC is
+// swept in both modes, EACCES once more in the common one.
 describe.each([
-  ['swapped beside the output', false],
-  ['updated in place (the output is a mount point)', true],
-])('a write %s, with each file-system call failing in turn', (_name, inPlace) => {
-  it.each(['ENOSPC', 'EACCES'])('%s: a clear error or a warning; previous or new tree; nothing left behind; the next run succeeds', async (code) => {
+  ['swapped beside the output', false, ['ENOSPC', 'EACCES']],
+  ['updated in place (the output is a mount point)', true, ['ENOSPC']],
+] as const)('a write %s, with each file-system call failing in turn', (_name, inPlace, codes) => {
+  it.each(codes)('%s: a clear error or a warning; previous or new tree; nothing left behind; the next run succeeds', async (code) => {
     const total = await callCount(inPlace);
     expect(total).toBeGreaterThan(20);
     const outcomes = new Set<string>();

@@ -53,5 +53,6 @@ describe.skipIf(!canMount)('the writer on real mounts', () => {
     expect(r.fresh).toMatchObject({ ok: false, type: 'OutputError' });
     expect(r.fresh.error).toMatch(/^cannot create \/.+\/new-dist: \/.+ is on a read-only file system; remount it read-write/);
     expect(r.tree).toMatchObject({ 'README.md': 'v1\n' });
+    expect(r.check).toEqual({ changed: ['README.md'], added: ['lab/b.yaml'] });
   });
 });

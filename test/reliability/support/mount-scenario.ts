@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { OutputError, writeOutput } from '../../../lib/output/writer.ts';
+import { checkOutput, OutputError, writeOutput } from '../../../lib/output/writer.ts';
 import { snapshot } from './tree.ts';
 
 const [scenario, dir] = process.argv.slice(2) as [string, string];
@@ -51,5 +51,8 @@ if (scenario === 'mount-point') {
   result.second = await attempt(out, v2);
   result.fresh = await attempt(path.join(dir, 'new-dist'), v2);
   result.tree = await snapshot(out);
+  // orrery check on a read-only checkout: no lock can be taken, so it compares directly.
+  const diff = await checkOutput(out, v2);
+  result.check = { changed: diff.changed, added: diff.added };
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
