@@ -125,7 +125,12 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
       note(anchorReq);
     } else {
       const data = (await decrypt(anchorReq.file)).data ?? {};
-      anchor = await loadIssued(fromB64(data['tls.crt']), fromB64(data['tls.key']), 'ecdsa-p256');
+      try {
+        anchor = await loadIssued(fromB64(data['tls.crt']), fromB64(data['tls.key']), 'ecdsa-p256');
+      } catch {
+        // The library's message may quote what it could not parse: a key. Name the file only.
+        throw new SecretsError(`${show(anchorReq.file)}: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run orrery secrets --rotate ${anchorReq.id}`);
+      }
     }
     const issuer = await linkerdIssuer(anchor, req.now);
     files.set(issuerReq.file, await encrypt(issuerReq, tlsSecret('linkerd-identity-issuer', issuerReq.namespace!, issuer, anchor.certificatePem)));

@@ -265,3 +265,23 @@ describe('the secrets directory is read only as far as the spec needs, bounded',
     expect(r.text).toContain('secrets/edge/cilium-ca.yaml:1:1 error it is 629145600 bytes, more than the 1048576 a stored secret can be; it is not one of orrery\'s files — move it away and run orrery secrets');
   });
 });
+
+describe('a stored trust anchor that cannot be used', () => {
+  it('GIVEN a validly encrypted anchor whose key is not a key THEN orrery secrets names the file, shows nothing of it, exit 1', async () => {
+    const dir = await materializeFixture('accept/base');
+    dirs.push(dir);
+    const lab = path.join(dir, 'clusters', 'lab.yaml');
+    await writeFile(lab, `${await readFile(lab, 'utf8')}components:\n  linkerd: {enabled: true}\n`);
+    expect((await secretsRun({ spec: path.join(dir, 'clusters') })).code).toBe(0);
+    // Re-encrypt the anchor with a garbage key (a valid SOPS file: the MAC matches), then ask for a new issuer.
+    const { encryptSops, KUBERNETES_SECRET_REGEX } = await import('../../lib/sops/sops.ts');
+    const file = path.join(dir, 'secrets', 'lab', 'linkerd-trust-anchor.yaml');
+    const data = (await decryptSops(readFileSync(file, 'utf8'), IDS)).data as { data: Record<string, string> };
+    const garbage = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nnot-a-key-but-secret-looking-material-0123456789\n-----END EC PRIVATE KEY-----\n').toString('base64');
+    await writeFile(file, await encryptSops({ ...data, data: { ...data.data, 'tls.key': garbage } } as never, { recipients: [/# public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1]!], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-11-21T12:00:00Z' }));
+    const r = await secretsRun({ spec: path.join(dir, 'clusters') }, ['--rotate', 'linkerd-identity-issuer'], true);
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('orrery secrets: secrets/lab/linkerd-trust-anchor.yaml: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run orrery secrets --rotate lab/linkerd-trust-anchor; nothing was written');
+    expect(r.text).not.toContain('secret-looking-material');
+  });
+});
