@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultIo, formatProblem, type Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { redactSecrets } from '../diagnostics/redact.ts';
 
 export type { Io } from './command.ts';
 
@@ -59,7 +60,7 @@ export async function runCli(argv: readonly string[], io: Io = defaultIo): Promi
   try {
     return await main(argv, io);
   } catch (err) {
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const detail = redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err));
     try {
       io.err(`orrery: internal error — this is a bug in orrery, please report it:\n${detail}\n`);
     } catch {
