@@ -1,12 +1,12 @@
 import type { Model } from '../model/model.ts';
-import { decryptSops, encryptSops, KUBERNETES_SECRET_REGEX, recipientsOf, rewrapSops } from '../sops/sops.ts';
+import { decryptSops, encryptSops, KUBERNETES_SECRET_REGEX, parseSopsYaml, recipientsOf, rewrapSops, SopsError } from '../sops/sops.ts';
 import type { AgeIdentities } from '../sops/keys.ts';
-import { parse } from 'yaml';
 import { ciliumCa, ciliumCaSecret, linkerdIssuer, linkerdTrustAnchor, MESH_ANNOTATION, talosBundleSecret, talosSecretsBundle, tlsSecret } from './generators.ts';
+import { SecretsError } from './secrets-error.ts';
 import { loadIssued, type IssuedCertificate } from './pki.ts';
 import { trustAnchorCertFile, type SecretRequirement } from './requirements.ts';
 
-export class SecretsError extends Error {}
+export { SecretsError } from './secrets-error.ts';
 
 export interface GenerateRequest {
   readonly model: Model;
@@ -18,6 +18,8 @@ export interface GenerateRequest {
   /** Only asked for when existing material must be reused (a new mesh member, a new issuer). */
   readonly identities: () => Promise<AgeIdentities>;
   readonly now: Date;
+  /** How a stored file is named in messages (default `secrets/<file>`). */
+  readonly show?: (file: string) => string;
 }
 
 export interface GenerateResult {
@@ -32,10 +34,21 @@ export interface GenerateResult {
 
 const fromB64 = (s: unknown): string => Buffer.from(String(s), 'base64').toString('utf8');
 
-/** The mesh a stored cilium-ca was made for (its unencrypted annotation). */
+/** The mesh a stored cilium-ca was made for (its unencrypted annotation). Throws SopsError for a file that is not YAML. */
 export function meshOf(text: string): string | undefined {
-  const doc = parse(text) as { metadata?: { annotations?: Record<string, string> } } | null;
-  return doc?.metadata?.annotations?.[MESH_ANNOTATION];
+  const doc = parseSopsYaml(text).toJS({ maxAliasCount: 0 }) as { metadata?: { annotations?: Record<string, unknown> } } | null;
+  const mesh = doc?.metadata?.annotations?.[MESH_ANNOTATION];
+  return typeof mesh === 'string' ? mesh : undefined;
+}
+
+/** Every refusal names the stored file it is about (never a value from it). */
+async function about<T>(where: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SopsError) throw new SecretsError(`${where}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Generates what is missing or asked to rotate; everything else is left byte for byte. */
@@ -62,10 +75,12 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
   const note = (r: SecretRequirement): void => void (rotating(r) ? rotated : generated).push(r.id);
   const encrypt = (r: SecretRequirement, doc: Record<string, unknown>): Promise<string> =>
     encryptSops(doc as never, { recipients, lastModified, ...(r.kubernetes ? { encryptedRegex: KUBERNETES_SECRET_REGEX } : {}) });
+  const show = req.show ?? ((file: string): string => `secrets/${file}`);
   const decrypt = async (file: string): Promise<Record<string, any>> => {
     const ids = await req.identities();
-    return (await decryptSops(req.existing.get(file)!, ids.identities, ids.sources)).data;
+    return about(show(file), async () => (await decryptSops(req.existing.get(file)!, ids.identities, ids.sources)).data);
   };
+  const mesh = (m: SecretRequirement): Promise<string | undefined> => about(show(m.file), () => meshOf(req.existing.get(m.file)!));
 
   // Talos bundles: one per talosctl cluster, for its config contract.
   for (const r of req.requirements.filter((x) => x.name === 'talos-secrets' && (missing(x) || rotating(x)))) {
@@ -87,9 +102,10 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
   for (const r of req.requirements.filter((x) => x.name === 'cilium-ca')) shares.set(r.share!, [...(shares.get(r.share!) ?? []), r]);
   for (const members of shares.values()) {
     const rotate = members.some(rotating);
-    const stale = members.filter((m) => !missing(m) && meshOf(req.existing.get(m.file)!) !== m.share);
+    const stale: SecretRequirement[] = [];
+    for (const m of members) if (!missing(m) && (await mesh(m)) !== m.share) stale.push(m);
     if (stale.length > 0 && !rotate) {
-      throw new SecretsError(`${stale.map((m) => m.id).join(', ')}: made for another mesh (${meshOf(req.existing.get(stale[0]!.file)!) ?? 'unknown'}, now ${members[0]!.share}); the members would not share one CA — run orrery secrets --rotate ${members[0]!.id}`);
+      throw new SecretsError(`${stale.map((m) => show(m.file)).join(', ')}: made for another mesh (${(await mesh(stale[0]!)) ?? 'unknown'}, now ${members[0]!.share}); the members would not share one CA — run orrery secrets --rotate ${members[0]!.id}`);
     }
     const todo = rotate ? members : members.filter(missing);
     if (todo.length === 0) continue;
@@ -121,7 +137,12 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
       note(anchorReq);
     } else {
       const data = (await decrypt(anchorReq.file)).data ?? {};
-      anchor = await loadIssued(fromB64(data['tls.crt']), fromB64(data['tls.key']), 'ecdsa-p256');
+      try {
+        anchor = await loadIssued(fromB64(data['tls.crt']), fromB64(data['tls.key']), 'ecdsa-p256');
+      } catch {
+        // The library's message may quote what it could not parse: a key. Name the file only.
+        throw new SecretsError(`${show(anchorReq.file)}: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run orrery secrets --rotate ${anchorReq.id}`);
+      }
     }
     const issuer = await linkerdIssuer(anchor, req.now);
     files.set(issuerReq.file, await encrypt(issuerReq, tlsSecret('linkerd-identity-issuer', issuerReq.namespace!, issuer, anchor.certificatePem)));
@@ -134,9 +155,9 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
   for (const r of req.requirements) {
     if (files.has(r.file) || missing(r)) continue;
     const text = req.existing.get(r.file)!;
-    if ([...recipientsOf(text)].sort().join() === wanted) continue;
+    if ((await about(show(r.file), () => recipientsOf(text))).sort().join() === wanted) continue;
     const ids = await req.identities();
-    files.set(r.file, await rewrapSops(text, recipients, ids.identities, ids.sources));
+    files.set(r.file, await about(show(r.file), () => rewrapSops(text, recipients, ids.identities, ids.sources)));
     rewrapped.push(r.id);
   }
   const kept = req.requirements.filter((r) => !generated.includes(r.id) && !rotated.includes(r.id) && !(r.operator && missing(r))).map((r) => r.id);

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, X509Certificate } from 'node:crypto';
 import { compareVersions } from '../data/talos-kubernetes.ts';
 import { createCertificateAuthority, ExtendedKeyUsage, generateKeyPair, KeyUsage, privateKeyPem, type IssuedCertificate } from './pki.ts';
 import { toYaml } from '../output/yaml.ts';
@@ -85,11 +85,23 @@ export function ciliumCa(now: Date): Promise<IssuedCertificate> {
 /** Unencrypted marker of which mesh a CA was made for: a merged mesh with two CAs is caught without the key. */
 export const MESH_ANNOTATION = 'orrery.dev/mesh';
 
+/**
+ * Unencrypted SHA-256 fingerprint of the CA certificate (public): synth compares the members of a
+ * mesh without a key, so a half-finished rotation (two CAs in one mesh) is caught in CI. The MAC
+ * covers unencrypted values too, so with a key it is also authenticated.
+ */
+export const CA_FINGERPRINT_ANNOTATION = 'orrery.dev/ca-sha256';
+
+/** `AB:CD:…`, as openssl x509 -fingerprint -sha256 prints it. */
+export function caFingerprint(certificatePem: string): string {
+  return new X509Certificate(certificatePem).fingerprint256;
+}
+
 export function ciliumCaSecret(namespace: string, ca: { certificatePem: string; keyPem: string }, mesh: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 'cilium-ca', namespace, annotations: { [MESH_ANNOTATION]: mesh } },
+    metadata: { name: 'cilium-ca', namespace, annotations: { [MESH_ANNOTATION]: mesh, [CA_FINGERPRINT_ANNOTATION]: caFingerprint(ca.certificatePem) } },
     data: { 'ca.crt': b64(ca.certificatePem), 'ca.key': b64(ca.keyPem) },
   };
 }

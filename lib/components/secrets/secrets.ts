@@ -32,7 +32,7 @@ interface SecretFileData {
  */
 export const secretsComponent: ClusterComponent = {
   name: 'secrets',
-  build({ model, cluster, secrets, secretRequirements }) {
+  build({ model, cluster, secrets, secretRequirements, secretChecks }) {
     const diagnostics: Diagnostic[] = [];
     const files: { name: string; content: string }[] = [];
     let source = cluster.source;
@@ -65,6 +65,20 @@ export const secretsComponent: ClusterComponent = {
         problem('warning', 'secrets/recipients-changed', `secrets/${r.file} is encrypted to ${recipients.join(', ') || 'nobody'}, not to sops.ageRecipients: run ${SECRETS_COMMAND} to re-encrypt its data key`);
       }
       if (!r.toDist) continue;
+      // Verified in memory by the read stage (lib/secrets/verify-stored.ts): never copy a file whose MAC
+      // fails when a key could check it, nor one mesh member's CA that differs from the others'.
+      const check = secretChecks?.get(r.file);
+      if (check?.status === 'tampered') {
+        problem('error', 'secrets/tampered', `secrets/${r.file} fails verification (${check.reason}); restore it from git, or run orrery secrets --rotate ${r.id}`);
+        continue;
+      }
+      if (check?.status === 'mesh-mismatch') {
+        problem('error', 'secrets/mesh-ca-mismatch', check.reason);
+        continue;
+      }
+      if (check?.status === 'unverified' && check.reason === 'not-our-key') {
+        problem('warning', 'secrets/unverified', `secrets/${r.file} is not encrypted to any of your age keys, so its MAC was not checked before it was copied`);
+      }
       const meta = data?.metadata;
       if (r.share && meta?.annotations?.[MESH_ANNOTATION] !== r.share) {
         problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run orrery secrets --rotate ${r.id}`);

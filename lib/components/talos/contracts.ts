@@ -28,14 +28,16 @@ const doc = (kind: string, body: Record<string, unknown> = {}): TalosDocument =>
 function prune<T>(value: T): T {
   if (Array.isArray(value)) return value.map(prune) as T;
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // Object.fromEntries defines own properties: a user key such as a `__proto__` sysctl stays a key
+    // (an assignment `out[k] = …` would set the prototype and drop it).
+    const out: [string, unknown][] = [];
     for (const [k, v] of Object.entries(value)) {
       const p = prune(v);
       if (p === undefined) continue;
       if (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0) continue;
-      out[k] = p;
+      out.push([k, p]);
     }
-    return out as T;
+    return Object.fromEntries(out) as T;
   }
   return value;
 }
