@@ -1,6 +1,6 @@
 /**
  * Where a disk in a Proxmox slot appears inside the guest. Pure facts of Proxmox VE and QEMU,
- * so that Talos (volumes) and Rook (OSDs) can name the extra disks a VM template carries.
+ * so that Talos (volumes) and Rook (OSDs) name the extra disks a VM template carries the same way.
  *
  * - `scsiN`: QEMU's scsi-hd identifies the disk by its drive id, `drive-scsiN`, so udev links it
  *   as `/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsiN`. The kernel letters (`sdX`) follow
@@ -44,25 +44,5 @@ export function extraDiskDevices(extra: readonly string[], bootDisk: string): Ex
       return { slot, path, match: `disk.dev_path == ${JSON.stringify(path)}` };
     }
     throw new Error(`extra disks live on scsi or virtio slots, not ${JSON.stringify(slot)}`);
-  });
-}
-
-/** The extra disks of a Proxmox pool by purpose, as device paths: what Rook's storage selection lists. */
-export interface PoolDisks {
-  readonly pool: string;
-  readonly role: 'controlplane' | 'worker';
-  readonly ceph: readonly string[];
-  readonly volume: readonly string[];
-}
-
-/**
- * Per pool of a Proxmox Cluster API cluster, the devices its extra disks become. Node names are
- * Cluster API's (not known ahead), so Rook selects these paths on every node of the pool.
- */
-export function poolExtraDisks(pools: readonly { name: string; role: 'controlplane' | 'worker'; machine: { extraDisks: readonly { slot: string; purpose: 'ceph' | 'volume' }[] } }[], bootDisk: string): PoolDisks[] {
-  return pools.map((p) => {
-    const devices = extraDiskDevices(p.machine.extraDisks.map((d) => d.slot), bootDisk);
-    const by = (purpose: 'ceph' | 'volume'): string[] => p.machine.extraDisks.flatMap((d, i) => (d.purpose === purpose ? [devices[i]!.path] : []));
-    return { pool: p.name, role: p.role, ceph: by('ceph'), volume: by('volume') };
   });
 }

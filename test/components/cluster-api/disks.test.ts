@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { extraDiskDevices, poolExtraDisks } from '../../../lib/model/facts/proxmox-disks.ts';
+import { extraDiskDevices } from '../../../lib/model/facts/proxmox-disks.ts';
 import { compileSpecDir } from '../../../lib/pipeline.ts';
 import { materializeFixture, removeDir } from '../../helpers.ts';
 import path from 'node:path';
@@ -17,17 +17,6 @@ describe('extra disks of Proxmox machines: which device each slot becomes', () =
     expect(extraDiskDevices(['virtio1', 'virtio0'], 'scsi0').map((d) => d.path)).toEqual(['/dev/vdb', '/dev/vda']);
     expect(extraDiskDevices(['virtio2'], 'virtio0').map((d) => d.path)).toEqual(['/dev/vdb']);
     expect(() => extraDiskDevices(['sata1'], 'scsi0')).toThrow(/scsi or virtio/);
-  });
-
-  it('per pool, the Ceph devices Rook selects and the volume devices Talos mounts', () => {
-    const pools = [
-      { name: 'cp', role: 'controlplane' as const, machine: { extraDisks: [] } },
-      { name: 'storage', role: 'worker' as const, machine: { extraDisks: [{ slot: 'scsi1', purpose: 'ceph' as const }, { slot: 'virtio0', purpose: 'volume' as const }] } },
-    ];
-    expect(poolExtraDisks(pools, 'scsi0')).toEqual([
-      { pool: 'cp', role: 'controlplane', ceph: [], volume: [] },
-      { pool: 'storage', role: 'worker', ceph: ['/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi1'], volume: ['/dev/vda'] },
-    ]);
   });
 
   it('GIVEN a pool with disks for Ceph and for volumes THEN Talos formats only the volume ones, matching their device', async () => {
