@@ -110,7 +110,11 @@ export function buildArtifacts(
 ): Artifacts {
   const parts: Artifacts[] = registry.constellation.map((c) => c.build(model));
   const requirements = new Map<string, SecretRequirement[]>();
-  for (const r of needed) requirements.set(r.cluster, [...(requirements.get(r.cluster) ?? []), r]);
+  // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
+  for (const r of needed) {
+    const to = r.deliveredTo ?? r.cluster;
+    requirements.set(to, [...(requirements.get(to) ?? []), r]);
+  }
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
     const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform, ...(secretChecks ? { secretChecks } : {}) };

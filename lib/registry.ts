@@ -17,6 +17,9 @@ import { metricsServerComponent } from './components/metrics-server/metrics-serv
 import { externalDnsComponent } from './components/external-dns/external-dns.ts';
 import { linkerdVizComponent } from './components/linkerd-viz/linkerd-viz.ts';
 import { rookCephComponent } from './components/rook-ceph/rook-ceph.ts';
+import { clusterApiComponent, clusterApiPlatformComponent } from './components/cluster-api/cluster-api.ts';
+import { capiBringUp, type CapiBringUp } from './components/cluster-api/bring-up.ts';
+import type { Model } from './model/model.ts';
 
 /**
  * The one list of every component orrery has. Engines (the build stage, the GitOps layer)
@@ -29,10 +32,12 @@ export interface Registry {
   readonly constellation: readonly ConstellationComponent[];
   /** Platform components the GitOps layer delivers (Helm releases and their objects). */
   readonly platform: readonly PlatformComponent[];
+  /** What the runner needs to bring a Cluster API cluster up (pure, from the model). */
+  readonly capiBringUp: (model: Model, cluster: string) => CapiBringUp | undefined;
 }
 
 export const REGISTRY: Registry = {
-  cluster: [gitopsComponent, secretsComponent, talosComponent, clusterDocsComponent],
+  cluster: [gitopsComponent, secretsComponent, talosComponent, clusterApiComponent, clusterDocsComponent],
   constellation: [constellationDocsComponent, gitopsFleetComponent],
   platform: [
     ciliumComponent,
@@ -48,5 +53,9 @@ export const REGISTRY: Registry = {
     externalDnsComponent,
     linkerdVizComponent,
     rookCephComponent,
+    clusterApiPlatformComponent,
   ],
+  capiBringUp,
 };
+
+export type { CapiBringUp };

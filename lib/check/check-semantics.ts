@@ -15,6 +15,7 @@ import { checkMesh } from './rules/mesh.ts';
 import { checkAnycast } from './rules/anycast.ts';
 import { checkGitOps } from './rules/gitops.ts';
 import { checkManagement } from './rules/management.ts';
+import { checkClusterApi, checkClusterApiFleet } from './rules/cluster-api.ts';
 import { checkComponents, checkComponentsAcrossFleet } from './rules/components.ts';
 import { checkAddressSpace } from './rules/address-space.ts';
 import { checkIpFamilies } from './rules/ip-family.ts';
@@ -47,6 +48,7 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
   checkDiskDuplicates,
   checkPolicyPorts,
   checkPlatformNamespaces,
+  checkClusterApi,
 ];
 
 /** Rule families that look across the constellation. */
@@ -60,6 +62,7 @@ const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [
   checkAnycastAddresses,
   checkMeshAddresses,
   checkManagementCycles,
+  checkClusterApiFleet,
 ];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */

@@ -29,7 +29,7 @@ export interface LayerContent {
 }
 
 /** Longer than CNI_TIMEOUT, so that helm-controller, not the Kustomization, reports a slow rollout. */
-const CNI_LAYER_TIMEOUT = '20m';
+export const CNI_LAYER_TIMEOUT = '20m';
 
 function helmRepository(name: string, url: string): KubeObject {
   return {

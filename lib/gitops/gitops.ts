@@ -8,7 +8,8 @@ import { argoApplicationSet, argoArtifacts, WAVES } from './argocd.ts';
 import { argoCdConfigPatch } from './argocd-config.ts';
 import { bootstrapReleases, buildBootstrapPlan, renderBootstrap } from './bootstrap.ts';
 import type { Layer } from './component.ts';
-import { FLUX_NAMESPACE, FLUX_PRUNE_DISABLED, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
+import { FLUX_PRUNE_DISABLED, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
+import { remoteFluxBundles } from './flux-remote.ts';
 import { clusterDirs } from './layout.ts';
 import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 import { planComponents, type Plan } from './plan.ts';
@@ -102,26 +103,10 @@ export const gitopsComponent: ClusterComponent = {
       if (controllers.length > 0 || include.length > 0) layers.set('controllers', { objects: controllers, include, holdsSecrets: hasSecrets, holdsCni: bootstrapReleases(plan).length > 0 });
       if (fluxConfigs.length > 0) layers.set('configs', { objects: fluxConfigs, include: [], holdsSecrets: false });
       if (fluxApps.length > 0) layers.set('apps', { objects: fluxApps, include: [], holdsSecrets: false });
-      const fb = fluxBundles(model, cluster, layers, upstream);
       const manager = reconciledFromManagement(model, cluster);
       // (A cluster without layers has no flux/orrery/ entry, so nothing moves.)
-      if (!manager || layers.size === 0) return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
-      // The layers stay here; their Kustomizations move to the management cluster's Flux.
-      const entry = fb.pop()!;
-      const capiNamespace = cluster.provisioning.clusterApi?.namespace ?? 'default';
-      // Upstream sources (CRD bundles) go along: the management cluster's Flux resolves every sourceRef.
-      const upstreamSources = entry.objects.filter((o) => o.kind === 'GitRepository' && o.metadata.name !== model.constellation.name);
-      const remote = entry.objects
-        .filter((o) => o.kind === 'Kustomization')
-        .map((o) => {
-          const spec = o.spec as Record<string, unknown>;
-          return {
-            ...o,
-            metadata: { ...o.metadata, namespace: capiNamespace },
-            spec: { ...spec, sourceRef: { ...(spec.sourceRef as object), namespace: FLUX_NAMESPACE }, kubeConfig: { secretRef: { name: `${cluster.name}-kubeconfig`, key: 'value' } } },
-          } as KubeObject;
-        });
-      return { bundles: [...bundles, ...fb, { dir: `${clusterDirs(manager).flux}/workloads/${cluster.name}`, source: cluster.source, objects: [...upstreamSources, ...remote] }], files: bootstrapFiles, diagnostics };
+      const fb = manager && layers.size > 0 ? remoteFluxBundles({ model, cluster, manager, layers, upstream }) : fluxBundles(model, cluster, layers, upstream);
+      return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
     }
 
     // Argo CD: Helm releases become Applications; plain directories are synced as they are.

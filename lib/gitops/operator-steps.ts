@@ -28,7 +28,16 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
   const first = cluster.cni.name === 'cilium' ? `First install the CNI (nothing runs before it): ${fromRoot(model, `${cluster.name}/bootstrap/README.md`)}.` : undefined;
   if (git.engine === 'flux') {
     if (git.flux.workloadsFromManagement && cluster.managedBy) {
-      return { engine: 'flux', title: 'Flux', intro: `Reconciled by the Flux of ${cluster.managedBy} through Cluster API's ${cluster.name}-kubeconfig Secret: no Flux runs here.`, commands: [], notes: [], first };
+      // The layer Kustomizations run on the manager, in the Cluster API namespace: sops-age must be there.
+      const capiNamespace = cluster.clusterApi?.namespace ?? 'default';
+      return {
+        engine: 'flux',
+        title: 'Flux',
+        intro: `Reconciled by the Flux of ${cluster.managedBy} through Cluster API's ${cluster.name}-kubeconfig Secret: no Flux runs here. Its Kustomizations are in ${fromRoot(model, `${clusterDirs(cluster.managedBy).flux}/workloads/${cluster.name}`)}, its HelmReleases in ${fromRoot(model, `${cluster.name}/releases`)}/, all in the namespace ${capiNamespace} of ${cluster.managedBy}.`,
+        commands: holdsSecrets ? [`# with the kubeconfig of ${cluster.managedBy}\nkubectl --namespace ${capiNamespace} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=age.agekey=${AGE_KEY}`] : [],
+        notes: holdsSecrets ? [`kustomize-controller reads the decryption Secret in the Kustomization's own namespace: \`${SOPS_AGE_SECRET}\` goes into ${capiNamespace} on ${cluster.managedBy}, next to Cluster API's kubeconfig Secret.`] : [],
+        first,
+      };
     }
     const alerts = git.flux.alerts;
     return {

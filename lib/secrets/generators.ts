@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, X509Certificate } from 'node:crypto';
 import { compareVersions } from '../data/talos-kubernetes.ts';
 import { createCertificateAuthority, ExtendedKeyUsage, generateKeyPair, KeyUsage, privateKeyPem, type IssuedCertificate } from './pki.ts';
+import { toYaml } from '../output/yaml.ts';
 
 /** Talos CAs: 87600h (siderolabs/talos pkg/machinery/config/generate/secrets CAValidityTime). */
 const TALOS_CA_DAYS = 3650;
@@ -42,6 +43,26 @@ export async function talosSecretsBundle(options: { contract: string; now: Date 
     secrets: { bootstraptoken: talosToken(), secretboxencryptionsecret: randomBytes(32).toString('base64') },
     trustdinfo: { token: talosToken() },
     certs: { etcd: pair(etcd), k8s: pair(k8s), k8saggregator: pair(aggregator), k8sserviceaccount: { key: b64(serviceAccount) }, os: pair(os) },
+  };
+}
+
+/**
+ * A Talos secrets bundle as the Secret CABPT reads before it would generate one: `<cluster>-talos`
+ * in the Cluster's namespace, key `bundle` = the bundle's YAML (yaml.v2-unmarshalled into
+ * secrets.Bundle — cluster-api-bootstrap-provider-talos@v0.6.12 controllers/secrets.go getSecretsBundle).
+ * CABPT's own Secret carries the cluster-name label; a pre-seeded one has no owner, so it carries
+ * clusterctl's move label to travel with the pivot (cluster-api@v1.12.11 objectgraph.go objMetaToNode).
+ */
+export function talosBundleSecret(options: { cluster: string; namespace: string; bundle: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `${options.cluster}-talos`,
+      namespace: options.namespace,
+      labels: { 'cluster.x-k8s.io/cluster-name': options.cluster, 'clusterctl.cluster.x-k8s.io/move': '' },
+    },
+    data: { bundle: b64(toYaml(options.bundle)) },
   };
 }
 

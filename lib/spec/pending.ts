@@ -5,8 +5,7 @@ import type { Cluster, Constellation } from './types.generated.ts';
  * will compile them. A component that starts compiling a section deletes its line here.
  */
 const PENDING: readonly { section: string; by: string; present: (c: Cluster, k: Constellation) => boolean }[] = [
-  { section: 'provisioning.clusterApi, talos (Cluster API machines)', by: 'Cluster API', present: (c) => c.provisioning.clusterApi !== undefined },
-  // Every component section compiles (lib/components/*); Cluster API machines are the last section waiting.
+  // Every spec section compiles: the components (lib/components/*) and Cluster API machines (lib/components/cluster-api).
 ];
 
 export function pendingSections(cluster: Cluster, constellation: Constellation): string[] {

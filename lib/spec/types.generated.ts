@@ -34,6 +34,10 @@ export type ChartVersion = string;
  */
 export type IpAddress = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name4 = string;
+/**
  * A CIDR (10.0.0.0/28) or an inclusive range (10.0.0.10-10.0.0.20).
  */
 export type AddressRange = string;
@@ -41,6 +45,18 @@ export type AddressRange = string;
  * An IPv4 address.
  */
 export type Ipv4 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name5 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name6 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name7 = string;
 /**
  * A DNS name.
  */
@@ -56,11 +72,11 @@ export type InterfaceAddress = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name4 = string;
+export type Name8 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name5 = string;
+export type Name9 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -207,6 +223,34 @@ export interface Versions {
   contour?: ChartVersion;
   envoyGateway?: ChartVersion;
   kubeletServingCertApprover?: ChartVersion;
+  /**
+   * Cluster API core provider (clusterctl: cluster-api), installed on the management cluster and the bootstrap cluster. Default v1.12.11.
+   */
+  clusterApi?: string;
+  /**
+   * Talos bootstrap provider, CABPT (clusterctl: talos, bootstrap). Default v0.6.13.
+   */
+  cabpt?: string;
+  /**
+   * Talos control-plane provider, CACPPT (clusterctl: talos, control-plane). Default v0.5.14.
+   */
+  cacppt?: string;
+  /**
+   * Proxmox infrastructure provider, CAPMOX (clusterctl: proxmox). Default v0.9.0.
+   */
+  capmox?: string;
+  /**
+   * In-cluster IPAM provider CAPMOX allocates machine addresses with (clusterctl: in-cluster). Default v1.1.0.
+   */
+  ipamInCluster?: string;
+  /**
+   * Sidero Metal infrastructure provider (clusterctl: sidero; maintenance mode). Default v0.6.13.
+   */
+  sidero?: string;
+  /**
+   * Talos cloud controller manager delivered to every Proxmox cluster (sets each Node's providerID from the machine's metadata). Default v1.12.0.
+   */
+  talosCcm?: string;
 }
 export interface Sops {
   /**
@@ -316,7 +360,7 @@ export interface ClusterApi {
   machinePools: [MachinePool, ...MachinePool[]];
 }
 export interface ProxmoxProvider {
-  credentialsSecret?: Name;
+  credentialsSecret?: Name4;
   /**
    * Proxmox nodes VMs may be placed on.
    *
@@ -337,6 +381,10 @@ export interface ProxmoxProvider {
      * VM template id.
      */
     templateId: number;
+    /**
+     * The template's boot disk slot, which CAPMOX resizes to machine.diskGiB.
+     */
+    bootDisk?: string;
   };
   /**
    * Addresses CAPMOX hands to machines.
@@ -349,9 +397,12 @@ export interface ProxmoxProvider {
     prefix: number;
     gateway: Ipv4;
   };
+  /**
+   * Name servers CAPMOX writes into each machine's network config (default: network.nameservers).
+   */
   dnsServers?: IpAddress[];
   /**
-   * Network bridge, e.g. vmbr0.
+   * Network bridge of the machines' one network device (net0), e.g. vmbr0 (default: the template's).
    */
   bridge?: string;
 }
@@ -376,14 +427,14 @@ export interface PacketProvider {
  * Sidero Metal (maintenance mode): machines bound to registered servers by server class.
  */
 export interface SideroProvider {
-  serverClass?: Name;
-  environment?: Name;
+  serverClass?: Name5;
+  environment?: Name6;
   /**
    * Where machines fetch their Talos config (the kernel argument talos.config=<url>/configdata?uuid=).
    */
   metadataServerUrl?: string;
   /**
-   * Where registering servers download the discovery kubeconfig.
+   * Arges (2019) only: Sidero v0.6 servers register through Sidero's own API, so this is rejected; use metadataServerUrl.
    */
   discoveryKubeconfigUrl?: string;
 }
@@ -403,15 +454,54 @@ export interface MachinePool {
  * Provider machine settings; unset fields take the provider's defaults.
  */
 export interface MachineTemplate {
+  /**
+   * Proxmox: cores per socket.
+   */
   cores?: number;
+  /**
+   * Proxmox: CPU sockets.
+   */
   sockets?: number;
+  /**
+   * Proxmox: memory in MiB (a multiple of 8).
+   */
   memoryMiB?: number;
+  /**
+   * Proxmox: boot disk size in GB (at least 5, never smaller than the template's).
+   */
   diskGiB?: number;
   /**
-   * Provider machine plan or size (e.g. c3.small.x86).
+   * Packet: machine plan (e.g. c3.small.x86). Packet is retired: nothing is generated.
    */
   plan?: string;
-  serverClass?: Name;
+  serverClass?: Name7;
+  /**
+   * Proxmox: disks beyond the boot disk. CAPMOX v0.9 cannot attach disks (its Storage type has only bootVolume), so the VM template must carry them; a full clone copies them.
+   *
+   * @minItems 1
+   */
+  extraDisks?: [
+    {
+      /**
+       * The Proxmox disk slot the VM template carries the disk on (scsiN or virtioN).
+       */
+      slot: string;
+      /**
+       * ceph: left raw for Rook Ceph OSDs. volume: formatted and mounted by Talos (a UserVolumeConfig).
+       */
+      purpose?: 'ceph' | 'volume';
+    },
+    ...{
+      /**
+       * The Proxmox disk slot the VM template carries the disk on (scsiN or virtioN).
+       */
+      slot: string;
+      /**
+       * ceph: left raw for Rook Ceph OSDs. volume: formatted and mounted by Talos (a UserVolumeConfig).
+       */
+      purpose?: 'ceph' | 'volume';
+    }[]
+  ];
 }
 /**
  * Kubernetes labels.
@@ -769,7 +859,7 @@ export interface ExternalDns {
     'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
     ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
   ];
-  credentialsSecret?: Name4;
+  credentialsSecret?: Name8;
   namespace?: Name;
   releaseName?: Name;
   /**
@@ -858,7 +948,7 @@ export interface Ingress {
    */
   controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
   version?: ChartVersion;
-  loadBalancerPool?: Name5;
+  loadBalancerPool?: Name9;
   namespace?: Name;
   releaseName?: Name;
   /**

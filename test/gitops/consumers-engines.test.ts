@@ -192,6 +192,8 @@ describe('item 15: one Git source per Flux, bootstrap\'s', () => {
   it('arges-metal with workloadsFromManagement: a workload cluster without layers has nothing to move (and compiles)', async () => {
     const dir = await scratchDir();
     await cp(path.join(REPO, 'examples', 'arges-metal', 'clusters'), path.join(dir, 'clusters'), { recursive: true });
+    // example-0's machines take their Talos secrets bundle from secrets/ (CABPT's <cluster>-talos Secret).
+    await cp(path.join(REPO, 'examples', 'arges-metal', 'secrets'), path.join(dir, 'secrets'), { recursive: true });
     const file = path.join(dir, 'clusters', 'constellation.yaml');
     await writeFile(file, readFileSync(file, 'utf8').replace('  engine: flux\n', '  engine: flux\n  flux:\n    workloadsFromManagement: true\n'));
     const out = await compile(path.join(dir, 'clusters'), dir);

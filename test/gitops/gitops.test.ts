@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { planComponents } from '../../lib/gitops/plan.ts';
 import type { PlatformComponent } from '../../lib/gitops/component.ts';
-import { exampleSpecs, REPO, removeDir, tempDir } from '../helpers.ts';
-import { cp } from 'node:fs/promises';
+import { exampleSpecs, REPO, removeDir } from '../helpers.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -166,33 +163,4 @@ describe('component dependencies', () => {
     expect(plan.diagnostics[0]!.message).toBe('b needs a, which is not enabled in cluster "lab": enable it under components');
   });
 });
-
-describe('Flux: workload clusters reconciled from the management cluster', () => {
-  it('moves their Kustomizations to the management cluster, with Cluster API\'s kubeconfig Secret', async () => {
-    const dir = await tempDir();
-    dirs.push(dir);
-    await cp(path.join(REPO, 'clusters'), path.join(dir, 'clusters'), { recursive: true });
-    await cp(path.join(REPO, 'secrets'), path.join(dir, 'secrets'), { recursive: true });
-    const cons = path.join(dir, 'clusters', 'constellation.yaml');
-    await writeFile(cons, readFileSync(cons, 'utf8').replace('  engine: flux\n', '  engine: flux\n  flux:\n    workloadsFromManagement: true\n'));
-    const { files, diagnostics } = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
-    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect([...files!.keys()].some((f) => f.startsWith('ganymede/flux/'))).toBe(false);
-    const moved = objectsOf(files!, (f) => f.startsWith('jupiter/flux/workloads/ganymede/')).map(({ o }) => o);
-    // Upstream manifests (CRD bundles, the CSR approver) move too, with their GitRepositories into the manager's flux-system.
-    expect(moved.filter((o) => o.kind === 'GitRepository').map((o) => o.metadata)).toEqual([
-      { name: 'ganymede-gateway-api-crds', namespace: 'flux-system' },
-      { name: 'ganymede-kubelet-serving-cert-approver', namespace: 'flux-system' },
-    ]);
-    const remote = moved.filter((o) => o.kind === 'Kustomization' && /-(infra-[a-z]+|apps)$/.test(o.metadata.name));
-    expect(remote.map((o) => o.metadata)).toEqual([
-      { name: 'ganymede-infra-configs', namespace: 'constellation' },
-      { name: 'ganymede-infra-controllers', namespace: 'constellation' },
-    ]);
-    for (const o of remote) {
-      expect(o.spec.kubeConfig).toEqual({ secretRef: { name: 'ganymede-kubeconfig', key: 'value' } });
-      expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
-      expect(o.spec.path).toMatch(/^\.\/dist\/ganymede\//);
-    }
-  });
-});
+// gitops.flux.workloadsFromManagement: test/gitops/flux-remote.test.ts

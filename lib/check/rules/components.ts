@@ -3,7 +3,7 @@ import { pointer } from '../../diagnostics/pointer.ts';
 import { DEFAULT_VERSIONS } from '../../model/defaults.ts';
 import { ciliumGatewayEnabled, gatewayApiConsumers, gatewayApiEnabled } from '../../model/facts/gateway-api.ts';
 import { ingressBindingProblems, ingressEntry } from '../../model/facts/ingress.ts';
-import { cephDisks, effectiveMonCount, effectiveReplicas, monCapableNodes, osdHostCount, rookDevice, schedulable, volumeMayClaim } from '../../model/facts/rook-ceph.ts';
+import { cephDisks, declaresPoolDisks, effectiveMonCount, effectiveReplicas, monCapableNodes, osdHostCount, osdPools, poolDisks, rookDevice, schedulable, volumeMayClaim } from '../../model/facts/rook-ceph.ts';
 import type { ClusterFacts, ConstellationFacts } from '../context.ts';
 
 /** Ingress controllers, the Gateway API CRDs they need, external-dns and Rook Ceph. */
@@ -48,7 +48,8 @@ function checkExternalDns({ c, file, emit }: ClusterFacts): void {
   if (e.region !== undefined && e.provider !== 'route53') emit(file, '/components/externalDns/region', 'external-dns/unused-setting', `region applies to provider route53 only (provider is ${quote(e.provider ?? 'unset')})`);
 }
 
-function checkRook({ c, file, emit, nodes }: ClusterFacts): void {
+function checkRook(facts: ClusterFacts): void {
+  const { c, file, emit, nodes } = facts;
   const rook = c.components?.rookCeph;
   if (!rook?.enabled) return;
   const capable = monCapableNodes(c);
@@ -65,7 +66,7 @@ function checkRook({ c, file, emit, nodes }: ClusterFacts): void {
   }
   const hosts = osdHostCount(c);
   const replicas = effectiveReplicas(c);
-  if (c.provisioning.method === 'talosctl' && hosts > 0 && replicas > hosts) {
+  if ((c.provisioning.method === 'talosctl' || declaresPoolDisks(c)) && hosts > 0 && replicas > hosts) {
     emit(
       file,
       rook.cluster?.replicas !== undefined ? '/components/rookCeph/cluster/replicas' : '/components/rookCeph',
@@ -73,6 +74,7 @@ function checkRook({ c, file, emit, nodes }: ClusterFacts): void {
       `the block pool keeps ${replicas} replicas on distinct hosts (failure domain host), but only ${hosts} node(s) have disks for Ceph; its placement groups would never be clean: set rookCeph.cluster.replicas to at most ${hosts} or add disks with purpose ceph`,
     );
   }
+  if (declaresPoolDisks(c)) return checkRookPools(facts);
   if (c.provisioning.method !== 'talosctl') return;
   if (hosts === 0) {
     emit(file, '/components/rookCeph', 'rook/no-osd-disks', 'Rook Ceph is enabled but no schedulable node declares a data disk with purpose ceph; add dataDisks to the nodes that hold the OSDs');
@@ -107,6 +109,34 @@ function checkRook({ c, file, emit, nodes }: ClusterFacts): void {
         }
       }
     });
+  });
+}
+
+/**
+ * Rook on a Cluster API cluster whose machine templates declare their extra disks: every node
+ * takes the pools' Ceph devices (lib/components/rook-ceph/storage.ts), so those must be somewhere
+ * OSDs can run, and never a Talos volume on another pool's machines.
+ */
+function checkRookPools({ c, file, emit }: ClusterFacts): void {
+  const pools = c.provisioning.clusterApi?.machinePools ?? [];
+  const at = (i: number): string => pointer('provisioning', 'clusterApi', 'machinePools', i, 'machine', 'extraDisks');
+  if (osdPools(c).length === 0) {
+    emit(file, '/components/rookCeph', 'rook/no-osd-disks', 'Rook Ceph is enabled but no schedulable machine pool has an extra disk with purpose ceph; add one to machine.extraDisks of the pools that hold the OSDs');
+  }
+  const volumes = new Map<string, string>();
+  for (const p of pools.filter((q) => schedulable(c, q))) for (const d of poolDisks(c, p)) if (d.purpose === 'volume') volumes.set(d.path, p.name);
+  pools.forEach((p, i) => {
+    const ceph = poolDisks(c, p).filter((d) => d.purpose === 'ceph');
+    if (ceph.length > 0 && !schedulable(c, p)) {
+      const why = p.role === 'controlplane' && !c.kubernetes?.allowSchedulingOnControlPlanes ? 'on control planes unless kubernetes.allowSchedulingOnControlPlanes is true' : 'on machines with a NoSchedule or NoExecute taint (Rook sets no tolerations)';
+      emit(file, at(i), 'rook/unschedulable-osd-node', `pool ${quote(p.name)} has disks for Ceph, but Rook's OSDs cannot run ${why}`);
+    }
+    for (const d of ceph) {
+      const other = volumes.get(d.path);
+      if (other !== undefined && schedulable(c, p)) {
+        emit(file, at(i), 'rook/ceph-disk-is-volume-elsewhere', `${quote(d.slot)} (${d.path} in the guest) is a Ceph disk here and a Talos volume in pool ${quote(other)}; Rook takes the same devices on every node, so use another slot for one of them`);
+      }
+    }
   });
 }
 

@@ -35,11 +35,19 @@ export const secretsComponent: ClusterComponent = {
   build({ model, cluster, secrets, secretRequirements, secretChecks }) {
     const diagnostics: Diagnostic[] = [];
     const files: { name: string; content: string }[] = [];
+    let source = cluster.source;
     const problem = (severity: Diagnostic['severity'], rule: string, message: string): void => {
-      diagnostics.push({ severity, file: cluster.source, line: 1, col: 1, pointer: '', rule, message });
+      diagnostics.push({ severity, file: source, line: 1, col: 1, pointer: '', rule, message });
     };
     for (const r of secretRequirements) {
+      // A Secret delivered to another cluster's tree (Cluster API) is reported at the spec that needs it.
+      source = r.source;
       const content = secrets.get(r.file);
+      if (content === undefined && r.operator) {
+        // Supplied by the operator: stored encrypted here, or created in the cluster by hand.
+        problem('warning', 'secrets/operator-supplied', `${r.why}: create it in ${r.deliveredTo ?? cluster.name} (${r.operator.create}), or store it SOPS-encrypted as secrets/${r.file} (keys ${r.operator.keys.join(', ')}) for the GitOps engine to apply`);
+        continue;
+      }
       if (content === undefined) {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
@@ -76,8 +84,13 @@ export const secretsComponent: ClusterComponent = {
         problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run orrery secrets --rotate ${r.id}`);
         continue;
       }
+      if (r.secretName && meta?.name !== r.secretName) {
+        problem('error', 'secrets/stale', `secrets/${r.file} holds the Secret ${JSON.stringify(meta?.name)}, but the spec references ${JSON.stringify(r.secretName)}: set its metadata.name to ${JSON.stringify(r.secretName)}`);
+        continue;
+      }
       if (meta?.namespace !== r.namespace) {
-        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: run orrery secrets --rotate ${r.id}`);
+        const fix = r.operator ? `set its metadata.namespace to ${JSON.stringify(r.namespace)}` : `run orrery secrets --rotate ${r.id}`;
+        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: ${fix}`);
         continue;
       }
       files.push({ name: `secret-${r.namespace}-${meta?.name ?? r.name}.yaml`, content });

@@ -1,4 +1,6 @@
 import type { DataDisk, DiskSelector, MachinePool, RookCeph } from '../../spec/types.generated.ts';
+import { DEFAULTS } from '../defaults.ts';
+import { extraDiskDevices } from './proxmox-disks.ts';
 
 /**
  * Facts about Rook Ceph that the semantic rules and the component both need: which nodes can
@@ -6,7 +8,10 @@ import type { DataDisk, DiskSelector, MachinePool, RookCeph } from '../../spec/t
  * resolved model has the same fields). Pure.
  */
 export interface RookInput {
-  readonly provisioning: { readonly method: 'talosctl' | 'cluster-api'; readonly clusterApi?: { readonly machinePools: readonly MachinePool[] } };
+  readonly provisioning: {
+    readonly method: 'talosctl' | 'cluster-api';
+    readonly clusterApi?: { readonly provider?: string; readonly machinePools: readonly MachinePool[]; readonly proxmox?: { readonly template?: { readonly bootDisk?: string } } };
+  };
   readonly kubernetes?: { readonly allowSchedulingOnControlPlanes?: boolean };
   readonly nodes?: readonly {
     readonly name: string;
@@ -25,8 +30,9 @@ export function cephDisks(n: NonNullable<RookInput['nodes']>[number]): DataDisk[
 /**
  * A node Rook's daemons can be scheduled on: workers, and control planes when the cluster lets
  * workloads run there; a NoSchedule/NoExecute taint keeps them off (Rook sets no tolerations by default).
+ * A node, or a Cluster API machine pool (its machines have its role and taints).
  */
-export function schedulable(c: RookInput, n: NonNullable<RookInput['nodes']>[number]): boolean {
+export function schedulable(c: RookInput, n: { readonly role: 'controlplane' | 'worker'; readonly taints?: readonly { readonly effect: string }[] }): boolean {
   if (n.role === 'controlplane' && !c.kubernetes?.allowSchedulingOnControlPlanes) return false;
   return !(n.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
 }
@@ -34,9 +40,7 @@ export function schedulable(c: RookInput, n: NonNullable<RookInput['nodes']>[num
 /** How many nodes can hold a Ceph monitor (mon.allowMultiplePerNode is false: one per node). */
 export function monCapableNodes(c: RookInput): number {
   if (c.provisioning.method === 'cluster-api') {
-    return (c.provisioning.clusterApi?.machinePools ?? [])
-      .filter((p) => p.role === 'worker' || c.kubernetes?.allowSchedulingOnControlPlanes)
-      .reduce((sum, p) => sum + p.replicas, 0);
+    return (c.provisioning.clusterApi?.machinePools ?? []).filter((p) => schedulable(c, p)).reduce((sum, p) => sum + p.replicas, 0);
   }
   return (c.nodes ?? []).filter((n) => schedulable(c, n)).length;
 }
@@ -47,9 +51,33 @@ export function osdHosts(c: RookInput): string[] {
   return (c.nodes ?? []).filter((n) => schedulable(c, n) && cephDisks(n).length > 0).map((n) => n.name);
 }
 
-/** The OSD host count the block pool's replicas are checked against (Cluster API: the schedulable pools' replicas). */
+/**
+ * A Cluster API cluster whose machine templates declare their extra disks (Proxmox
+ * `machine.extraDisks`): orrery then knows which disks are Ceph's, pool by pool.
+ */
+export function declaresPoolDisks(c: RookInput): boolean {
+  return c.provisioning.method === 'cluster-api' && c.provisioning.clusterApi?.provider === 'proxmox' && (c.provisioning.clusterApi.machinePools ?? []).some((p) => p.machine?.extraDisks !== undefined);
+}
+
+/** The extra disks of one pool's machines with what each becomes in the guest (facts/proxmox-disks.ts). */
+export function poolDisks(c: RookInput, p: MachinePool): { slot: string; purpose: 'ceph' | 'volume'; path: string }[] {
+  const disks = p.machine?.extraDisks ?? [];
+  const devices = extraDiskDevices(disks.map((d) => d.slot), c.provisioning.clusterApi?.proxmox?.template?.bootDisk ?? DEFAULTS.proxmoxBootDisk);
+  return disks.map((d, i) => ({ slot: d.slot, purpose: d.purpose ?? 'ceph', path: devices[i]!.path }));
+}
+
+/** The pools that hold OSDs: schedulable, with at least one extra disk for Ceph. */
+export function osdPools(c: RookInput): MachinePool[] {
+  return (c.provisioning.clusterApi?.machinePools ?? []).filter((p) => schedulable(c, p) && poolDisks(c, p).some((d) => d.purpose === 'ceph'));
+}
+
+/**
+ * The OSD host count the block pool's replicas are checked against. Cluster API: the replicas
+ * of the pools with Ceph disks when the templates declare them, else of every schedulable pool.
+ */
 export function osdHostCount(c: RookInput): number {
-  return c.provisioning.method === 'cluster-api' ? monCapableNodes(c) : osdHosts(c).length;
+  if (c.provisioning.method !== 'cluster-api') return osdHosts(c).length;
+  return declaresPoolDisks(c) ? osdPools(c).reduce((sum, p) => sum + p.replicas, 0) : monCapableNodes(c);
 }
 
 export function effectiveMonCount(c: RookInput): number {
