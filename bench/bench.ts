@@ -28,6 +28,7 @@ import type { Model } from '../lib/model/model.ts';
 import type { SourceFile } from '../lib/read/source-file.ts';
 import { formatDiagnostic, type Diagnostic } from '../lib/diagnostics/diagnostic.ts';
 import { syntheticConstellation, NODES_PER_CLUSTER, type SyntheticConstellation } from './synthetic.ts';
+import { diffBench } from './diff.ts';
 
 const DEFAULT_SIZES = [10, 100, 1000];
 const TARGET_100_MS = 5000;
@@ -349,6 +350,8 @@ async function main(): Promise<void> {
   for (const size of sizes) results.push(await spawnSize(size));
   console.log('');
   report(results);
+  console.log('');
+  await diffBench(Math.max(...sizes));
 }
 
 main().catch((err: unknown) => {

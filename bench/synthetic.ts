@@ -128,10 +128,11 @@ function clusterSpec(i: number, meshGroup: number | undefined): Cluster {
         enabled: true,
         acme: { email: 'ops@example.com', dns01: { provider: 'google', project: 'constellation-dns', credentialsSecret: 'clouddns-credentials' } },
       },
-      externalDns: { enabled: true, provider: 'google', domainFilters: ['constellation.example.com'], credentialsSecret: 'clouddns-credentials' },
+      externalDns: { enabled: true, provider: 'google', project: 'constellation-dns', domainFilters: ['constellation.example.com'], credentialsSecret: 'clouddns-credentials' },
       metricsServer: { enabled: true },
-      rookCeph: { enabled: true, cluster: { useAllNodes: true, monCount: 3, replicas: 2 } },
-      gatewayApi: { enabled: true, controller: 'cilium' },
+      // Two workers hold the OSDs and are the only nodes Rook can schedule on: one monitor.
+      rookCeph: { enabled: true, cluster: { useAllNodes: true, monCount: 1, replicas: 2 } },
+      gatewayApi: { enabled: true },
       ingress: meshGroup === undefined ? { controller: 'cilium' } : { controller: 'cilium', loadBalancerPool: 'ingress' },
     },
     namespaces: [

@@ -2,23 +2,52 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { kplus } from '../lib/k8s/plus.ts';
 import type { NamespaceModel } from '../lib/model/model.ts';
+import { compareCodePoints } from '../lib/util/order.ts';
 
 export interface NamespacesChartProps {
   readonly namespaces: readonly NamespaceModel[];
 }
 
-/** The cluster's declared namespaces with their labels (Pod Security Admission levels). */
+/** A user-keyed map as data: own keys only, in code-point order (as cdk8s sorts metadata maps). */
+function userMap(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => compareCodePoints(a, b)));
+}
+
+/**
+ * The cluster's declared namespaces with their labels (Pod Security Admission levels).
+ *
+ * Labels and annotations are keyed by the user, and cdk8s cannot carry every key: it resolves
+ * metadata maps by assignment (`result[k] = …`, so a `__proto__` key is lost) and checks each
+ * value's `constructor` (an own `constructor` key breaks synthesis); constructs keeps children
+ * in a plain object (a namespace called "constructor" collides). So cdk8s builds the objects
+ * with their names only, and the maps are added to the synthesized data.
+ */
 export class NamespacesChart extends Chart {
+  private readonly metadataByName = new Map<string, NamespaceModel>();
+
   public constructor(scope: Construct, id: string, props: NamespacesChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     for (const ns of props.namespaces) {
-      new kplus.Namespace(this, ns.name, {
-        metadata: {
-          name: ns.name,
-          labels: { ...ns.labels },
-          ...(Object.keys(ns.annotations).length > 0 ? { annotations: { ...ns.annotations } } : {}),
-        },
-      });
+      this.metadataByName.set(ns.name, ns);
+      new kplus.Namespace(this, `namespace-${ns.name}`, { metadata: { name: ns.name } });
     }
+  }
+
+  public override toJson(): any[] {
+    return super.toJson().map((o: { metadata: { name: string } & Record<string, unknown> }) => {
+      const ns = this.metadataByName.get(o.metadata.name)!;
+      const labels = userMap(ns.labels);
+      const annotations = userMap(ns.annotations);
+      const { name, ...rest } = o.metadata;
+      return {
+        ...o,
+        metadata: {
+          ...rest,
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+          ...(Object.keys(labels).length > 0 ? { labels } : {}),
+          name,
+        },
+      };
+    });
   }
 }

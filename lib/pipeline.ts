@@ -14,7 +14,9 @@ import type { Model } from './model/model.ts';
 import type { Cluster, Constellation } from './spec/types.generated.ts';
 import path from 'node:path';
 import { secretRequirements, type SecretRequirement } from './secrets/requirements.ts';
-import { readSecretsDir } from './secrets/store.ts';
+import { operatorSecretFiles, pendingSecretsTransaction, readSecretFiles, secretFilesFor, SECRETS_JOURNAL } from './secrets/store.ts';
+import { checkStoredSecrets, type SecretCheck } from './secrets/verify-stored.ts';
+import type { AgeIdentities } from './sops/keys.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -51,9 +53,17 @@ export interface CompileOptions {
   readonly build?: boolean;
   /** The secrets directory's files; synth copies the encrypted Secrets from here. */
   readonly secrets?: ReadonlyMap<string, string>;
+  /** What the read stage found out about those files (MAC, mesh CA); absent: not verified. */
+  readonly secretChecks?: ReadonlyMap<string, SecretCheck>;
 }
 
 export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: CompileOptions = {}): CompileResult {
+  const checked = checkFiles(files, specDirDisplay);
+  return checked.model && options.build !== false ? buildModel(checked.model, checked.diagnostics, options) : checked;
+}
+
+/** Read → validate → check → resolve: the model, or every error. Pure. */
+export function checkFiles(files: readonly SourceFile[], specDirDisplay: string): CompileResult {
   // Semantic rules run on the files that passed the schema, so both kinds of error come out in
   // one run. A file that failed is left out; references to its cluster are not "unknown".
   const checked = files.map((file) => ({ file, diagnostics: validateSchema(file) }));
@@ -78,9 +88,12 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
       ],
     };
   }
-  const diagnostics = [...schemaDiagnostics, ...semantic, ...resolveNotes];
-  if (options.build === false) return { diagnostics, model };
-  const artifacts = buildArtifacts(model, options.secrets ?? new Map(), needed);
+  return { diagnostics: [...schemaDiagnostics, ...semantic, ...resolveNotes], model };
+}
+
+/** Build → render → verify, for a resolved model. Pure. */
+export function buildModel(model: Model, diagnostics: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
+  const artifacts = buildArtifacts(model, options.secrets ?? new Map(), secretRequirements(model), REGISTRY, options.secretChecks);
   const rendered = renderArtifacts(artifacts);
   const verified = verifyOutput(rendered.files);
   const all = [...diagnostics, ...(artifacts.diagnostics ?? []), ...rendered.diagnostics, ...verified];
@@ -88,13 +101,23 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
 }
 
 /** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
-export function buildArtifacts(model: Model, secrets: ReadonlyMap<string, string> = new Map(), needed: readonly SecretRequirement[] = secretRequirements(model), registry: Registry = REGISTRY): Artifacts {
+export function buildArtifacts(
+  model: Model,
+  secrets: ReadonlyMap<string, string> = new Map(),
+  needed: readonly SecretRequirement[] = secretRequirements(model),
+  registry: Registry = REGISTRY,
+  secretChecks?: ReadonlyMap<string, SecretCheck>,
+): Artifacts {
   const parts: Artifacts[] = registry.constellation.map((c) => c.build(model));
   const requirements = new Map<string, SecretRequirement[]>();
-  for (const r of needed) requirements.set(r.cluster, [...(requirements.get(r.cluster) ?? []), r]);
+  // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
+  for (const r of needed) {
+    const to = r.deliveredTo ?? r.cluster;
+    requirements.set(to, [...(requirements.get(to) ?? []), r]);
+  }
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
-    const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform };
+    const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform, ...(secretChecks ? { secretChecks } : {}) };
     for (const component of registry.cluster) parts.push(component.build(ctx));
   }
   return mergeArtifacts(parts);
@@ -105,11 +128,45 @@ export function defaultSecretsDir(specDir: string): string {
   return path.join(path.dirname(path.resolve(specDir)), 'secrets');
 }
 
-/** Reads a spec directory (and its secrets directory) and compiles it. */
-export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string; secretsDir?: string } = {}): Promise<CompileResult> {
+/**
+ * Reads a spec directory, compiles it, and reads of the secrets directory only the files the
+ * model needs (bounded), checked in memory — MAC with a key, one CA per mesh — before build.
+ */
+export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string; secretsDir?: string; identities?: AgeIdentities } = {}): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
   const read = await readSpecDir(specDir, cwd);
   if (hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics };
-  const secrets = options.build === false ? new Map<string, string>() : await readSecretsDir(options.secretsDir ?? defaultSecretsDir(specDir));
-  return compileFiles(read.files, toDisplayPath(specDir, cwd), { build: options.build, secrets });
+  const checked = checkFiles(read.files, toDisplayPath(specDir, cwd));
+  if (!checked.model || options.build === false) return checked;
+  const secretsDir = options.secretsDir ?? defaultSecretsDir(specDir);
+  const needed = secretRequirements(checked.model);
+  const operator = await operatorSecretFiles(secretsDir, checked.model.clusters.map((c) => c.name));
+  const stored = await readStoredSecrets(secretsDir, needed, cwd, options.identities, operator);
+  if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics] };
+  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics], { secrets: stored.files, secretChecks: stored.checks });
+}
+
+async function readStoredSecrets(
+  secretsDir: string,
+  needed: readonly SecretRequirement[],
+  cwd: string,
+  identities: AgeIdentities | undefined,
+  operator: readonly string[] = [],
+): Promise<{ files: ReadonlyMap<string, string>; checks: ReadonlyMap<string, SecretCheck>; diagnostics: Diagnostic[] }> {
+  const display = toDisplayPath(secretsDir, cwd);
+  const at = (rule: string, severity: Diagnostic['severity'], message: string): Diagnostic => ({ severity, file: display, line: 1, col: 1, pointer: '', rule, message });
+  if (needed.length === 0 && operator.length === 0) return { files: new Map(), checks: new Map(), diagnostics: [] };
+  if (await pendingSecretsTransaction(secretsDir)) {
+    return { files: new Map(), checks: new Map(), diagnostics: [at('secrets/interrupted', 'error', `an orrery secrets run was interrupted while it replaced files here (${SECRETS_JOURNAL}); run orrery secrets to finish it before synth`)] };
+  }
+  const stored = await readSecretFiles(secretsDir, [...new Set([...secretFilesFor(needed), ...operator])], cwd);
+  if (hasErrors(stored.diagnostics)) return { files: new Map(), checks: new Map(), diagnostics: stored.diagnostics };
+  const show = (file: string): string => toDisplayPath(path.join(secretsDir, file), cwd);
+  const verified = await checkStoredSecrets({ files: stored.files, requirements: needed, ...(identities ? { identities } : {}), show });
+  const diagnostics: Diagnostic[] = [];
+  // Said once per run, not per file: CI usually has no key, and that is fine.
+  if (verified.unverified > 0) {
+    diagnostics.push(at('secrets/unverified', 'note', `${verified.unverified} stored Secret(s) copied into the output without checking their MAC: no age key (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt); with one, synth refuses a tampered file`));
+  }
+  return { files: stored.files, checks: verified.checks, diagnostics };
 }

@@ -19,6 +19,12 @@ export interface KubeBundle {
   readonly include?: readonly string[];
   /** Files listed in the kustomization as they are (SOPS-encrypted Secrets, copied byte for byte). */
   readonly files?: readonly { readonly name: string; readonly content: string }[];
+  /**
+   * Kustomize generator configs (listed under `generators:`, e.g. a KSOPS `kind: ksops` file),
+   * and the files only a generator reads (kept in the directory, not listed as resources).
+   */
+  readonly generators?: readonly { readonly name: string; readonly content: string }[];
+  readonly generatorInputs?: readonly { readonly name: string; readonly content: string }[];
 }
 
 /** Any other file (docs, Talos documents, plans), already rendered. */

@@ -2,6 +2,7 @@ import type { App } from 'cdk8s';
 import type { ClusterModel, Model } from '../model/model.ts';
 import type { Artifacts } from './artifacts.ts';
 import type { SecretRequirement } from '../secrets/requirements.ts';
+import type { SecretCheck } from '../secrets/verify-stored.ts';
 import type { PlatformComponent } from '../gitops/component.ts';
 
 export interface ClusterContext {
@@ -13,6 +14,8 @@ export interface ClusterContext {
   readonly secrets: ReadonlyMap<string, string>;
   /** The secrets this cluster needs. */
   readonly secretRequirements: readonly SecretRequirement[];
+  /** What the read stage verified about the stored files (MAC, one CA per mesh); absent: nothing checked. */
+  readonly secretChecks?: ReadonlyMap<string, SecretCheck>;
   /** Every platform component (from the registry): the GitOps layer plans the enabled ones. */
   readonly platform: readonly PlatformComponent[];
 }

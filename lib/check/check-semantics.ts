@@ -3,7 +3,7 @@ import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
 import { DEFAULT_VERSIONS } from '../model/defaults.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
-import { clusterFacts, type ClusterFacts, type ConstellationFacts, type Emit } from './context.ts';
+import { clusterFacts, versionSources, type ClusterFacts, type ConstellationFacts, type Emit } from './context.ts';
 import { checkProvisioning } from './rules/provisioning.ts';
 import { checkNetwork } from './rules/network.ts';
 import { checkDisks } from './rules/disks.ts';
@@ -13,7 +13,21 @@ import { checkNamespacesAndPolicies } from './rules/policies.ts';
 import { checkFleetUniqueness } from './rules/uniqueness.ts';
 import { checkMesh } from './rules/mesh.ts';
 import { checkAnycast } from './rules/anycast.ts';
+import { checkGitOps } from './rules/gitops.ts';
 import { checkManagement } from './rules/management.ts';
+import { checkClusterApi, checkClusterApiFleet } from './rules/cluster-api.ts';
+import { checkComponents, checkComponentsAcrossFleet } from './rules/components.ts';
+import { checkAddressSpace } from './rules/address-space.ts';
+import { checkIpFamilies } from './rules/ip-family.ts';
+import { checkHostAddresses } from './rules/host-addresses.ts';
+import { checkRoutes } from './rules/routes.ts';
+import { checkBgpPeers } from './rules/bgp-peers.ts';
+import { checkDiskDuplicates } from './rules/disk-duplicates.ts';
+import { checkPolicyPorts } from './rules/policy-ports.ts';
+import { checkPlatformNamespaces } from './rules/platform-namespaces.ts';
+import { checkAnycastAddresses } from './rules/anycast-addresses.ts';
+import { checkMeshAddresses } from './rules/mesh-addresses.ts';
+import { checkManagementCycles } from './rules/management-cycles.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -25,27 +39,44 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
   checkVersions,
   checkLoadBalancing,
   checkNamespacesAndPolicies,
+  checkComponents,
+  checkAddressSpace,
+  checkIpFamilies,
+  checkHostAddresses,
+  checkRoutes,
+  checkBgpPeers,
+  checkDiskDuplicates,
+  checkPolicyPorts,
+  checkPlatformNamespaces,
+  checkClusterApi,
 ];
 
 /** Rule families that look across the constellation. */
-const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [checkFleetUniqueness, checkMesh, checkAnycast, checkManagement];
+const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [
+  checkFleetUniqueness,
+  checkMesh,
+  checkAnycast,
+  checkManagement,
+  checkGitOps,
+  checkComponentsAcrossFleet,
+  checkAnycastAddresses,
+  checkMeshAddresses,
+  checkManagementCycles,
+  checkClusterApiFleet,
+];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */
 export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const emit: Emit = (file, ptr, rule, message, severity = 'error') => out.push(diagnosticAt(file, ptr, severity, rule, message));
   const cons = set.constellation;
-  const versions = {
-    talos: cons.spec.versions?.talos ?? DEFAULT_VERSIONS.talos,
-    kubernetes: cons.spec.versions?.kubernetes ?? DEFAULT_VERSIONS.kubernetes,
-  };
 
   const byName = new Map<string, { file: SourceFile; spec: Cluster }>();
   for (const entry of set.clusters) {
     const prior = byName.get(entry.spec.name);
     if (prior) emit(entry.file, '/name', 'names/duplicate-cluster', `cluster ${quote(entry.spec.name)} is also defined in ${prior.file.displayPath}`);
     else byName.set(entry.spec.name, entry);
-    const facts = clusterFacts(entry.spec, entry.file, emit, versions);
+    const facts = clusterFacts(entry.spec, entry.file, emit, versionSources(entry.spec, entry.file, cons, DEFAULT_VERSIONS));
     for (const rule of CLUSTER_RULES) rule(facts);
   }
 

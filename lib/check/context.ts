@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { SourceFile } from '../read/source-file.ts';
 import { parseCidr, type Cidr } from '../net/ip.ts';
-import type { Cluster } from '../spec/types.generated.ts';
+import type { Cluster, Versions } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
 
 /** Reports one finding at a JSON pointer of a spec file. */
@@ -24,6 +24,47 @@ export interface ClusterFacts {
   readonly cilium: NonNullable<NonNullable<Cluster['cni']>['cilium']> | undefined;
   /** Talos and Kubernetes versions in effect (cluster, else constellation, else default). */
   readonly versions: { readonly talos: string; readonly kubernetes: string };
+  /** Where each version in effect was set, resolved exactly as lib/resolve does (pinned by a test). */
+  readonly versionSources: VersionSources;
+}
+
+/** A version in effect and the place that set it (for messages at that place). */
+export interface VersionInEffect {
+  readonly value: string;
+  readonly file: SourceFile;
+  /** JSON pointer in `file`; '' when it is orrery's default. */
+  readonly ptr: string;
+  /** Said after a message when the place is not the cluster's own file. */
+  readonly note: string;
+}
+
+export interface VersionSources {
+  readonly talos: VersionInEffect;
+  readonly kubernetes: VersionInEffect;
+  readonly cilium: VersionInEffect;
+}
+
+type Versioned = { readonly versions?: Versions };
+
+/**
+ * Talos, Kubernetes and Cilium versions in effect for a cluster, and where each came from:
+ * talos.version / kubernetes.version / cni.cilium.version, else the cluster's versions block,
+ * else the constellation's, else the default — the order lib/resolve/resolve.ts applies.
+ */
+export function versionSources(c: Cluster, file: SourceFile, cons: { file: SourceFile; spec: Versioned } | undefined, defaults: { talos: string; kubernetes: string; cilium: string }): VersionSources {
+  const pick = (own: string | undefined, ownPtr: string, key: 'talos' | 'kubernetes' | 'cilium'): VersionInEffect => {
+    if (own) return { value: own, file, ptr: ownPtr, note: '' };
+    const block = c.versions?.[key];
+    if (block) return { value: block, file, ptr: `/versions/${key}`, note: '' };
+    const fleet = cons?.spec.versions?.[key];
+    if (fleet && cons) return { value: fleet, file: cons.file, ptr: `/versions/${key}`, note: `; set in the constellation's versions, in effect for cluster ${JSON.stringify(c.name)}` };
+    return { value: defaults[key], file, ptr: '', note: '' };
+  };
+  return {
+    talos: pick(c.talos?.version, '/talos/version', 'talos'),
+    kubernetes: pick(c.kubernetes?.version, '/kubernetes/version', 'kubernetes'),
+    cilium: pick(c.cni?.cilium?.version, '/cni/cilium/version', 'cilium'),
+  };
 }
 
 /** The constellation under check. */
@@ -48,7 +89,7 @@ export function nodeNetwork(cluster: Cluster): Cidr | undefined {
   return nets.size === 1 ? [...nets.values()][0] : undefined;
 }
 
-export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, defaults: { talos: string; kubernetes: string }): ClusterFacts {
+export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, sources: VersionSources): ClusterFacts {
   const nodes = c.nodes ?? [];
   const nodeAddrs = new Set<string>();
   for (const n of nodes) {
@@ -69,6 +110,7 @@ export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, defaults:
       { name: 'the service CIDR', ptr: '/network/serviceCidr', cidr: parseCidr(c.network.serviceCidr) },
     ],
     cilium: c.cni?.name === undefined || c.cni.name === 'cilium' ? (c.cni?.cilium ?? {}) : undefined,
-    versions: { talos: c.talos?.version ?? defaults.talos, kubernetes: c.kubernetes?.version ?? defaults.kubernetes },
+    versions: { talos: sources.talos.value, kubernetes: sources.kubernetes.value },
+    versionSources: sources,
   };
 }

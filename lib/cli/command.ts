@@ -27,6 +27,8 @@ export interface Command {
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   readonly allowPositionals?: boolean;
+  /** The values `--format` accepts, when not the diagnostic formats (text, json, github). */
+  readonly formats?: readonly string[];
   run(input: CommandInput): Promise<number>;
 }
 
@@ -52,6 +54,7 @@ export function report(io: Io, diagnostics: readonly Diagnostic[], format: Diagn
 }
 
 /** Checks --format; returns an error message or undefined. */
-export function formatProblem(command: string, value: unknown): string | undefined {
-  return ['text', 'json', 'github'].includes(String(value)) ? undefined : `orrery ${command}: --format must be text, json or github, not ${JSON.stringify(value)}\n`;
+export function formatProblem(command: string, value: unknown, formats: readonly string[] = ['text', 'json', 'github']): string | undefined {
+  const list = `${formats.slice(0, -1).join(', ')} or ${formats.at(-1)}`;
+  return formats.includes(String(value)) ? undefined : `orrery ${command}: --format must be ${list}, not ${JSON.stringify(value)}\n`;
 }

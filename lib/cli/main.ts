@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultIo, formatProblem, type Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { redactSecrets } from '../diagnostics/redact.ts';
 
 export type { Io } from './command.ts';
 
@@ -14,7 +15,8 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run orrery <command> --help for a command's options.
 Exit codes: 0 success, 1 bad input or dist/ out of date, 2 internal error (a bug in orrery);
-orrery plan: 2 also means changes are pending.`;
+orrery diff also exits 3 for changes and 4 for dangerous ones with --fail-on dangerous;
+orrery plan exits 2 when changes are pending.`;
 
 /** Runs the CLI and returns the exit code. Never throws for bad input. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
@@ -45,7 +47,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     return 0;
   }
   if ('format' in command.options) {
-    const problem = formatProblem(name, (parsed.values as Record<string, unknown>).format);
+    const problem = formatProblem(name, (parsed.values as Record<string, unknown>).format, command.formats);
     if (problem) {
       io.err(problem);
       return 1;
@@ -59,7 +61,7 @@ export async function runCli(argv: readonly string[], io: Io = defaultIo): Promi
   try {
     return await main(argv, io);
   } catch (err) {
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const detail = redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err));
     try {
       io.err(`orrery: internal error — this is a bug in orrery, please report it:\n${detail}\n`);
     } catch {

@@ -1,4 +1,5 @@
 import { compareCodePoints } from '../util/order.ts';
+import { redactSecrets } from './redact.ts';
 
 /** One finding about the input, located in a source file. */
 export interface Diagnostic {
@@ -47,7 +48,8 @@ function githubEscape(value: string, property: boolean): string {
 }
 
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat): string {
-  const sorted = sortDiagnostics(diagnostics);
+  // Never a private key in CI logs, whichever message carried it.
+  const sorted = sortDiagnostics(diagnostics).map((d) => ({ ...d, message: redactSecrets(d.message), pointer: redactSecrets(d.pointer) }));
   switch (format) {
     case 'json':
       return `${JSON.stringify(sorted, null, 2)}\n`;

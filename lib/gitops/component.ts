@@ -1,4 +1,5 @@
 import type { KubeObject } from '../build/artifacts.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 
 /** The order a GitOps engine applies things in: controllers, then their configs, then apps. */
@@ -27,6 +28,29 @@ export interface Release {
   readonly bootstrap?: boolean;
   /** Where the chart's values.yaml (and values.schema.json) live under shared/schemas/charts, for the tests. */
   readonly valuesRef: { readonly chart: string; readonly version: string };
+  /** The layer whose stage installs it (default controllers); configs when it needs custom resources of another release first. */
+  readonly layer?: Layer;
+}
+
+/**
+ * Manifests applied as they are from a directory of an upstream Git repository at a pinned tag
+ * (CRD bundles such as the Gateway API's, small add-ons that ship no chart). They come before
+ * every layer: the engine fetches them at reconcile time; nothing is copied into the output.
+ */
+export interface UpstreamManifests {
+  /** Unique in the cluster; names the engine's source and its Kustomization/Application. */
+  readonly name: string;
+  /** https:// Git URL of the repository. */
+  readonly url: string;
+  readonly tag: string;
+  /** Directory inside the repository (no leading ./). */
+  readonly path: string;
+  /** Directories the kustomization under `path` reads (its bases); default: `path` alone. */
+  readonly include?: readonly string[];
+  /** CRDs are never pruned or cascade-deleted: deleting a CRD deletes every object of its kind. */
+  readonly prune: boolean;
+  /** When a bootstrap release needs them first (Cilium's Gateway API): the single manifest the bootstrap applies. */
+  readonly bootstrapUrl?: string;
 }
 
 export interface ComponentNamespace {
@@ -43,6 +67,10 @@ export interface ComponentOutput {
   readonly objects?: Partial<Record<Layer, readonly KubeObject[]>>;
   /** The generated Secrets it consumes (names of orrery's secret requirements), delivered before its releases. */
   readonly secrets?: readonly string[];
+  /** Upstream manifests it needs applied before its releases. */
+  readonly manifests?: readonly UpstreamManifests[];
+  /** Problems it found (an operator-supplied Secret that is missing); errors stop the write. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 export interface ComponentContext {

@@ -20,11 +20,19 @@ export interface ConstellationModel {
     readonly branch: string;
     readonly path: string;
     readonly argocd: { readonly namespace: string; readonly project: string; readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
-    readonly flux: { readonly workloadsFromManagement: boolean };
+    readonly flux: { readonly workloadsFromManagement: boolean; readonly alerts?: FluxAlertsModel };
   };
   readonly sopsRecipients: readonly string[];
   readonly meshGroups: readonly MeshGroupModel[];
   readonly anycast: readonly AnycastModel[];
+}
+
+/** Opt-in notification-controller Provider + Alert (gitops.flux.alerts). */
+export interface FluxAlertsModel {
+  readonly provider: string;
+  readonly channel?: string;
+  readonly address?: string;
+  readonly secret?: string;
 }
 
 export interface MeshGroupModel {
@@ -95,6 +103,8 @@ export interface ClusterModel {
   readonly kubernetes: { readonly version: string; readonly allowSchedulingOnControlPlanes: boolean };
   readonly nodes: readonly NodeModel[];
   readonly machinePools: readonly spec.MachinePool[];
+  /** Cluster API facts, resolved (absent for talosctl clusters). */
+  readonly clusterApi?: ClusterApiModel;
   readonly cni: { readonly name: 'cilium' | 'flannel' | 'none'; readonly cilium?: spec.Cilium };
   readonly loadBalancing: spec.LoadBalancing;
   readonly components: spec.Components;
@@ -104,6 +114,42 @@ export interface ClusterModel {
   readonly anycast: readonly AnycastModel[];
   /** Spec sections present in this cluster that no generator compiles yet. */
   readonly pending: readonly string[];
+}
+
+/** A Cluster API cluster as its management cluster reconciles it. */
+export interface ClusterApiModel {
+  readonly provider: 'proxmox' | 'sidero' | 'packet';
+  /** Namespace of its Cluster API objects on the management cluster. */
+  readonly namespace: string;
+  /** The cluster whose controllers reconcile it: its manager, or itself after the pivot (a management cluster). */
+  readonly manager: string;
+  /** A management cluster that manages itself: created from a bootstrap cluster, then pivoted. */
+  readonly selfManaged: boolean;
+  readonly pools: readonly MachinePoolModel[];
+  readonly proxmox?: ProxmoxModel;
+  readonly sidero?: spec.SideroProvider & { readonly environment: string };
+}
+
+export interface MachinePoolModel {
+  readonly name: string;
+  readonly role: 'controlplane' | 'worker';
+  readonly replicas: number;
+  readonly machine: Omit<spec.MachineTemplate, 'extraDisks'> & {
+    readonly extraDisks: readonly { readonly slot: string; readonly purpose: 'ceph' | 'volume' }[];
+  };
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly spec.Taint[];
+  readonly servers: readonly spec.BoundServer[];
+}
+
+export interface ProxmoxModel {
+  readonly credentialsSecret?: string;
+  readonly allowedNodes: readonly string[];
+  readonly template: { readonly sourceNode: string; readonly templateId: number; readonly bootDisk: string };
+  readonly ipv4Pool: { readonly addresses: readonly string[]; readonly prefix: number; readonly gateway: string };
+  /** Resolved: the provider's, else the cluster's name servers. */
+  readonly dnsServers: readonly string[];
+  readonly bridge?: string;
 }
 
 export interface NamespaceModel {

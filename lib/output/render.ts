@@ -57,11 +57,19 @@ export function renderArtifacts(artifacts: Artifacts): RenderResult {
       names.push(name);
       put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(orderTopLevel(o)));
     }
-    for (const f of [...(bundle.files ?? [])].sort((a, b) => compareCodePoints(a.name, b.name))) {
+    const byName = (a: { name: string }, b: { name: string }): number => compareCodePoints(a.name, b.name);
+    for (const f of [...(bundle.files ?? [])].sort(byName)) {
       names.push(f.name);
       put(`${bundle.dir}/${f.name}`, f.content);
     }
-    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names };
+    const generators = [...(bundle.generators ?? [])].sort(byName);
+    for (const f of [...generators, ...(bundle.generatorInputs ?? [])]) put(`${bundle.dir}/${f.name}`, f.content);
+    const kustomization = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      ...(names.length > 0 || generators.length === 0 ? { resources: names } : {}),
+      ...(generators.length > 0 ? { generators: generators.map((g) => g.name) } : {}),
+    };
     put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml(kustomization));
   }
   for (const f of artifacts.files) put(f.path, f.content.endsWith('\n') ? f.content : `${f.content}\n`);

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { OutputFiles } from './render.ts';
 import { plaintextInSecret } from '../sops/sops.ts';
+import { unportablePaths } from './portable-paths.ts';
 
 const PLAINTEXT_SECRETS: readonly { pattern: RegExp; what: string }[] = [
   { pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, what: 'a PEM private key' },
@@ -27,6 +28,9 @@ export function verifyOutput(files: OutputFiles): Diagnostic[] {
       const plaintext = plaintextInSecret(content);
       if (plaintext.length > 0) fail(path, 'output/plaintext-secret', `refusing to write a Kubernetes Secret that is not fully encrypted: ${plaintext.slice(0, 3).join('; ')}`);
     }
+  }
+  for (const { path, problem } of unportablePaths(files.keys())) {
+    fail(path, 'output/unportable-path', `cannot be checked out on Windows or macOS: ${problem}; rename what it is named after in the spec`);
   }
   return out;
 }

@@ -1,6 +1,14 @@
-import { lstat, link, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { OutputFiles } from './render.ts';
+import { asOutputError, errnoCode, OutputConflictError, OutputError } from './fs-error.ts';
+import { NODE_FS, type WriterFs } from './writer-fs.ts';
+import { withLock, type LockOptions } from './writer-lock.ts';
+import { applyAttributes, dirAttributes, pathExists, readTree, removeTree, type DirAttributes, type OutputTree } from './writer-tree.ts';
+import { commitStaging, recoverOutput as recover, swapNames, type SwapFaults } from './writer-swap.ts';
+import { IN_PLACE_DIR, writeInPlace } from './writer-inplace.ts';
+
+export { OutputConflictError, OutputError } from './fs-error.ts';
 
 /** The list of files orrery owns in the output directory; only these are ever removed. */
 export const MANIFEST_NAME = '.orrery-manifest.json';
@@ -15,34 +23,18 @@ export interface WriteReport {
   readonly written: readonly string[];
   readonly removed: readonly string[];
   readonly unchanged: number;
+  /** Leftovers that could not be cleaned up (never fatal), and owners that could not be kept. */
+  readonly warnings: readonly string[];
 }
 
-/** Test hooks that simulate a crash at the two points where a write can be interrupted. */
-export interface WriteFaults {
-  readonly afterStaging?: () => void | Promise<void>;
-  readonly betweenRenames?: () => void | Promise<void>;
-}
+/** Test hooks at the points where a write can be interrupted (a thrown error there is a failure, not a crash). */
+export type WriteFaults = SwapFaults;
 
-export class OutputConflictError extends Error {}
-
-const stagingDir = (outDir: string): string => `${outDir}.orrery-staging`;
-const oldDir = (outDir: string): string => `${outDir}.orrery-old`;
-
-async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Finishes or undoes an interrupted write so the output is the last complete one. */
-export async function recoverOutput(outDir: string): Promise<void> {
-  const old = oldDir(outDir);
-  if (await exists(old)) {
-    if (await exists(outDir)) await rm(old, { recursive: true, force: true });
-    else await rename(old, outDir);
-  }
-  await rm(stagingDir(outDir), { recursive: true, force: true });
+export interface WriteOptions {
+  readonly faults?: WriteFaults;
+  /** The file-system calls (fault-injection tests wrap them). */
+  readonly fs?: WriterFs;
+  readonly lock?: LockOptions;
 }
 
 export function renderManifest(files: OutputFiles): string {
@@ -50,63 +42,25 @@ export function renderManifest(files: OutputFiles): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-async function readManifest(outDir: string): Promise<Set<string>> {
+/** Reads a file of the tree; undefined when it vanished. Any other failure is the user's to fix. */
+async function readText(file: string, fs: WriterFs): Promise<string | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(path.join(outDir, MANIFEST_NAME), 'utf8')) as Partial<Manifest>;
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw asOutputError(err, 'cannot read the output', file);
+  }
+}
+
+async function readManifest(outDir: string, tree: OutputTree, fs: WriterFs): Promise<Set<string>> {
+  if (!tree.files.has(MANIFEST_NAME)) return new Set();
+  const text = await readText(path.join(outDir, MANIFEST_NAME), fs);
+  try {
+    const parsed = JSON.parse(text ?? '') as Partial<Manifest>;
     return new Set(Array.isArray(parsed.files) ? parsed.files.filter((f): f is string => typeof f === 'string') : []);
   } catch {
+    // A damaged manifest owns nothing: every file in the way is then a conflict, never overwritten.
     return new Set();
-  }
-}
-
-/** Every file and directory under `dir`, as `/`-separated relative paths. */
-async function walk(dir: string, rel = ''): Promise<{ files: string[]; dirs: string[] }> {
-  const out = { files: [] as string[], dirs: [] as string[] };
-  let entries;
-  try {
-    entries = await readdir(path.join(dir, rel), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      out.dirs.push(r);
-      const sub = await walk(dir, r);
-      out.files.push(...sub.files);
-      out.dirs.push(...sub.dirs);
-    } else {
-      out.files.push(r);
-    }
-  }
-  return out;
-}
-
-async function readIfFile(p: string): Promise<string | undefined> {
-  try {
-    return await readFile(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Creates the directories of the given files under `root`, a level at a time and in parallel
- * within a level (new directories are what makes writing a large tree slow on ext4).
- */
-async function makeDirectories(root: string, files: readonly string[]): Promise<void> {
-  const all = new Set<string>();
-  for (const f of files) for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) all.add(d);
-  const levels = new Map<number, string[]>();
-  for (const d of all) {
-    const depth = d.split('/').length;
-    levels.set(depth, [...(levels.get(depth) ?? []), d]);
-  }
-  for (const depth of [...levels.keys()].sort((a, b) => a - b)) {
-    const dirs = levels.get(depth)!;
-    for (let i = 0; i < dirs.length; i += WRITE_CONCURRENCY) {
-      await Promise.all(dirs.slice(i, i + WRITE_CONCURRENCY).map((d) => mkdir(path.join(root, d), { recursive: true })));
-    }
   }
 }
 
@@ -118,88 +72,241 @@ export interface OutputDiff {
   readonly conflicts: readonly string[];
 }
 
-/** Compares rendered files with what is on disk. Read-only. */
-export async function diffOutput(outDir: string, files: OutputFiles): Promise<OutputDiff> {
-  const owned = await readManifest(outDir);
-  const changed: string[] = [];
-  const added: string[] = [];
-  const conflicts: string[] = [];
-  for (const [rel, content] of files) {
-    const current = await readIfFile(path.join(outDir, rel));
-    if (current === undefined) {
-      if (await exists(path.join(outDir, rel))) conflicts.push(rel);
-      else added.push(rel);
-    } else if (current !== content) {
-      if (owned.has(rel)) changed.push(rel);
-      else conflicts.push(rel);
+/**
+ * Refuses symbolic links on the way to a generated file: writing through `dist/<c>` → elsewhere
+ * would put files outside the output. Links elsewhere in the tree (foreign) are kept as links.
+ */
+function refuseLinks(outDir: string, tree: OutputTree, files: OutputFiles, conflicts: Set<string>): void {
+  const links = new Set<string>();
+  for (const rel of files.keys()) {
+    for (let d = rel; d !== '.'; d = path.posix.dirname(d)) {
+      if (tree.symlinks.has(d)) links.add(d);
+      else if (d !== rel && (tree.files.has(d) || tree.others.has(d))) conflicts.add(d);
     }
   }
-  const orphans: string[] = [];
-  for (const rel of owned) if (!files.has(rel) && (await exists(path.join(outDir, rel)))) orphans.push(rel);
-  const manifest = await readIfFile(path.join(outDir, MANIFEST_NAME));
-  if (manifest !== renderManifest(files) && (changed.length + added.length + orphans.length === 0)) changed.push(MANIFEST_NAME);
-  return { changed, added, orphans: orphans.sort(), conflicts };
+  if (links.size > 0) {
+    const shown = [...links].sort().slice(0, 5).map((l) => path.join(outDir, l));
+    throw new OutputConflictError(`${shown.join(', ')}${links.size > 5 ? ` and ${links.size - 5} more` : ''}: a symbolic link where orrery writes; it never follows links inside its output — replace the link with a real directory (or remove it) and run again`);
+  }
+}
+
+async function diffTree(outDir: string, tree: OutputTree, files: OutputFiles, fs: WriterFs): Promise<OutputDiff> {
+  // A new output directory: everything is added, nothing to compare (no per-file probing).
+  if (!tree.exists) return { changed: [], added: [...files.keys()], orphans: [], conflicts: [] };
+  const conflictSet = new Set<string>();
+  refuseLinks(outDir, tree, files, conflictSet);
+  const owned = await readManifest(outDir, tree, fs);
+  const dirs = new Set(tree.dirs);
+  const changed: string[] = [];
+  const added: string[] = [];
+  for (const [rel, content] of files) {
+    if (conflictSet.has(rel)) continue;
+    if (dirs.has(rel) || tree.others.has(rel)) conflictSet.add(rel);
+    else if (!tree.files.has(rel)) added.push(rel);
+    else {
+      const current = await readText(path.join(outDir, rel), fs);
+      if (current === undefined) added.push(rel);
+      else if (current !== content) {
+        if (owned.has(rel)) changed.push(rel);
+        else conflictSet.add(rel);
+      }
+    }
+  }
+  const orphans = [...owned].filter((rel) => !files.has(rel) && (tree.files.has(rel) || tree.symlinks.has(rel) || tree.others.has(rel))).sort();
+  if (changed.length + added.length + orphans.length === 0 && conflictSet.size === 0) {
+    const manifest = tree.files.has(MANIFEST_NAME) ? await readText(path.join(outDir, MANIFEST_NAME), fs) : undefined;
+    if (manifest !== renderManifest(files)) changed.push(MANIFEST_NAME);
+  }
+  return { changed, added, orphans, conflicts: [...conflictSet].sort() };
+}
+
+/** Compares rendered files with what is on disk. Read-only; takes no lock (see `checkOutput`). */
+export async function diffOutput(outDir: string, files: OutputFiles, options: { fs?: WriterFs } = {}): Promise<OutputDiff> {
+  const fs = options.fs ?? NODE_FS;
+  return diffTree(outDir, await readTree(outDir, fs), files, fs);
+}
+
+async function statIfExists(p: string, fs: WriterFs, how: 'stat' | 'lstat'): Promise<Stats | undefined> {
+  try {
+    return await fs[how](p);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
+    throw asOutputError(err, 'cannot inspect the output', p);
+  }
+}
+
+/** Where the lock lives and whether the tree can be swapped, from facts that stay the same between runs. */
+async function outputLayout(outDir: string, fs: WriterFs, create: boolean): Promise<{ lockFile: string; inPlace: boolean }> {
+  const parent = path.dirname(outDir);
+  if (create) {
+    await fs.mkdir(parent, { recursive: true }).catch((err: unknown) => {
+      throw asOutputError(err, `cannot create the directory that holds ${outDir}`, parent);
+    });
+  }
+  const [parentInfo, outInfo] = await Promise.all([statIfExists(parent, fs, 'stat'), statIfExists(outDir, fs, 'lstat')]);
+  if (outInfo && !outInfo.isDirectory()) throw new OutputConflictError(`${outDir} exists and is not a directory; choose another --out`);
+  // undefined when writable, else why not (EROFS, EACCES, …).
+  const denied = (p: string): Promise<string | undefined> => fs.access(p, constants.W_OK).then(() => undefined, (err: unknown) => errnoCode(err) ?? 'EACCES');
+  // A mount point (a container volume) cannot be renamed: rename(2) fails with EBUSY.
+  const mountPoint = outInfo !== undefined && parentInfo !== undefined && outInfo.dev !== parentInfo.dev;
+  const parentDenied = parentInfo ? await denied(parent) : 'ENOENT';
+  if (!parentDenied) return { lockFile: `${outDir}.orrery-lock`, inPlace: mountPoint };
+  const outDenied = outInfo ? await denied(outDir) : undefined;
+  if (outInfo && !outDenied) return { lockFile: path.join(outDir, '.orrery-lock'), inPlace: true };
+  const why = (code: string | undefined, p: string): string => (code === 'EROFS' ? `${p} is on a read-only file system` : `${p} is not writable for this user`);
+  throw new OutputError(
+    outInfo
+      ? `cannot write ${outDir}: ${why(outDenied, outDir)}, and so is ${parent}; remount it read-write or fix the permissions, or choose another --out`
+      : `cannot create ${outDir}: ${why(parentDenied, parent)}; remount it read-write or fix the permissions, or choose another --out`,
+  );
+}
+
+/** The output directory to work on: a symlinked output is followed once, so the link stays a link. */
+async function resolveOut(requested: string, fs: WriterFs): Promise<string> {
+  return fs.realpath(requested).catch(() => path.resolve(requested));
+}
+
+/** Creates the directories of the given files under `root`, a level at a time, in parallel within a level. */
+async function makeDirectories(root: string, files: readonly string[], fs: WriterFs): Promise<void> {
+  const all = new Set<string>();
+  for (const f of files) for (let d = path.posix.dirname(f); d !== '.'; d = path.posix.dirname(d)) all.add(d);
+  const levels = new Map<number, string[]>();
+  for (const d of all) {
+    const depth = d.split('/').length;
+    levels.set(depth, [...(levels.get(depth) ?? []), d]);
+  }
+  for (const depth of [...levels.keys()].sort((a, b) => a - b)) {
+    const dirs = levels.get(depth)!;
+    for (let i = 0; i < dirs.length; i += WRITE_CONCURRENCY) {
+      await Promise.all(dirs.slice(i, i + WRITE_CONCURRENCY).map((d) => fs.mkdir(path.join(root, d), { recursive: true })));
+    }
+  }
+}
+
+interface Plan {
+  readonly toWrite: ReadonlySet<string>;
+  readonly orphans: ReadonlySet<string>;
+  /** Existing directories that held orphans, deepest first: dropped when nothing else is left in them. */
+  readonly dropDirs: readonly string[];
 }
 
 /**
- * Writes the output atomically: the new tree is staged beside the output directory (unchanged
- * and foreign files hard-linked, so their bytes and times stay), then swapped in with two
- * renames. An interruption at any point leaves either the previous or the new tree, and the
- * next run's `recoverOutput` cleans up. Files orrery did not write are never touched.
+ * Builds the complete new tree beside the output: existing directories with their modes and
+ * owners, unchanged and foreign files hard-linked (bytes and times stay), new files written.
  */
-export async function writeOutput(requestedOutDir: string, files: OutputFiles, faults: WriteFaults = {}): Promise<WriteReport> {
-  // A symlinked output directory: work on its target, so the link stays a link.
-  const outDir = await realpath(requestedOutDir).catch(() => requestedOutDir);
-  const existing0 = await lstat(outDir).catch(() => undefined);
-  if (existing0 && !existing0.isDirectory()) throw new OutputConflictError(`${requestedOutDir} exists and is not a directory; choose another --out`);
-  await recoverOutput(outDir);
-  // A new output directory: everything is added, nothing to compare (no per-file probing).
-  const diff: OutputDiff = existing0 ? await diffOutput(outDir, files) : { changed: [], added: [...files.keys()], orphans: [], conflicts: [] };
-  if (diff.conflicts.length > 0) {
-    throw new OutputConflictError(
-      `${diff.conflicts.length} file(s) in ${outDir} were not written by orrery and would be overwritten: ${diff.conflicts.slice(0, 5).join(', ')}; move them away`,
-    );
+async function stage(outDir: string, tree: OutputTree, files: OutputFiles, plan: Plan, fs: WriterFs, warnings: string[]): Promise<void> {
+  const staging = swapNames(outDir).staging;
+  try {
+    await fs.mkdir(staging);
+    const keep = (rel: string): boolean => rel !== MANIFEST_NAME && !plan.toWrite.has(rel) && !plan.orphans.has(rel);
+    for (const d of tree.dirs) await fs.mkdir(path.join(staging, d), { recursive: true });
+    // Owners, setgid and modes first (new files and directories inherit a setgid group), kept writable until the end.
+    const attrs = new Map<string, DirAttributes>();
+    if (tree.exists) {
+      for (const d of ['', ...tree.dirs]) {
+        attrs.set(d, await dirAttributes(path.join(outDir, d), fs));
+        await applyAttributes(path.join(staging, d), attrs.get(d)!, fs, warnings, { writable: true });
+      }
+    }
+    for (const rel of [...tree.files, ...tree.others].filter(keep)) {
+      await fs.link(path.join(outDir, rel), path.join(staging, rel)).catch(() => fs.copyFile(path.join(outDir, rel), path.join(staging, rel)));
+    }
+    for (const rel of [...tree.symlinks].filter(keep)) await fs.symlink(await fs.readlink(path.join(outDir, rel)), path.join(staging, rel));
+    const pending = [...plan.toWrite].filter((rel) => rel !== MANIFEST_NAME);
+    await makeDirectories(staging, pending, fs);
+    // Writes are disk-bound (see npm run bench): a few at a time, bounded.
+    for (let i = 0; i < pending.length; i += WRITE_CONCURRENCY) {
+      await Promise.all(pending.slice(i, i + WRITE_CONCURRENCY).map((rel) => fs.writeFile(path.join(staging, rel), files.get(rel)!)));
+    }
+    await fs.writeFile(path.join(staging, MANIFEST_NAME), renderManifest(files));
+    const dropped = new Set<string>();
+    for (const d of plan.dropDirs) {
+      if ((await fs.readdir(path.join(staging, d))).length === 0) {
+        await fs.rmdir(path.join(staging, d));
+        dropped.add(d);
+      }
+    }
+    // The exact modes last: a read-only directory could not have been filled.
+    for (const [d, a] of attrs) if (!dropped.has(d) && (a.mode & 0o700) !== 0o700) await fs.chmod(path.join(staging, d), a.mode);
+  } catch (err) {
+    await removeTree(staging, fs, warnings);
+    throw asOutputError(err, 'cannot write the new output (the previous one is unchanged)', errnoCode(err) === 'ENOSPC' ? staging : undefined);
   }
-  const unchanged = files.size - diff.changed.filter((f) => f !== MANIFEST_NAME).length - diff.added.length;
-  if (diff.changed.length + diff.added.length + diff.orphans.length === 0) {
-    return { written: [], removed: [], unchanged };
+}
+
+function orphanDirs(tree: OutputTree, orphans: ReadonlySet<string>): string[] {
+  const candidates = new Set<string>();
+  for (const o of orphans) for (let d = path.posix.dirname(o); d !== '.'; d = path.posix.dirname(d)) candidates.add(d);
+  return tree.dirs.filter((d) => candidates.has(d)).reverse();
+}
+
+/** Conflicts are reported together, each once, naming the files. */
+function conflictError(outDir: string, conflicts: readonly string[]): OutputConflictError {
+  return new OutputConflictError(
+    `${conflicts.length} file(s) in ${outDir} were not written by orrery and would be overwritten: ${conflicts.slice(0, 5).join(', ')}${conflicts.length > 5 ? ', …' : ''}; move them away`,
+  );
+}
+
+/**
+ * Writes the output: only files whose bytes changed, only files orrery owns (its manifest), under
+ * an exclusive lock beside the output. The new tree is staged and swapped in (writer-swap.ts), or
+ * updated in place when the output is a mount point (writer-inplace.ts). A failure leaves the
+ * previous tree as it was and nothing behind; a crash leaves what the next run recovers.
+ */
+export async function writeOutput(requestedOutDir: string, files: OutputFiles, options: WriteOptions = {}): Promise<WriteReport> {
+  const fs = options.fs ?? NODE_FS;
+  const outDir = await resolveOut(requestedOutDir, fs);
+  const layout = await outputLayout(outDir, fs, true);
+  return withLock(layout.lockFile, { command: 'orrery synth', ...options.lock }, async () => {
+    const warnings = await recover(outDir, fs);
+    const tree = await readTree(outDir, fs);
+    const diff = await diffTree(outDir, tree, files, fs);
+    if (diff.conflicts.length > 0) throw conflictError(outDir, diff.conflicts);
+    const unchanged = files.size - diff.changed.filter((f) => f !== MANIFEST_NAME).length - diff.added.length;
+    if (diff.changed.length + diff.added.length + diff.orphans.length === 0) return { written: [], removed: [], unchanged, warnings };
+    const toWrite = new Set([...diff.changed, ...diff.added]);
+    const orphans = new Set(diff.orphans);
+    const plan: Plan = { toWrite, orphans, dropDirs: orphanDirs(tree, orphans) };
+    let swapped = false;
+    if (!layout.inPlace) {
+      await stage(outDir, tree, files, plan, fs, warnings);
+      swapped = await commitStaging(outDir, tree.exists, fs, options.faults ?? {}, warnings);
+    }
+    if (!swapped) {
+      const writes = [...toWrite].filter((rel) => rel !== MANIFEST_NAME).map((rel) => [rel, files.get(rel)!] as const);
+      await writeInPlace(outDir, { writes: [...writes, [MANIFEST_NAME, renderManifest(files)]], removes: [...orphans], dropDirs: plan.dropDirs }, fs, options.faults ?? {}, warnings);
+    }
+    return { written: [...toWrite].filter((f) => f !== MANIFEST_NAME).sort(), removed: [...orphans], unchanged, warnings };
+  });
+}
+
+/** Finishes an interrupted write (see writer-swap.ts). Takes no lock: callers hold it. */
+export async function recoverOutput(outDir: string, options: { fs?: WriterFs } = {}): Promise<string[]> {
+  return recover(outDir, options.fs ?? NODE_FS);
+}
+
+/**
+ * `orrery check`: the diff against the last complete tree. Holds the lock, so it never reads a
+ * tree another run is writing, and finishes an interrupted write first. On a read-only checkout
+ * (no lock possible) it compares directly, unless a write was interrupted there.
+ */
+export async function checkOutput(requestedOutDir: string, files: OutputFiles, options: { fs?: WriterFs; lock?: LockOptions } = {}): Promise<OutputDiff & { warnings: readonly string[] }> {
+  const fs = options.fs ?? NODE_FS;
+  const outDir = await resolveOut(requestedOutDir, fs);
+  let layout;
+  try {
+    layout = await outputLayout(outDir, fs, false);
+  } catch (err) {
+    if (!(err instanceof OutputError) || err instanceof OutputConflictError) throw err;
+    const n = swapNames(outDir);
+    const leftovers = [n.staging, n.ready, n.old, path.join(outDir, IN_PLACE_DIR)];
+    for (const p of leftovers) {
+      if (await pathExists(p, fs)) throw new OutputError(`an interrupted synth left ${p}, and the output is not writable here; run orrery synth where it is, then check again`);
+    }
+    return { ...(await diffOutput(outDir, files, { fs })), warnings: [] };
   }
-  const staging = stagingDir(outDir);
-  await mkdir(staging, { recursive: true });
-  const toWrite = new Set([...diff.changed, ...diff.added]);
-  const orphans = new Set(diff.orphans);
-  const existing = await walk(outDir);
-  for (const d of existing.dirs) await mkdir(path.join(staging, d), { recursive: true });
-  for (const rel of existing.files) {
-    if (rel === MANIFEST_NAME || toWrite.has(rel) || orphans.has(rel)) continue;
-    const from = path.join(outDir, rel);
-    const to = path.join(staging, rel);
-    const info = await lstat(from);
-    if (info.isSymbolicLink()) await symlink(await readlink(from), to);
-    else await link(from, to).catch(() => copyFile(from, to));
-  }
-  const pending = [...toWrite].filter((rel) => rel !== MANIFEST_NAME);
-  await makeDirectories(staging, pending);
-  // Writes are disk-bound (see npm run bench): a few at a time, bounded.
-  for (let i = 0; i < pending.length; i += WRITE_CONCURRENCY) {
-    await Promise.all(pending.slice(i, i + WRITE_CONCURRENCY).map((rel) => writeFile(path.join(staging, rel), files.get(rel)!)));
-  }
-  await writeFile(path.join(staging, MANIFEST_NAME), renderManifest(files));
-  // Directories that only held orphans are dropped; foreign directories (even empty) stay.
-  const orphanDirs = new Set<string>();
-  for (const o of orphans) for (let d = path.posix.dirname(o); d !== '.'; d = path.posix.dirname(d)) orphanDirs.add(d);
-  for (const d of existing.dirs.filter((x) => orphanDirs.has(x)).sort().reverse()) {
-    if ((await readdir(path.join(staging, d))).length === 0) await rm(path.join(staging, d), { recursive: true });
-  }
-  await faults.afterStaging?.();
-  if (await exists(outDir)) {
-    await rename(outDir, oldDir(outDir));
-    await faults.betweenRenames?.();
-    await rename(staging, outDir);
-    await rm(oldDir(outDir), { recursive: true, force: true });
-  } else {
-    await mkdir(path.dirname(path.resolve(outDir)), { recursive: true });
-    await rename(staging, outDir);
-  }
-  return { written: [...toWrite].filter((f) => f !== MANIFEST_NAME).sort(), removed: [...orphans], unchanged };
+  return withLock(layout.lockFile, { command: 'orrery check', ...options.lock }, async () => {
+    const warnings = await recover(outDir, fs);
+    return { ...(await diffOutput(outDir, files, { fs })), warnings };
+  });
 }

@@ -1,8 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { SourceFile } from './source-file.ts';
+import { diagnosticAt, type SourceFile } from './source-file.ts';
+import { toPlainData, type DataProblem } from './plain-data.ts';
+import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
+import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
+import { compareCodePoints } from '../util/order.ts';
 
 /** Files larger than this are refused before parsing: a spec file is hand-written text. */
 export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
@@ -16,11 +20,30 @@ export interface ReadResult {
 
 export function toDisplayPath(file: string, cwd: string = process.cwd()): string {
   const rel = path.relative(cwd, file);
-  return (rel === '' || rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+  // One message is one line: a control character or line separator in a path is shown escaped.
+  return (rel === '' || rel.startsWith('..') ? file : rel)
+    .split(path.sep)
+    .join('/')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function fileDiagnostic(displayPath: string, rule: string, message: string, line = 1, col = 1): Diagnostic {
   return { severity: 'error', file: displayPath, line, col, pointer: '', message, rule };
+}
+
+/** Parses one spec file's bytes: strict UTF-8 and printable characters only, then YAML. Pure. */
+export function parseSpecBytes(bytes: Buffer, displayPath: string, specPath: string): ReadResult {
+  if (bytes.length > MAX_SPEC_FILE_BYTES) return { files: [], diagnostics: [tooLarge(displayPath, bytes.length)] };
+  const decoded = decodeSpecText(bytes);
+  if ('problem' in decoded) {
+    const { line, col } = lineColAt(bytes, decoded.problem.offset);
+    return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/not-text', decoded.problem.message, line, col)] };
+  }
+  return parseSpecText(decoded.text, displayPath, specPath);
+}
+
+function tooLarge(displayPath: string, size?: number): Diagnostic {
+  return fileDiagnostic(displayPath, 'yaml/too-large', `file is ${size === undefined ? 'larger than' : `${size} bytes, more than`} ${MAX_SPEC_FILE_BYTES} bytes${size === undefined ? '' : ' allowed'}; split the spec into several files`);
 }
 
 /** Parses one spec file's text. Pure: no disk access. */
@@ -28,6 +51,11 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
   const diagnostics: Diagnostic[] = [];
   if (Buffer.byteLength(text) > MAX_SPEC_FILE_BYTES) {
     return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/too-large', `file is larger than ${MAX_SPEC_FILE_BYTES} bytes; split the spec into several files`)] };
+  }
+  const unprintable = nonPrintableIn(text);
+  if (unprintable) {
+    const { line, col } = lineColAt(Buffer.from(text), unprintable.offset);
+    return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/not-text', unprintable.message, line, col)] };
   }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2' });
@@ -74,33 +102,54 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
       ? { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias-limit', `aliases expand beyond the limit of ${MAX_ALIAS_COUNT}: ${message}`)] }
       : { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias', `YAML: ${message.split('\n')[0]}`)] };
   }
-  return { files: [{ displayPath, specPath, doc, lineCounter, data }], diagnostics: [] };
+  const problems: DataProblem[] = [];
+  const file: SourceFile = { displayPath, specPath, doc, lineCounter, data: toPlainData(data, problems) };
+  if (problems.length > 0) {
+    return { files: [], diagnostics: problems.map((p) => ({ ...diagnosticAt(file, p.pointer, 'error', 'yaml/control-character', p.message, { onKey: p.onKey }), pointer: p.shownAt ?? p.pointer })) };
+  }
+  return { files: [file], diagnostics: [] };
 }
 
-/** Reads every `*.yaml`/`*.yml` file of a spec directory (not recursive), in name order. */
+const SPEC_NAME = /\.ya?ml$/;
+
+/**
+ * Reads every `*.yaml`/`*.yml` file of a spec directory (not recursive), in name order. Other
+ * files are not spec files and are left alone; but whatever is named like a spec file and
+ * cannot be one is an error, never skipped: a link out of the directory, a directory, a FIFO or
+ * device, an upper-case `.YAML`, an unreadable file. (A skipped cluster file would make synth
+ * remove that cluster's output.)
+ */
 export async function readSpecDir(specDir: string, cwd: string = process.cwd()): Promise<ReadResult> {
   const displayDir = toDisplayPath(specDir, cwd);
-  let entries: string[];
+  let entries;
   try {
-    entries = (await readdir(specDir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch {
-    return { files: [], diagnostics: [fileDiagnostic(displayDir, 'spec/missing-dir', 'spec directory not found; pass --spec DIR or create clusters/')] };
+    entries = (await readdir(specDir, { withFileTypes: true })).filter((e) => /\.ya?ml$/i.test(e.name)).sort((a, b) => compareCodePoints(a.name, b.name));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { files: [], diagnostics: [fileDiagnostic(displayDir, 'spec/missing-dir', 'spec directory not found; pass --spec DIR or create clusters/')] };
+    return { files: [], diagnostics: [fileDiagnostic(displayDir, 'spec/unreadable', `cannot read the spec directory: ${describeReadError(err)}`)] };
   }
   if (entries.length === 0) {
     return { files: [], diagnostics: [fileDiagnostic(displayDir, 'spec/empty-dir', 'no *.yaml files in the spec directory')] };
   }
+  const root = await realpath(specDir).catch(() => path.resolve(specDir));
   const results = await Promise.all(
-    entries.map(async (name): Promise<ReadResult> => {
+    entries.map(async (entry): Promise<ReadResult> => {
+      const name = entry.name;
       const full = path.join(specDir, name);
       const displayPath = toDisplayPath(full, cwd);
-      const info = await stat(full).catch(() => undefined);
-      if (!info) return { files: [], diagnostics: [fileDiagnostic(displayPath, 'spec/unreadable', 'cannot read the file (a dangling link?)')] };
-      if (!info.isFile()) return { files: [], diagnostics: [] };
-      if (info.size > MAX_SPEC_FILE_BYTES) {
-        return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/too-large', `file is ${info.size} bytes, more than the ${MAX_SPEC_FILE_BYTES} allowed; split the spec into several files`)] };
+      const fail = (rule: string, message: string): ReadResult => ({ files: [], diagnostics: [fileDiagnostic(displayPath, rule, message)] });
+      if (!SPEC_NAME.test(name)) {
+        return fail('spec/file-name', `spec files end in .yaml or .yml, in lower case; rename it to ${JSON.stringify(name.replace(/\.ya?ml$/i, (e) => e.toLowerCase()))} so that it is read (on a case-sensitive file system it would be skipped)`);
       }
-      const text = await readFile(full, 'utf8');
-      return parseSpecText(text, displayPath, `${path.basename(path.resolve(specDir))}/${name}`);
+      // The name is quoted in every generated file's header comment and in the docs.
+      if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return fail('spec/file-name', `the file name ${JSON.stringify(name)} holds a control character or a line separator; rename the file`);
+      const kind = await entryKind(full, root);
+      if (kind.problem) return fail(kind.rule, kind.problem);
+      const read = await readBounded(full, MAX_SPEC_FILE_BYTES);
+      if ('tooLarge' in read) return { files: [], diagnostics: [tooLarge(displayPath, read.tooLarge)] };
+      if ('error' in read) return fail('spec/unreadable', `cannot read the file: ${read.error}`);
+      return parseSpecBytes(read.bytes, displayPath, `${path.basename(path.resolve(specDir))}/${name}`);
     }),
   );
   return { files: results.flatMap((r) => r.files), diagnostics: results.flatMap((r) => r.diagnostics) };

@@ -10,6 +10,7 @@ import type { ClusterModel, ConstellationModel, MeshGroupModel, Model, NodeModel
 import type { Cluster } from '../spec/types.generated.ts';
 import { DEFAULTS, DEFAULT_VERSIONS, type ComponentVersions } from '../model/defaults.ts';
 import { pendingSections } from '../spec/pending.ts';
+import { resolveClusterApi } from './cluster-api.ts';
 import { compareCodePoints } from '../util/order.ts';
 
 function deepFreeze<T>(value: T): T {
@@ -150,6 +151,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
     },
     nodes: (c.nodes ?? []).map((n) => resolveNode(c, n)),
     machinePools: c.provisioning.clusterApi?.machinePools ?? [],
+    clusterApi: resolveClusterApi(c, cons),
     cni: defined({ name: cniName, cilium: cniName === 'cilium' ? { ...c.cni?.cilium } : undefined }),
     loadBalancing: c.loadBalancing ?? { provider: DEFAULTS.loadBalancingProvider },
     components: c.components ?? {},

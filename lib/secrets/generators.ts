@@ -1,6 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, X509Certificate } from 'node:crypto';
 import { compareVersions } from '../data/talos-kubernetes.ts';
 import { createCertificateAuthority, ExtendedKeyUsage, generateKeyPair, KeyUsage, privateKeyPem, type IssuedCertificate } from './pki.ts';
+import { toYaml } from '../output/yaml.ts';
 
 /** Talos CAs: 87600h (siderolabs/talos pkg/machinery/config/generate/secrets CAValidityTime). */
 const TALOS_CA_DAYS = 3650;
@@ -46,6 +47,26 @@ export async function talosSecretsBundle(options: { contract: string; now: Date 
 }
 
 /**
+ * A Talos secrets bundle as the Secret CABPT reads before it would generate one: `<cluster>-talos`
+ * in the Cluster's namespace, key `bundle` = the bundle's YAML (yaml.v2-unmarshalled into
+ * secrets.Bundle — cluster-api-bootstrap-provider-talos@v0.6.12 controllers/secrets.go getSecretsBundle).
+ * CABPT's own Secret carries the cluster-name label; a pre-seeded one has no owner, so it carries
+ * clusterctl's move label to travel with the pivot (cluster-api@v1.12.11 objectgraph.go objMetaToNode).
+ */
+export function talosBundleSecret(options: { cluster: string; namespace: string; bundle: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `${options.cluster}-talos`,
+      namespace: options.namespace,
+      labels: { 'cluster.x-k8s.io/cluster-name': options.cluster, 'clusterctl.cluster.x-k8s.io/move': '' },
+    },
+    data: { bundle: b64(toYaml(options.bundle)) },
+  };
+}
+
+/**
  * The CA every member of a ClusterMesh shares (what seed 004 copies by hand): ECDSA P-256,
  * CN "Cilium CA", three years, as cilium-certgen makes it.
  */
@@ -64,11 +85,23 @@ export function ciliumCa(now: Date): Promise<IssuedCertificate> {
 /** Unencrypted marker of which mesh a CA was made for: a merged mesh with two CAs is caught without the key. */
 export const MESH_ANNOTATION = 'orrery.dev/mesh';
 
+/**
+ * Unencrypted SHA-256 fingerprint of the CA certificate (public): synth compares the members of a
+ * mesh without a key, so a half-finished rotation (two CAs in one mesh) is caught in CI. The MAC
+ * covers unencrypted values too, so with a key it is also authenticated.
+ */
+export const CA_FINGERPRINT_ANNOTATION = 'orrery.dev/ca-sha256';
+
+/** `AB:CD:…`, as openssl x509 -fingerprint -sha256 prints it. */
+export function caFingerprint(certificatePem: string): string {
+  return new X509Certificate(certificatePem).fingerprint256;
+}
+
 export function ciliumCaSecret(namespace: string, ca: { certificatePem: string; keyPem: string }, mesh: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 'cilium-ca', namespace, annotations: { [MESH_ANNOTATION]: mesh } },
+    metadata: { name: 'cilium-ca', namespace, annotations: { [MESH_ANNOTATION]: mesh, [CA_FINGERPRINT_ANNOTATION]: caFingerprint(ca.certificatePem) } },
     data: { 'ca.crt': b64(ca.certificatePem), 'ca.key': b64(ca.keyPem) },
   };
 }

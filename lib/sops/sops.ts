@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { Decrypter, Encrypter, armor } from 'age-encryption';
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { toYaml } from '../output/yaml.ts';
 
 /**
@@ -14,7 +14,39 @@ export const SOPS_FORMAT_VERSION = '3.9.0';
 /** For Kubernetes Secrets: only data and stringData are encrypted (what Flux expects). */
 export const KUBERNETES_SECRET_REGEX = '^(data|stringData)$';
 
-export class SopsError extends Error {}
+/**
+ * `kind` tells a file that cannot be opened with the keys at hand ('key': none given, none
+ * matches, one malformed) from a file that fails its checks ('integrity': tampered, malformed).
+ */
+export class SopsError extends Error {
+  public constructor(
+    message: string,
+    public readonly kind: 'integrity' | 'key' = 'integrity',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Parses a SOPS file without ever putting its text in a message: the yaml library's default
+ * errors carry a code frame (the offending line), which for a file someone decrypted in place
+ * is plaintext key material. Only the position and the reason are kept.
+ */
+export function parseSopsYaml(text: string): Document.Parsed {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lineCounter.linePos(err.pos[0]);
+    throw new SopsError(`not valid YAML at line ${line}, column ${col} (${err.code.toLowerCase().replace(/_/g, ' ')})`);
+  }
+  return doc;
+}
+
+/** An age recipient as it may be shown: a pasted secret key (AGE-SECRET-KEY-…) never is. */
+export function showRecipient(recipient: string): string {
+  return /^AGE-SECRET-KEY-/i.test(recipient) ? 'an age secret key (AGE-SECRET-KEY-…, not shown)' : JSON.stringify(recipient);
+}
 
 type Leaf = string | number | boolean | null;
 type Value = Leaf | Value[] | { [key: string]: Value };
@@ -79,27 +111,29 @@ export function decryptValue(ciphertext: string, key: Buffer, aad: string, where
   }
 }
 
+/** The decrypted value is a secret: a type mismatch names the path and the type, never the value. */
 function typedValue(text: string, type: string, where: string): Leaf {
+  const wrong = (what: string): SopsError => new SopsError(`${where}: the decrypted value is not ${what} although it is marked type:${type} (the type was changed after encryption?)`);
   switch (type) {
     case 'str':
     case 'bytes':
       return text;
     case 'int':
     case 'int64':
-      if (!/^[+-]?\d+$/.test(text)) throw new SopsError(`${where}: ${JSON.stringify(text)} is not an integer`);
+      if (!/^[+-]?\d+$/.test(text)) throw wrong('an integer');
       return Number.parseInt(text, 10);
     case 'float': {
       const n = Number(text);
-      if (text.trim() === '' || Number.isNaN(n)) throw new SopsError(`${where}: ${JSON.stringify(text)} is not a number`);
+      if (text.trim() === '' || Number.isNaN(n)) throw wrong('a number');
       return n;
     }
     case 'bool':
       // Go's strconv.ParseBool.
       if (/^(1|t|T|TRUE|true|True)$/.test(text)) return true;
       if (/^(0|f|F|FALSE|false|False)$/.test(text)) return false;
-      throw new SopsError(`${where}: ${JSON.stringify(text)} is not a boolean`);
+      throw wrong('a boolean');
     default:
-      throw new SopsError(`${where}: unknown value type ${JSON.stringify(type)}`);
+      throw new SopsError(`${where}: unknown value type ${JSON.stringify(type.slice(0, 20))}`);
   }
 }
 
@@ -154,7 +188,7 @@ export async function encryptSops(document: Record<string, Value>, options: Encr
     try {
       e.addRecipient(recipient);
     } catch {
-      throw new SopsError(`${JSON.stringify(recipient)} is not an age recipient`);
+      throw new SopsError(`${showRecipient(recipient)} is not an age recipient`);
     }
     age.push({ recipient, enc: armor.encode(await e.encrypt(dataKey)) });
   }
@@ -168,10 +202,11 @@ export async function encryptSops(document: Record<string, Value>, options: Encr
   return toYaml({ ...encrypted, sops: metadata });
 }
 
-async function decryptDataKey(meta: SopsMetadata, identities: readonly string[], sources: readonly string[]): Promise<Buffer> {
-  if (!Array.isArray(meta.age) || meta.age.length === 0) throw new SopsError('the file has no age recipients in its sops metadata');
+async function decryptDataKey(meta: SopsMetadata | undefined, identities: readonly string[], sources: readonly string[]): Promise<Buffer> {
+  if (!meta || typeof meta !== 'object') throw new SopsError('no sops metadata: the file is not encrypted');
+  if (!Array.isArray(meta.age) || meta.age.length === 0 || meta.age.some((a) => typeof a?.enc !== 'string')) throw new SopsError('the file has no age recipients in its sops metadata');
   if (identities.length === 0) {
-    throw new SopsError(`no age identity to decrypt with: set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, or put your key in ~/.config/sops/age/keys.txt (recipients: ${meta.age.map((a) => a.recipient).join(', ')})`);
+    throw new SopsError(`no age identity to decrypt with: set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, or put your key in ~/.config/sops/age/keys.txt (recipients: ${meta.age.map((a) => a.recipient).join(', ')})`, 'key');
   }
   for (const entry of meta.age) {
     const d = new Decrypter();
@@ -179,7 +214,7 @@ async function decryptDataKey(meta: SopsMetadata, identities: readonly string[],
       try {
         d.addIdentity(id);
       } catch {
-        throw new SopsError(`age identity #${i + 1} (from ${sources.join(', ') || 'the given keys'}) is malformed`);
+        throw new SopsError(`age identity #${i + 1} (from ${sources.join(', ') || 'the given keys'}) is malformed`, 'key');
       }
     }
     try {
@@ -190,7 +225,7 @@ async function decryptDataKey(meta: SopsMetadata, identities: readonly string[],
       if (err instanceof SopsError) throw err;
     }
   }
-  throw new SopsError(`none of the age identities (${sources.join(', ') || 'given'}) can decrypt the data key; the file is encrypted to ${meta.age.map((a) => a.recipient).join(', ')}`);
+  throw new SopsError(`none of the age identities (${sources.join(', ') || 'given'}) can decrypt the data key; the file is encrypted to ${meta.age.map((a) => a.recipient).join(', ')}`, 'key');
 }
 
 export interface DecryptResult {
@@ -203,13 +238,13 @@ export interface DecryptResult {
  * a wrong key throws, and nothing decrypted is returned.
  */
 export async function decryptSops(text: string, identities: readonly string[], sources: readonly string[] = []): Promise<DecryptResult> {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new SopsError(`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+  const doc = parseSopsYaml(text);
   const root = doc.contents;
   if (!isMap(root)) throw new SopsError('a sops YAML file is a mapping');
   const metaPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'sops');
   if (!metaPair) throw new SopsError('no sops metadata: the file is not encrypted');
-  const meta = (metaPair.value as Node).toJSON() as SopsMetadata;
+  if (!isMap(metaPair.value)) throw new SopsError('the sops metadata is not a mapping');
+  const meta = metaPair.value.toJSON() as SopsMetadata;
   if (typeof meta.mac !== 'string' || typeof meta.lastmodified !== 'string') throw new SopsError('the sops metadata has no mac or lastmodified');
   const key = await decryptDataKey(meta, identities, sources);
   const regex = compileRegex(meta.encrypted_regex);
@@ -262,11 +297,9 @@ export function plaintextInSecret(text: string): string[] {
 /** A SOPS file's plain data (values still encrypted), or why it cannot be read. */
 export function parseSecretFile(text: string): { data: unknown } | { problem: string } {
   try {
-    const parsed = parseDocument(text, { uniqueKeys: true });
-    if (parsed.errors.length > 0) return { problem: `not valid YAML: ${parsed.errors[0]!.message.split('\n')[0]}` };
-    return { data: parsed.toJS({ maxAliasCount: 0 }) };
-  } catch {
-    return { problem: 'the file is not valid YAML' };
+    return { data: parseSopsYaml(text).toJS({ maxAliasCount: 0 }) };
+  } catch (err) {
+    return { problem: err instanceof SopsError ? err.message : 'the file is not valid YAML' };
   }
 }
 
@@ -288,8 +321,9 @@ export function plaintextInSecretData(doc: unknown): string[] {
 
 /** The age recipients a SOPS file is encrypted to. */
 export function recipientsOf(text: string): string[] {
-  const doc = parseDocument(text).toJS() as { sops?: { age?: { recipient?: string }[] } } | null;
-  return (doc?.sops?.age ?? []).map((a) => a.recipient ?? '').filter(Boolean);
+  const doc = parseSopsYaml(text).toJS({ maxAliasCount: 0 }) as { sops?: { age?: unknown } } | null;
+  const age = doc?.sops?.age;
+  return Array.isArray(age) ? age.map((a) => (typeof a?.recipient === 'string' ? a.recipient : '')).filter(Boolean) : [];
 }
 
 /**
@@ -298,12 +332,17 @@ export function recipientsOf(text: string): string[] {
  */
 export async function rewrapSops(text: string, recipients: readonly string[], identities: readonly string[], sources: readonly string[] = []): Promise<string> {
   if (recipients.length === 0) throw new SopsError('no age recipients: set sops.ageRecipients in the constellation');
-  const doc = parseDocument(text, { uniqueKeys: true }).toJS() as Record<string, Value> & { sops: SopsMetadata };
+  const doc = parseSopsYaml(text).toJS({ maxAliasCount: 0 }) as (Record<string, Value> & { sops?: SopsMetadata }) | null;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new SopsError('a sops YAML file is a mapping');
   const key = await decryptDataKey(doc.sops, identities, sources);
   const age = [];
   for (const recipient of recipients) {
     const e = new Encrypter();
-    e.addRecipient(recipient);
+    try {
+      e.addRecipient(recipient);
+    } catch {
+      throw new SopsError(`${showRecipient(recipient)} is not an age recipient (its checksum or format is wrong)`);
+    }
     age.push({ recipient, enc: armor.encode(await e.encrypt(key)) });
   }
   return toYaml({ ...doc, sops: { ...doc.sops, age } });

@@ -2,17 +2,21 @@
 
 export type SpecDocument = Constellation | Cluster;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name1 = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and object names, so '/', '.' and '..' are refused.
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name2 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name3 = string;
 /**
  * A Talos release, e.g. v1.13.9.
  */
@@ -30,6 +34,10 @@ export type ChartVersion = string;
  */
 export type IpAddress = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name4 = string;
+/**
  * A CIDR (10.0.0.0/28) or an inclusive range (10.0.0.10-10.0.0.20).
  */
 export type AddressRange = string;
@@ -37,6 +45,18 @@ export type AddressRange = string;
  * An IPv4 address.
  */
 export type Ipv4 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name5 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name6 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name7 = string;
 /**
  * A DNS name.
  */
@@ -49,6 +69,14 @@ export type Cidr = string;
  * An address with its prefix length, e.g. 192.168.42.201/24.
  */
 export type InterfaceAddress = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name8 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name9 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -127,9 +155,59 @@ export interface Flux {
    * Reconcile each Cluster API workload cluster from its management cluster's Flux, through the kubeconfig Secret Cluster API writes (<cluster>-kubeconfig), instead of a Flux of its own.
    */
   workloadsFromManagement?: boolean;
+  /**
+   * Opt-in: a notification-controller Provider and Alert per cluster (in flux-system) that report every failed reconciliation (severity error) of the cluster's Kustomizations, HelmReleases and sources.
+   */
+  alerts?: {
+    /**
+     * Provider spec.type (notification-controller v1.9 Provider API v1beta3).
+     */
+    provider:
+      | 'slack'
+      | 'discord'
+      | 'msteams'
+      | 'rocket'
+      | 'generic'
+      | 'generic-hmac'
+      | 'github'
+      | 'gitlab'
+      | 'gitea'
+      | 'giteapullrequestcomment'
+      | 'bitbucketserver'
+      | 'bitbucket'
+      | 'azuredevops'
+      | 'googlechat'
+      | 'googlepubsub'
+      | 'webex'
+      | 'sentry'
+      | 'azureeventhub'
+      | 'telegram'
+      | 'lark'
+      | 'matrix'
+      | 'opsgenie'
+      | 'alertmanager'
+      | 'grafana'
+      | 'githubdispatch'
+      | 'githubpullrequestcomment'
+      | 'gitlabmergerequestcomment'
+      | 'pagerduty'
+      | 'datadog'
+      | 'nats'
+      | 'zulip'
+      | 'otel';
+    /**
+     * Provider spec.channel (Slack channel, Teams/Discord name, …).
+     */
+    channel?: string;
+    /**
+     * Provider spec.address (webhook or API URL); may instead be the `address` key of the Secret.
+     */
+    address?: string;
+    secret?: Name3;
+  };
 }
 /**
- * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default.
+ * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default. Pin them here, not in dist/: a `# renovate: datasource=… depName=…` comment above a pin lets Renovate's regex manager bump it (README "Renovate").
  */
 export interface Versions {
   talos?: TalosVersion;
@@ -142,8 +220,37 @@ export interface Versions {
   rookCeph?: ChartVersion;
   linkerd?: ChartVersion;
   gatewayApi?: ChartVersion;
-  ingressNginx?: ChartVersion;
   contour?: ChartVersion;
+  envoyGateway?: ChartVersion;
+  kubeletServingCertApprover?: ChartVersion;
+  /**
+   * Cluster API core provider (clusterctl: cluster-api), installed on the management cluster and the bootstrap cluster. Default v1.12.11.
+   */
+  clusterApi?: string;
+  /**
+   * Talos bootstrap provider, CABPT (clusterctl: talos, bootstrap). Default v0.6.13.
+   */
+  cabpt?: string;
+  /**
+   * Talos control-plane provider, CACPPT (clusterctl: talos, control-plane). Default v0.5.14.
+   */
+  cacppt?: string;
+  /**
+   * Proxmox infrastructure provider, CAPMOX (clusterctl: proxmox). Default v0.9.0.
+   */
+  capmox?: string;
+  /**
+   * In-cluster IPAM provider CAPMOX allocates machine addresses with (clusterctl: in-cluster). Default v1.1.0.
+   */
+  ipamInCluster?: string;
+  /**
+   * Sidero Metal infrastructure provider (clusterctl: sidero; maintenance mode). Default v0.6.13.
+   */
+  sidero?: string;
+  /**
+   * Talos cloud controller manager delivered to every Proxmox cluster (sets each Node's providerID from the machine's metadata). Default v1.12.0.
+   */
+  talosCcm?: string;
 }
 export interface Sops {
   /**
@@ -151,7 +258,7 @@ export interface Sops {
    *
    * @minItems 1
    *
-   * Items: An age X25519 public key.
+   * Items: An age X25519 public key (its bech32 checksum is checked).
    */
   ageRecipients: [string, ...string[]];
 }
@@ -253,7 +360,7 @@ export interface ClusterApi {
   machinePools: [MachinePool, ...MachinePool[]];
 }
 export interface ProxmoxProvider {
-  credentialsSecret?: Name;
+  credentialsSecret?: Name4;
   /**
    * Proxmox nodes VMs may be placed on.
    *
@@ -274,6 +381,10 @@ export interface ProxmoxProvider {
      * VM template id.
      */
     templateId: number;
+    /**
+     * The template's boot disk slot, which CAPMOX resizes to machine.diskGiB.
+     */
+    bootDisk?: string;
   };
   /**
    * Addresses CAPMOX hands to machines.
@@ -286,9 +397,12 @@ export interface ProxmoxProvider {
     prefix: number;
     gateway: Ipv4;
   };
+  /**
+   * Name servers CAPMOX writes into each machine's network config (default: network.nameservers).
+   */
   dnsServers?: IpAddress[];
   /**
-   * Network bridge, e.g. vmbr0.
+   * Network bridge of the machines' one network device (net0), e.g. vmbr0 (default: the template's).
    */
   bridge?: string;
 }
@@ -313,14 +427,14 @@ export interface PacketProvider {
  * Sidero Metal (maintenance mode): machines bound to registered servers by server class.
  */
 export interface SideroProvider {
-  serverClass?: Name;
-  environment?: Name;
+  serverClass?: Name5;
+  environment?: Name6;
   /**
    * Where machines fetch their Talos config (the kernel argument talos.config=<url>/configdata?uuid=).
    */
   metadataServerUrl?: string;
   /**
-   * Where registering servers download the discovery kubeconfig.
+   * Arges (2019) only: Sidero v0.6 servers register through Sidero's own API, so this is rejected; use metadataServerUrl.
    */
   discoveryKubeconfigUrl?: string;
 }
@@ -340,15 +454,54 @@ export interface MachinePool {
  * Provider machine settings; unset fields take the provider's defaults.
  */
 export interface MachineTemplate {
+  /**
+   * Proxmox: cores per socket.
+   */
   cores?: number;
+  /**
+   * Proxmox: CPU sockets.
+   */
   sockets?: number;
+  /**
+   * Proxmox: memory in MiB (a multiple of 8).
+   */
   memoryMiB?: number;
+  /**
+   * Proxmox: boot disk size in GB (at least 5, never smaller than the template's).
+   */
   diskGiB?: number;
   /**
-   * Provider machine plan or size (e.g. c3.small.x86).
+   * Packet: machine plan (e.g. c3.small.x86). Packet is retired: nothing is generated.
    */
   plan?: string;
-  serverClass?: Name;
+  serverClass?: Name7;
+  /**
+   * Proxmox: disks beyond the boot disk. CAPMOX v0.9 cannot attach disks (its Storage type has only bootVolume), so the VM template must carry them; a full clone copies them.
+   *
+   * @minItems 1
+   */
+  extraDisks?: [
+    {
+      /**
+       * The Proxmox disk slot the VM template carries the disk on (scsiN or virtioN).
+       */
+      slot: string;
+      /**
+       * ceph: left raw for Rook Ceph OSDs. volume: formatted and mounted by Talos (a UserVolumeConfig).
+       */
+      purpose?: 'ceph' | 'volume';
+    },
+    ...{
+      /**
+       * The Proxmox disk slot the VM template carries the disk on (scsiN or virtioN).
+       */
+      slot: string;
+      /**
+       * ceph: left raw for Rook Ceph OSDs. volume: formatted and mounted by Talos (a UserVolumeConfig).
+       */
+      purpose?: 'ceph' | 'volume';
+    }[]
+  ];
 }
 /**
  * Kubernetes labels.
@@ -678,12 +831,35 @@ export interface CertManager {
    */
   values?: {};
 }
+/**
+ * external-dns: records for Services and Gateway/Ingress routes in the provider's zones, owned through TXT records by the cluster name.
+ */
 export interface ExternalDns {
   enabled?: boolean;
   version?: ChartVersion;
-  provider?: 'google' | 'cloudflare' | 'aws';
+  /**
+   * DNS provider: Google Cloud DNS, Cloudflare, or AWS Route 53.
+   */
+  provider?: 'google' | 'cloudflare' | 'route53';
+  /**
+   * google: the Cloud DNS project (--google-project), required outside Google Cloud.
+   */
+  project?: string;
+  /**
+   * route53: the AWS region the SDK signs requests for (AWS_DEFAULT_REGION, default us-east-1).
+   */
+  region?: string;
   domainFilters?: Hostname[];
-  credentialsSecret?: Name;
+  /**
+   * Kubernetes objects external-dns makes records for (default: service and ingress, plus gateway-httproute and gateway-grpcroute when components.gatewayApi is enabled).
+   *
+   * @minItems 1
+   */
+  sources?: [
+    'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
+    ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
+  ];
+  credentialsSecret?: Name8;
   namespace?: Name;
   releaseName?: Name;
   /**
@@ -691,6 +867,9 @@ export interface ExternalDns {
    */
   values?: {};
 }
+/**
+ * A component that is on or off (metrics-server: with Talos's kubelet serving-certificate rotation and a CSR approver).
+ */
 export interface Toggle {
   enabled?: boolean;
   version?: ChartVersion;
@@ -701,14 +880,30 @@ export interface Toggle {
    */
   values?: {};
 }
+/**
+ * Rook Ceph: the operator and the cluster charts, OSDs on the disks with purpose ceph, a replicated block pool and its StorageClass.
+ */
 export interface RookCeph {
   enabled?: boolean;
   version?: ChartVersion;
   cluster?: {
+    /**
+     * false: only the nodes that declare disks with purpose ceph, each with those disks. true: every node, with the same ceph disks (Cluster API clusters: their extra disks).
+     */
     useAllNodes?: boolean;
+    /**
+     * Ceph monitors (default 3, or 1 when fewer than 3 nodes can hold one); at most one per node.
+     */
     monCount?: number;
+    /**
+     * Replicas of the block pool (failure domain host; default 3, or the number of OSD hosts when fewer).
+     */
     replicas?: number;
     dashboard?: boolean;
+    /**
+     * The block pool's StorageClass (ceph-block) is the cluster's default class.
+     */
+    defaultStorageClass?: boolean;
   };
   namespace?: Name;
   releaseName?: Name;
@@ -722,6 +917,9 @@ export interface Linkerd {
   version?: ChartVersion;
   highAvailability?: boolean;
   proxyInitRunAsRoot?: boolean;
+  /**
+   * The linkerd-viz extension (dashboard, tap, metrics) after the control plane.
+   */
   viz?: boolean;
   namespace?: Name;
   releaseName?: Name;
@@ -730,20 +928,27 @@ export interface Linkerd {
    */
   values?: {};
 }
+/**
+ * The Gateway API CRDs, from the upstream repository at a pinned tag, applied before every controller that needs them (Linkerd, Cilium gatewayAPI, Envoy Gateway, Contour, external-dns Gateway sources).
+ */
 export interface GatewayApi {
   enabled?: boolean;
-  version?: ChartVersion;
-  channel?: 'standard' | 'experimental';
-  controller?: 'cilium' | 'contour' | 'linkerd' | 'none';
   /**
-   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   * The kubernetes-sigs/gateway-api release tag whose CRDs are applied (default v1.6.1).
    */
-  values?: {};
+  version?: string;
+  /**
+   * standard: the GA resources (config/crd). experimental: also the alpha resources (config/crd/experimental); upstream refuses to install experimental CRDs over standard ones.
+   */
+  channel?: 'standard' | 'experimental';
 }
 export interface Ingress {
-  controller: 'cilium' | 'ingress-nginx' | 'contour' | 'none';
+  /**
+   * The controller that takes traffic into the cluster; orrery emits its GatewayClass and a Gateway named "ingress" whose Service takes its address from loadBalancerPool. cilium: Cilium's Gateway API (with components.gatewayApi) or else its Ingress controller. ingress-nginx was retired in March 2026 and is refused.
+   */
+  controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
   version?: ChartVersion;
-  loadBalancerPool?: Name;
+  loadBalancerPool?: Name9;
   namespace?: Name;
   releaseName?: Name;
   /**

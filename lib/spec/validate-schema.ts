@@ -6,6 +6,7 @@ import { escapeSegment } from '../diagnostics/pointer.ts';
 import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
 import { hostBitsSet, isIp, networkOf, parseCidr, parseRange } from '../net/ip.ts';
 import { loadSpecSchema } from './schema-file.ts';
+import { isAgeRecipient, looksLikeAgeSecretKey } from '../sops/recipients.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its namespace import needs this.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[]) => Ajv;
@@ -18,6 +19,7 @@ const FORMAT_DESCRIPTIONS: Record<string, string> = {
   'address-range': 'a CIDR or an address range (e.g. 10.0.0.10-10.0.0.20)',
   hostname: 'a DNS name',
   'route-via': 'an IP address or node-gateway',
+  'age-recipient': 'an age recipient: its bech32 checksum does not match (a character mistyped or lost?); copy it again from age-keygen -y',
   uri: 'a URI',
   email: 'an email address',
 };
@@ -36,6 +38,8 @@ function compileValidators(): NonNullable<typeof validators> {
   ajv.addFormat('ip', { type: 'string', validate: isIp });
   ajv.addFormat('cidr', { type: 'string', validate: (s: string) => { const c = parseCidr(s); return c !== undefined && !hostBitsSet(c); } });
   ajv.addFormat('route-via', { type: 'string', validate: (s: string) => s === 'node-gateway' || isIp(s) });
+  // Only the checksum: the schema's pattern already says what the shape is (one error per mistake).
+  ajv.addFormat('age-recipient', { type: 'string', validate: (s: string) => !/^age1[02-9ac-hj-np-z]{58}$/.test(s) || isAgeRecipient(s) });
   ajv.addFormat('cidr-address', { type: 'string', validate: (s: string) => parseCidr(s) !== undefined });
   ajv.addFormat('address-range', { type: 'string', validate: (s: string) => parseRange(s) !== undefined && (!s.includes('/') || !hostBitsSet(parseCidr(s)!)) });
   // Annotation keyword: a hint printed with errors raised inside that schema node.
@@ -64,7 +68,8 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = (err.params as { additionalProperty: string }).additionalProperty;
-      const misplaced = MISPLACED_KEYS[key];
+      // Own keys only: an unknown key "constructor" must not find Object.prototype.constructor.
+      const misplaced = Object.hasOwn(MISPLACED_KEYS, key) ? MISPLACED_KEYS[key] : undefined;
       if (misplaced && ptr.startsWith('/nodes/')) return { text: `unknown key ${quote(key)}: ${misplaced}`, pointer: `${ptr}/${escapeSegment(key)}`, onKey: true };
       const known = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
       const guess = known.length > 0 ? closest(key, known) : undefined;
@@ -96,6 +101,10 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
       return { text: `expected ${(err.params as { type: string }).type}, got ${got}`, pointer: ptr };
     }
     case 'pattern':
+      // A private key pasted into the spec: say so without printing it (CI logs are not private).
+      if (typeof data === 'string' && looksLikeAgeSecretKey(data)) {
+        return { text: 'this is an age secret key (AGE-SECRET-KEY-…, not shown), which must never be in the spec: put its public key here (age-keygen -y <key file>), and treat the key as exposed if this file was shared or committed', pointer: ptr };
+      }
       return { text: withHint(`${quote(data)} does not match ${(err.params as { pattern: string }).pattern}`, hintOf(err)), pointer: ptr };
     case 'minimum':
     case 'maximum':
@@ -103,6 +112,11 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
     case 'exclusiveMaximum': {
       const p = err.params as { comparison: string; limit: number };
       return { text: `${quote(data)} must be ${p.comparison} ${p.limit}`, pointer: ptr };
+    }
+    case 'not': {
+      // The subschema says why the value is refused (e.g. Name: a Windows device name).
+      const why = (err.schema as Record<string, unknown> | undefined)?.['x-hint'];
+      return { text: `${quote(data)} is not allowed${typeof why === 'string' ? `: ${why}` : ''}`, pointer: ptr };
     }
     case 'minItems':
       return { text: `needs at least ${(err.params as { limit: number }).limit} item(s)`, pointer: ptr };
@@ -142,6 +156,8 @@ export function validateSchema(file: SourceFile): Diagnostic[] {
   for (const err of validate.errors ?? []) {
     // `if` only reports that its `then` failed; the `then` error itself says what is wrong.
     if (err.keyword === 'if') continue;
+    // `propertyNames` only repeats that a key failed its own rule, already reported (each mistake once).
+    if (err.keyword === 'propertyNames' && (validate.errors ?? []).some((e) => e !== err && e.instancePath === err.instancePath && e.propertyName === (err.params as { propertyName?: string }).propertyName)) continue;
     const m = message(err);
     const d = diagnosticAt(file, m.pointer, 'error', `schema/${err.keyword}`, m.text, { onKey: m.onKey });
     const key = `${d.pointer}\u0000${d.message}`;

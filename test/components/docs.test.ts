@@ -28,7 +28,7 @@ describe('generated docs', () => {
     expect(readme).toContain('| Kubernetes | 1.36.2 |');
     expect(readme).not.toContain('## Not compiled yet');
     const bundled = (await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO })).files!.get('jupiter/README.md')!;
-    expect(bundled).toContain('## Not compiled yet');
-    expect(bundled).toContain('provisioning.clusterApi');
+    // Cluster API machines compile now (lib/components/cluster-api): nothing is left waiting for a generator.
+    expect(bundled).not.toContain('## Not compiled yet');
   });
 });

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { planComponents } from '../../lib/gitops/plan.ts';
 import type { PlatformComponent } from '../../lib/gitops/component.ts';
-import { exampleSpecs, REPO, removeDir, tempDir } from '../helpers.ts';
-import { cp } from 'node:fs/promises';
+import { exampleSpecs, REPO, removeDir } from '../helpers.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -55,28 +52,34 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
   it('namespaces are protected from prune by the engine in use', () => {
     const engine = model!.constellation.gitops.engine;
     const key = engine === 'flux' ? 'kustomize.toolkit.fluxcd.io/prune' : 'argocd.argoproj.io/sync-options';
-    for (const { file, o } of objects.filter(({ o }) => o.kind === 'Namespace')) expect(o.metadata.annotations?.[key], file).toBe(engine === 'flux' ? 'disabled' : 'Prune=false');
+    for (const { file, o } of objects.filter(({ o }) => o.kind === 'Namespace')) expect(o.metadata.annotations?.[key], file).toBe(engine === 'flux' ? 'disabled' : 'Prune=false,Delete=false');
   });
 
   it('Flux: layers depend on each other in order, the layer with Secrets decrypts them, HelmReleases remediate', () => {
     if (model!.constellation.gitops.engine !== 'flux') return;
     for (const c of model!.clusters) {
       const order = ['infra-controllers', 'infra-configs', 'apps'].map((l) => `${c.name}-${l}`);
+      // The layer Kustomizations; upstream manifests (CRD bundles) have their own (test/components/gateway-api).
       const ks = objects
-        .filter(({ file, o }) => file.startsWith(`${c.name}/flux/`) && o.kind === 'Kustomization')
+        .filter(({ file, o }) => file.startsWith(`${c.name}/flux/`) && o.kind === 'Kustomization' && order.includes(o.metadata.name))
         .map(({ o }) => o)
         .sort((a, b) => order.indexOf(a.metadata.name) - order.indexOf(b.metadata.name));
       if (ks.length === 0) continue;
       expect(ks[0]!.metadata.name).toBe(`${c.name}-infra-controllers`);
       ks.slice(1).forEach((k, i) => expect(k.spec.dependsOn).toEqual([{ name: ks[i]!.metadata.name }]));
-      for (const k of ks) expect(k.spec).toMatchObject({ prune: true, wait: true, interval: '10m', retryInterval: '1m', timeout: '10m' });
+      for (const k of ks) expect(k.spec).toMatchObject({ prune: true, wait: true, interval: '10m', retryInterval: '1m', sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+      // The layer with the CNI waits longer than the CNI release's own 15m timeout; the others 10m.
+      const cni = [...files!.keys()].some((f) => f === `${c.name}/infrastructure/controllers/helmrelease-${c.cni.cilium?.namespace ?? 'kube-system'}-cilium.yaml`);
+      expect(ks.map((k) => k.spec.timeout)).toEqual(ks.map((_, i) => (i === 0 && cni ? '20m' : '10m')));
       const hasSecrets = [...files!.keys()].some((f) => f.startsWith(`${c.name}/secrets/secret-`));
       expect(ks[0]!.spec.decryption !== undefined).toBe(hasSecrets);
     }
     for (const { o } of objects.filter(({ o }) => o.kind === 'HelmRelease')) {
       expect(o.spec.install.remediation.retries).toBe(3);
       expect(o.spec.upgrade.remediation.retries).toBe(3);
-      expect(o.spec.chart.spec.version).toMatch(/^v?\d/);
+      // A pinned chart version: in the chart spec, or the tag of the OCIRepository it refers to.
+      const oci = o.spec.chartRef ? objects.find(({ o: s }) => s.kind === 'OCIRepository' && s.metadata.name === o.spec.chartRef.name)?.o : undefined;
+      expect(o.spec.chart?.spec.version ?? oci?.spec.ref.tag).toMatch(/^v?\d/);
     }
   });
 
@@ -87,12 +90,17 @@ describe.each(exampleSpecs())('GitOps output of $name', async ({ spec }) => {
       expect(apps.length).toBeGreaterThan(0);
       for (const a of apps) {
         expect(Number(a.metadata.annotations!['argocd.argoproj.io/sync-wave'])).not.toBeNaN();
-        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'] });
+        expect(a.spec.syncPolicy).toMatchObject({ retry: { limit: -1 } });
+        // Upstream CRD bundles are never pruned and need no namespace (test/components/gateway-api).
+        if (a.spec.source.repoURL.startsWith('https://github.com/')) continue;
+        expect(a.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true } });
+        expect(a.spec.syncPolicy.syncOptions.slice(0, 2)).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
       }
       const wave = (n: string): number => Number(apps.find((a) => a.metadata.name === `${c.name}-${n}`)?.metadata.annotations!['argocd.argoproj.io/sync-wave']);
       if (apps.some((a) => a.metadata.name === `${c.name}-secrets`)) expect(wave('secrets')).toBeLessThan(0);
-      const json = JSON.parse(files!.get(`${c.name}/argocd/cluster.json`)!);
-      expect(json).toMatchObject({ name: c.name, path: `dist/${c.name}/argocd/apps` });
+      // No management cluster: each cluster's own Argo CD applies its root; no fleet generator input.
+      expect(files!.has(`${c.name}/argocd/cluster.json`)).toBe(false);
+      expect(objectsOf(files!, (f) => f === `${c.name}/argocd/application-argocd-${c.name}-root.yaml`)[0]!.o.spec.source.path).toBe(`dist/${c.name}/argocd/apps`);
     }
   });
 });
@@ -155,27 +163,4 @@ describe('component dependencies', () => {
     expect(plan.diagnostics[0]!.message).toBe('b needs a, which is not enabled in cluster "lab": enable it under components');
   });
 });
-
-describe('Flux: workload clusters reconciled from the management cluster', () => {
-  it('moves their Kustomizations to the management cluster, with Cluster API\'s kubeconfig Secret', async () => {
-    const dir = await tempDir();
-    dirs.push(dir);
-    await cp(path.join(REPO, 'clusters'), path.join(dir, 'clusters'), { recursive: true });
-    await cp(path.join(REPO, 'secrets'), path.join(dir, 'secrets'), { recursive: true });
-    const cons = path.join(dir, 'clusters', 'constellation.yaml');
-    await writeFile(cons, readFileSync(cons, 'utf8').replace('  engine: flux\n', '  engine: flux\n  flux:\n    workloadsFromManagement: true\n'));
-    const { files, diagnostics } = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
-    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect([...files!.keys()].some((f) => f.startsWith('ganymede/flux/'))).toBe(false);
-    const remote = objectsOf(files!, (f) => f.startsWith('jupiter/flux/workloads/ganymede/')).map(({ o }) => o);
-    expect(remote.map((o) => o.metadata)).toEqual([
-      { name: 'ganymede-infra-configs', namespace: 'constellation' },
-      { name: 'ganymede-infra-controllers', namespace: 'constellation' },
-    ]);
-    for (const o of remote) {
-      expect(o.spec.kubeConfig).toEqual({ secretRef: { name: 'ganymede-kubeconfig', key: 'value' } });
-      expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'constellation', namespace: 'flux-system' });
-      expect(o.spec.path).toMatch(/^\.\/dist\/ganymede\//);
-    }
-  });
-});
+// gitops.flux.workloadsFromManagement: test/gitops/flux-remote.test.ts

@@ -23,6 +23,21 @@ describe('verifyOutput', () => {
 
   it('refuses paths that leave the output directory', () => {
     const bad = ['../x', '/abs', 'a/../../b', 'a//b', './a'];
-    expect(verifyOutput(new Map(bad.map((p) => [p, '']))).length).toBe(bad.length);
+    expect(verifyOutput(new Map(bad.map((p) => [p, '']))).filter((d) => d.rule === 'output/unsafe-path').length).toBe(bad.length);
+  });
+
+  it('refuses paths that cannot be checked out on Windows or macOS: device names with any extension, case-only twins, forbidden characters', () => {
+    const paths = ['aux/README.md', 'lab/talos/nodes/nul.yaml', 'lab/COM1.txt', 'lab/a:b.yaml', 'lab/trailing.', 'Lab/x.yaml', 'lab/README.md', 'lab/readme.md', 'caf\u00e9/a', 'cafe\u0301/b', 'console/ok.yaml', 'lab/con-x.yaml', 'auxiliary/ok.yaml'];
+    const found = verifyOutput(new Map(paths.map((p) => [p, 'x\n']))).filter((d) => d.rule === 'output/unportable-path');
+    expect(found.map((d) => `${d.file}: ${d.message}`)).toEqual([
+      'aux/README.md: cannot be checked out on Windows or macOS: "aux": "aux" is a reserved device name on Windows (even with an extension); rename what it is named after in the spec',
+      'lab/talos/nodes/nul.yaml: cannot be checked out on Windows or macOS: "nul.yaml": "nul" is a reserved device name on Windows (even with an extension); rename what it is named after in the spec',
+      'lab/COM1.txt: cannot be checked out on Windows or macOS: "COM1.txt": "COM1" is a reserved device name on Windows (even with an extension); rename what it is named after in the spec',
+      'lab/a:b.yaml: cannot be checked out on Windows or macOS: "a:b.yaml": it holds a character Windows does not allow in file names (<>:"\\|?* or a control character); rename what it is named after in the spec',
+      'lab/trailing.: cannot be checked out on Windows or macOS: "trailing.": Windows does not allow a file name that ends with a dot or a space; rename what it is named after in the spec',
+      'Lab/x.yaml: cannot be checked out on Windows or macOS: Lab differs from lab only in case (or Unicode normalization): one name on macOS and Windows; rename what it is named after in the spec',
+      'lab/readme.md: cannot be checked out on Windows or macOS: lab/readme.md differs from lab/README.md only in case (or Unicode normalization): one name on macOS and Windows; rename what it is named after in the spec',
+      'cafe\u0301/b: cannot be checked out on Windows or macOS: cafe\u0301 differs from caf\u00e9 only in case (or Unicode normalization): one name on macOS and Windows; rename what it is named after in the spec',
+    ]);
   });
 });

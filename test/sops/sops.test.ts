@@ -157,3 +157,31 @@ describe('value forms match Go (sops) byte for byte', () => {
     await expect(decryptSops(text, IDENTITIES)).rejects.toThrow('sops supports only string keys');
   });
 });
+
+describe('errors never carry secret material', () => {
+  it('a value whose type was changed: the path and the type, never the decrypted value', async () => {
+    const text = (await encrypted()).replace(/(ca\.crt: ENC\[[^\]]*)type:str\]/, '$1type:int]');
+    const err = await decryptSops(text, IDENTITIES).catch((e: unknown) => e as SopsError);
+    expect(err).toBeInstanceOf(SopsError);
+    expect((err as SopsError).message).toBe('/stringData/ca.crt: the decrypted value is not an integer although it is marked type:int (the type was changed after encryption?)');
+    expect((err as SopsError).kind).toBe('integrity');
+  });
+
+  it('a YAML syntax error: line and column, no code frame quoting the file', async () => {
+    const text = 'stringData:\n  key: |\n    -----BEGIN EC PRIVATE KEY-----\n    MHcCAQEEIBL6Ga0kcExample\n  broken: [x\n';
+    const err = await decryptSops(text, IDENTITIES).catch((e: unknown) => e as SopsError);
+    expect((err as SopsError).message).toMatch(/^not valid YAML at line \d+, column \d+ \([a-z ]+\)$/);
+    expect((err as SopsError).message).not.toContain('MHcC');
+  });
+
+  it('a key problem is told apart from a tampered file (kind)', async () => {
+    const err = await decryptSops(await encrypted(), parseIdentities(`${OTHER_KEY}\n`)).catch((e: unknown) => e as SopsError);
+    expect((err as SopsError).kind).toBe('key');
+    const none = await decryptSops(await encrypted(), []).catch((e: unknown) => e as SopsError);
+    expect((none as SopsError).kind).toBe('key');
+  });
+
+  it('a pasted secret key as a recipient is not echoed', async () => {
+    await expect(encryptSops({ a: 'x' }, { recipients: [OTHER_KEY], lastModified: LASTMODIFIED })).rejects.toThrow('an age secret key (AGE-SECRET-KEY-…, not shown) is not an age recipient');
+  });
+});

@@ -48,6 +48,19 @@ export function checkLoadBalancing({ c, file, emit, nodeAddrs, nets, cilium }: C
   };
   (lb?.bgp?.pools ?? []).forEach((p, i) => refPool(p, `/loadBalancing/bgp/pools/${i}`));
   (lb?.l2?.pools ?? []).forEach((p, i) => refPool(p, `/loadBalancing/l2/pools/${i}`));
+  // Cilium LB IPAM gives a Service without a pool label an address from any auto-assigned pool,
+  // and its announcements select Services, not pools: auto-assigned pools can only be announced alike.
+  if (lb?.provider === 'cilium') {
+    const auto = (lb.pools ?? []).filter((p) => !p.anycast && p.autoAssign !== false);
+    for (const [via, names, on] of [['BGP', lb.bgp?.pools, lb.bgp !== undefined], ['L2', lb.l2?.pools, lb.l2?.enabled === true]] as const) {
+      if (!on || names === undefined) continue;
+      const inList = auto.filter((p) => names.includes(p.name)).map((p) => p.name);
+      const outList = auto.filter((p) => !names.includes(p.name)).map((p) => p.name);
+      if (inList.length > 0 && outList.length > 0) {
+        emit(file, `/loadBalancing/${via === 'BGP' ? 'bgp' : 'l2'}/pools`, 'lb/cilium-ambiguous-announcement', `Cilium can hand any Service an address from any auto-assigned pool, so ${inList.map(quote).join(', ')} (announced over ${via}) and ${outList.map(quote).join(', ')} (not announced) cannot be told apart; set autoAssign: false on the pools announced selectively (a Service then asks for one with the label orrery.dev/lb-pool: <pool>)`);
+      }
+    }
+  }
   if (c.components?.ingress?.loadBalancerPool) refPool(c.components.ingress.loadBalancerPool, '/components/ingress/loadBalancerPool');
   if (lb?.bgp) {
     if (lb.bgp.localASN === undefined) emit(file, '/loadBalancing/bgp', 'bgp/incomplete', 'BGP needs localASN');

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { hasErrors, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
-import { diffOutput, writeOutput, OutputConflictError } from '../../output/writer.ts';
+import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { gitSummary } from '../../output/git-summary.ts';
 import { compileSpecDir } from '../../pipeline.ts';
+import { loadAgeIdentities } from '../../sops/keys.ts';
 import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, type Command, type CommandInput, type Io } from '../command.ts';
 
 function pendingNote(io: Io, result: Awaited<ReturnType<typeof compileSpecDir>>): void {
@@ -17,7 +18,9 @@ function pendingNote(io: Io, result: Awaited<ReturnType<typeof compileSpecDir>>)
 async function runCompile(command: 'synth' | 'check' | 'validate', { values, io }: CommandInput): Promise<number> {
   const format = values.format as DiagnosticFormat;
   const specDir = path.resolve(String(values.spec));
-  const result = await compileSpecDir(specDir, { build: command !== 'validate', ...(values.secrets ? { secretsDir: path.resolve(String(values.secrets)) } : {}) });
+  // With a decryption key at hand, every stored Secret's MAC is checked before it is copied.
+  const identities = command === 'validate' ? undefined : await loadAgeIdentities();
+  const result = await compileSpecDir(specDir, { build: command !== 'validate', ...(values.secrets ? { secretsDir: path.resolve(String(values.secrets)) } : {}), ...(identities ? { identities } : {}) });
   report(io, result.diagnostics, format);
   if (hasErrors(result.diagnostics)) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -32,29 +35,34 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
   const shownOut = String(values.out);
   const outDir = path.resolve(shownOut);
   const files = result.files!;
-  if (command === 'check') {
-    const diff = await diffOutput(outDir, files);
-    const stale = [...diff.changed.map((f) => `changed  ${f}`), ...diff.added.map((f) => `missing  ${f}`), ...diff.orphans.map((f) => `orphan   ${f}`), ...diff.conflicts.map((f) => `foreign  ${f}`)];
-    if (stale.length === 0) {
-      io.err(`orrery check: ${shownOut} is up to date (${files.size} files)\n`);
-      return 0;
-    }
-    io.err(`orrery check: ${shownOut} is not what synth would write:\n${stale.map((s) => `  ${s}\n`).join('')}run npm run synth and commit the result\n`);
-    return 1;
-  }
+  const lock = { onWait: (holder: string) => io.err(`orrery ${command}: waiting for ${holder} to finish writing ${shownOut}\n`) };
   try {
-    const written = await writeOutput(outDir, files);
+    if (command === 'check') return checkStale(io, shownOut, files.size, await checkOutput(outDir, files, { lock }));
+    const written = await writeOutput(outDir, files, { lock });
+    for (const w of written.warnings) io.err(`orrery synth: warning: ${w}\n`);
     io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}\n`);
     const summary = await gitSummary(outDir);
     if (summary) io.err(`orrery synth: ${shownOut}: ${summary}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof OutputConflictError) {
-      io.err(`orrery synth: ${err.message}\n`);
+    // A full disk, a read-only mount, a file in the way: the machine's state, not a bug (exit 1).
+    if (err instanceof OutputError) {
+      io.err(`orrery ${command}: ${err.message}\n`);
       return 1;
     }
     throw err;
   }
+}
+
+function checkStale(io: Io, shownOut: string, total: number, diff: Awaited<ReturnType<typeof checkOutput>>): number {
+  for (const w of diff.warnings) io.err(`orrery check: warning: ${w}\n`);
+  const stale = [...diff.changed.map((f) => `changed  ${f}`), ...diff.added.map((f) => `missing  ${f}`), ...diff.orphans.map((f) => `orphan   ${f}`), ...diff.conflicts.map((f) => `foreign  ${f}`)];
+  if (stale.length === 0) {
+    io.err(`orrery check: ${shownOut} is up to date (${total} files)\n`);
+    return 0;
+  }
+  io.err(`orrery check: ${shownOut} is not what synth would write:\n${stale.map((s) => `  ${s}\n`).join('')}run npm run synth and commit the result\n`);
+  return 1;
 }
 
 export const synthCommand: Command = {

@@ -1,13 +1,15 @@
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { hasErrors, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
+import { redactSecrets } from '../../diagnostics/redact.ts';
 import { compileSpecDir, defaultSecretsDir } from '../../pipeline.ts';
 import { secretRequirements } from '../../secrets/requirements.ts';
 import { generateSecrets, SecretsError } from '../../secrets/generate.ts';
-import { readSecretsDir, SOPS_CONFIG_HEADER, sopsConfig, writeAtomically } from '../../secrets/store.ts';
+import { readIfExists, readSecretFiles, recoverSecretsDir, secretFilesFor, SOPS_CONFIG_HEADER, sopsConfig, writeAtomically, writeSecretFiles } from '../../secrets/store.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
 import { SopsError } from '../../sops/sops.ts';
 import { toDisplayPath } from '../../read/read-spec.ts';
+import { OutputError } from '../../output/fs-error.ts';
+import { withLock } from '../../output/writer-lock.ts';
 import { report, SPEC_OPTIONS, type Command, type CommandInput } from '../command.ts';
 
 async function runSecrets({ values: raw, io }: CommandInput): Promise<number> {
@@ -23,37 +25,50 @@ async function runSecrets({ values: raw, io }: CommandInput): Promise<number> {
   const model = result.model!;
   const secretsDir = values.secrets ? path.resolve(values.secrets) : defaultSecretsDir(specDir);
   const requirements = secretRequirements(model);
+  const shown = toDisplayPath(secretsDir);
+  const show = (file: string): string => toDisplayPath(path.join(secretsDir, file));
   try {
-    const outcome = await generateSecrets({
-      model,
-      requirements,
-      existing: await readSecretsDir(secretsDir),
-      rotate: values.rotate ?? [],
-      identities: () => loadAgeIdentities(),
-      now: new Date(),
-    });
-    for (const [rel, content] of outcome.files) await writeAtomically(path.join(secretsDir, rel), content);
-    if (requirements.length > 0) {
-      // sops looks for .sops.yaml from the working directory upwards: put it beside secrets/ (the
-      // repository root, usually), unless a .sops.yaml of the user's own is there.
-      const configFile = path.join(path.dirname(secretsDir), '.sops.yaml');
-      const current = await readFile(configFile, 'utf8').catch(() => undefined);
-      const config = sopsConfig(model, requirements, path.basename(secretsDir));
-      if (current === undefined || current.startsWith(SOPS_CONFIG_HEADER)) {
-        if (current !== config) await writeAtomically(configFile, config);
-      } else {
-        io.err(`orrery secrets: ${toDisplayPath(configFile)} is not orrery's; add these creation rules to it:\n${config}`);
+    // One run at a time on a secrets directory; an interrupted one is finished first.
+    return await withLock(`${secretsDir}.orrery-lock`, { command: 'orrery secrets', onWait: (h) => io.err(`orrery secrets: waiting for ${h}\n`) }, async () => {
+      if (await recoverSecretsDir(secretsDir, [...new Set(requirements.map((r) => r.cluster))])) io.err(`orrery secrets: finished the interrupted run in ${shown}\n`);
+      const stored = await readSecretFiles(secretsDir, secretFilesFor(requirements));
+      if (hasErrors(stored.diagnostics)) {
+        report(io, stored.diagnostics, format);
+        io.err(`orrery secrets: cannot read ${shown}; nothing was written\n`);
+        return 1;
       }
-    }
-    const shown = toDisplayPath(secretsDir);
-    for (const id of outcome.generated) io.err(`  generated ${id}\n`);
-    for (const id of outcome.rotated) io.err(`  rotated   ${id}\n`);
-    for (const id of outcome.rewrapped) io.err(`  re-encrypted to the new recipients: ${id}\n`);
-    io.err(`orrery secrets: ${outcome.generated.length} generated, ${outcome.rotated.length} rotated, ${outcome.kept.length} kept in ${shown}\n`);
-    return 0;
+      const outcome = await generateSecrets({
+        model,
+        requirements,
+        existing: stored.files,
+        rotate: values.rotate ?? [],
+        identities: () => loadAgeIdentities(),
+        now: new Date(),
+        show,
+      });
+      // All or nothing: a mesh CA rotated for every member, or for none.
+      await writeSecretFiles(secretsDir, outcome.files);
+      if (requirements.length > 0) {
+        // sops looks for .sops.yaml from the working directory upwards: put it beside secrets/ (the
+        // repository root, usually), unless a .sops.yaml of the user's own is there.
+        const configFile = path.join(path.dirname(secretsDir), '.sops.yaml');
+        const current = await readIfExists(configFile);
+        const config = sopsConfig(model, requirements, path.basename(secretsDir));
+        if (current === undefined || current.startsWith(SOPS_CONFIG_HEADER)) {
+          if (current !== config) await writeAtomically(configFile, config);
+        } else {
+          io.err(`orrery secrets: ${toDisplayPath(configFile)} is not orrery's; add these creation rules to it:\n${config}`);
+        }
+      }
+      for (const id of outcome.generated) io.err(`  generated ${id}\n`);
+      for (const id of outcome.rotated) io.err(`  rotated   ${id}\n`);
+      for (const id of outcome.rewrapped) io.err(`  re-encrypted to the new recipients: ${id}\n`);
+      io.err(`orrery secrets: ${outcome.generated.length} generated, ${outcome.rotated.length} rotated, ${outcome.kept.length} kept in ${shown}\n`);
+      return 0;
+    });
   } catch (err) {
-    if (err instanceof SecretsError || err instanceof SopsError) {
-      io.err(`orrery secrets: ${err.message}; nothing was written\n`);
+    if (err instanceof SecretsError || err instanceof SopsError || err instanceof OutputError) {
+      io.err(`orrery secrets: ${redactSecrets(err.message)}; nothing was written\n`);
       return 1;
     }
     throw err;

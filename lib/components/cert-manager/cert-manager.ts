@@ -1,14 +1,18 @@
 import type { KubeObject } from '../../build/artifacts.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
 import type { CertManager } from '../../spec/types.generated.ts';
+import { DNS_CREDENTIAL_KEYS, operatorSecretDiagnostics } from '../../secrets/operator-secrets.ts';
 
 const REPOSITORY = { name: 'jetstack', url: 'https://charts.jetstack.io' };
+/** The default DNS-01 credentials Secret (its keys: DNS_CREDENTIAL_KEYS). */
+const DNS01_SECRET = 'dns01-credentials';
+
 const LETSENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
 
 function solver(acme: NonNullable<CertManager['acme']>): Record<string, unknown> {
   const dns = acme.dns01;
   if (!dns) return { http01: { ingress: {} } };
-  const secret = dns.credentialsSecret ?? 'dns01-credentials';
+  const secret = dns.credentialsSecret ?? DNS01_SECRET;
   switch (dns.provider) {
     case 'google':
       return { dns01: { cloudDNS: { ...(dns.project ? { project: dns.project } : {}), serviceAccountSecretRef: { name: secret, key: 'key.json' } } } };
@@ -23,9 +27,16 @@ function solver(acme: NonNullable<CertManager['acme']>): Record<string, unknown>
 export const certManagerComponent: PlatformComponent = {
   name: 'cert-manager',
   enabled: (c) => c.components.certManager?.enabled === true,
-  build({ cluster }) {
+  build({ cluster, secrets }) {
     const spec = cluster.components.certManager!;
     const namespace = spec.namespace ?? 'cert-manager';
+    const dns = spec.acme?.dns01;
+    // A ClusterIssuer's solver Secrets are read from the cluster resource namespace: cert-manager's own.
+    const diagnostics = dns
+      ? operatorSecretDiagnostics(secrets, [
+          { cluster: cluster.name, source: cluster.source, pointer: '/components/certManager/acme/dns01', namespace, name: dns.credentialsSecret ?? DNS01_SECRET, keys: DNS_CREDENTIAL_KEYS[dns.provider], consumer: `cert-manager's DNS-01 solver (${dns.provider})` },
+        ])
+      : [];
     const issuers: KubeObject[] = [];
     if (spec.acme) {
       issuers.push({
@@ -57,6 +68,7 @@ export const certManagerComponent: PlatformComponent = {
         },
       ],
       objects: { configs: issuers },
+      diagnostics,
     };
   },
 };

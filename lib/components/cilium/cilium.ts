@@ -3,6 +3,7 @@ import type { ComponentContext, PlatformComponent } from '../../gitops/component
 import { DEFAULTS } from '../../model/defaults.ts';
 import { talosMinor } from '../../data/talos-kubernetes.ts';
 import { ciliumLoadBalancing } from './load-balancing.ts';
+import { ciliumIngressValues } from '../ingress/cilium-ingress.ts';
 import { compareCodePoints } from '../../util/order.ts';
 
 const REPOSITORY = { name: 'cilium', url: 'https://helm.cilium.io' };
@@ -43,6 +44,18 @@ export function meshPeers(model: Model, clusterName: string): { name: string; po
   return [...peers.values()].sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
+/**
+ * Cilium's TLS certificates (Hubble, ClusterMesh) come from the chart's certgen Job, not from
+ * Helm templates. With `method: helm` the chart renders the `cilium-ca` Secret itself
+ * (templates/cilium-ca-secret.yaml, 1.18.11 and 1.19.5): `helm install` then refuses the
+ * pre-applied mesh CA ("exists and cannot be imported into the current release"), and Argo CD,
+ * which renders with `helm template` (no `lookup`), would mint a new random CA on every render.
+ * With `cronJob` the chart renders no CA and no certificate: certgen runs in the cluster with
+ * `--ca-reuse-secret --ca-secret-name=cilium-ca` (templates/{hubble,clustermesh-apiserver}/
+ * tls-cronjob/_job-spec.tpl), so the one owner of `cilium-ca` is orrery's secrets/.
+ */
+const CERTGEN = { enabled: true, method: 'cronJob' } as const;
+
 /** Cilium's Helm values, from the model (the same values the bootstrap install uses). */
 export function ciliumValues(ctx: ComponentContext): Record<string, unknown> {
   const { model, cluster: c } = ctx;
@@ -59,14 +72,21 @@ export function ciliumValues(ctx: ComponentContext): Record<string, unknown> {
     k8sServicePort: DEFAULTS.kubePrismPort,
     securityContext: { capabilities: TALOS_CAPABILITIES },
     cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
-    hubble: { relay: { enabled: s.hubble?.relay ?? DEFAULTS.cilium.hubble.relay }, ui: { enabled: s.hubble?.ui ?? DEFAULTS.cilium.hubble.ui } },
+    hubble: {
+      relay: { enabled: s.hubble?.relay ?? DEFAULTS.cilium.hubble.relay },
+      ui: { enabled: s.hubble?.ui ?? DEFAULTS.cilium.hubble.ui },
+      tls: { auto: { ...CERTGEN } },
+    },
+    // Mesh members share one CA (the cilium-ca Secret orrery delivers): certgen must load it,
+    // never mint one. cilium/certgen v0.4.5 cmd/certgen.go: with --ca-generate=false and
+    // --ca-reuse-secret it only loads the Secret ("failed to load CA from secret" otherwise,
+    // so the Job retries until the Secret is there instead of diverging).
+    ...(mesh ? { certgen: { generateCA: false } } : {}),
     ...(s.l2Announcements || (lb.provider === 'cilium' && lb.l2?.enabled) ? { l2announcements: { enabled: true } } : {}),
     ...(s.bgpControlPlane || (lb.provider === 'cilium' && lb.bgp) ? { bgpControlPlane: { enabled: true } } : {}),
     ...(s.k8sClientRateLimit ? { k8sClientRateLimit: { ...s.k8sClientRateLimit } } : {}),
-    ...(s.ingressController?.enabled || c.components.ingress?.controller === 'cilium'
-      ? { ingressController: { enabled: true, loadbalancerMode: s.ingressController?.loadbalancerMode ?? DEFAULTS.cilium.ingressController.loadbalancerMode } }
-      : {}),
-    ...(s.gatewayApi || c.components.gatewayApi?.controller === 'cilium' ? { gatewayAPI: { enabled: true } } : {}),
+    // Ingress controller / Gateway API and the ingress Service's pool binding (lib/components/ingress).
+    ...ciliumIngressValues(c, DEFAULTS.cilium.ingressController.loadbalancerMode),
     ...(mesh
       ? {
           cluster: { name: c.name, id: mesh.id },
@@ -79,8 +99,8 @@ export function ciliumValues(ctx: ComponentContext): Record<string, unknown> {
                 ...(api?.loadBalancerIP ? { loadBalancerIP: api.loadBalancerIP } : {}),
                 ...(api?.serviceType === 'NodePort' ? { nodePort: api.nodePort ?? CLUSTERMESH_NODE_PORT } : {}),
               },
-              // Server and client certificates are made per cluster from the shared CA (cilium-ca).
-              tls: { auto: { enabled: true, method: 'helm' } },
+              // Server and client certificates are made in the cluster from the shared CA (cilium-ca).
+              tls: { auto: { ...CERTGEN } },
             },
           },
         }

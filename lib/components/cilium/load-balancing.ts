@@ -31,6 +31,19 @@ export function resolvePools(cluster: ClusterModel): ResolvedPool[] {
   });
 }
 
+/**
+ * The eBGP TTL a peer needs. A peer reached through `routeVia` is not on-link, and an eBGP
+ * session to a non-connected neighbour stays down without multihop: MetalLB's BGPPeer
+ * `ebgpMultiHop` is "Needed for FRR-based modes (FRR-K8s, FRR)" (metallb v0.16.1
+ * config/crd/bases/metallb.io_bgppeers.yaml) and its webhook rejects it for iBGP ("Invalid
+ * EBGPMultiHop parameter set for an ibgp peer"); Cilium's CiliumBGPPeerConfig `ebgpMultihop`
+ * defaults to 1. A routed peer is at least 2 hops away; an explicit `ebgpMultiHop` wins.
+ */
+export function multihopTtl(peer: { readonly asn?: number; readonly ebgpMultiHop?: number; readonly routeVia?: string }, localASN: number): number | undefined {
+  if (peer.asn === localASN) return undefined;
+  return peer.ebgpMultiHop ?? (peer.routeVia !== undefined ? 2 : undefined);
+}
+
 /** A pool's addresses as Cilium blocks: a CIDR, or an inclusive start/stop range. */
 function ciliumBlock(address: string): Record<string, string> {
   if (address.includes('/')) return { cidr: address };
@@ -39,6 +52,45 @@ function ciliumBlock(address: string): Record<string, string> {
 }
 
 const LB_ADVERTISE = { 'orrery.dev/bgp': 'load-balancer-ips' };
+/** The label a Service carries to draw from a pool with `autoAssign: false`; pools carry it too. */
+export const POOL_LABEL = 'orrery.dev/lb-pool';
+
+type Selector = Record<string, unknown>;
+type Pools = readonly ResolvedPool[];
+
+/**
+ * Which Services an announcement (BGP advertisement, L2 policy) selects, so that it announces
+ * exactly the addresses of `announced` pools. Cilium selects Services by label, not pools
+ * (CiliumBGPAdvertisement `selector`, CiliumL2AnnouncementPolicy `serviceSelector`, CRDs of
+ * Cilium 1.19): a Service of a labelled pool carries POOL_LABEL, an anycast Service is known by
+ * Cilium's own `io.kubernetes.service.{namespace,name}` labels, and a Service without either
+ * draws from the auto-assigned pools (which check rule lb/cilium-ambiguous-announcement keeps
+ * announced alike). Returns one selector per announcement entry; none when nothing is announced.
+ */
+export function announcementSelectors(pools: Pools, announced: (p: ResolvedPool) => boolean): Selector[] {
+  const auto = pools.filter((p) => p.autoAssign && !p.service);
+  const labelled = pools.filter((p) => !p.autoAssign && !p.service);
+  const anycast = pools.filter((p) => p.service);
+  const serviceOf = (p: ResolvedPool): Selector => ({ matchLabels: { 'io.kubernetes.service.namespace': p.service!.namespace, 'io.kubernetes.service.name': p.service!.name } });
+  if (auto.length > 0 && auto.every(announced)) {
+    // Everything but the Services of labelled or anycast pools this announcement leaves out.
+    const out = [...labelled.filter((p) => !announced(p)), ...anycast.filter((p) => !announced(p))];
+    if (out.length === 0) return [{ matchExpressions: [{ key: 'orrery.dev/no-announce', operator: 'DoesNotExist' }] }];
+    const labels = labelled.filter((p) => !announced(p)).map((p) => p.name);
+    const excluded = anycast.filter((p) => !announced(p));
+    return [
+      {
+        matchExpressions: [
+          { key: POOL_LABEL, operator: 'NotIn', values: labels.length > 0 ? labels : ['-'] },
+          // An anycast Service left out is excluded by name (NotIn on Cilium's service-name label).
+          ...(excluded.length > 0 ? [{ key: 'io.kubernetes.service.name', operator: 'NotIn', values: excluded.map((p) => p.service!.name) }] : []),
+        ],
+      },
+    ];
+  }
+  const picked = labelled.filter(announced).map((p) => p.name);
+  return [...(picked.length > 0 ? [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: picked }] }] : []), ...anycast.filter(announced).map(serviceOf)];
+}
 
 /** Cilium LB IPAM: pools, the L2 announcement policy and the BGP control plane's configuration. */
 export function ciliumLoadBalancing(cluster: ClusterModel): KubeObject[] {
@@ -47,24 +99,26 @@ export function ciliumLoadBalancing(cluster: ClusterModel): KubeObject[] {
   const objects: KubeObject[] = pools.map((p) => ({
     apiVersion: 'cilium.io/v2',
     kind: 'CiliumLoadBalancerIPPool',
-    metadata: { name: p.name },
+    metadata: { name: p.name, labels: { [POOL_LABEL]: p.name } },
     spec: {
       blocks: p.addresses.map(ciliumBlock),
       ...(p.service
         ? { serviceSelector: { matchLabels: { 'io.kubernetes.service.namespace': p.service.namespace, 'io.kubernetes.service.name': p.service.name } } }
         : !p.autoAssign
-          ? { serviceSelector: { matchLabels: { 'orrery.dev/lb-pool': p.name } } }
+          ? { serviceSelector: { matchLabels: { [POOL_LABEL]: p.name } } }
           : {}),
     },
   }));
-  if (lb.l2?.enabled) {
+  // One L2 policy per selector: a policy has a single serviceSelector (unset: every Service).
+  const l2 = lb.l2?.enabled ? announcementSelectors(pools, (p) => p.l2) : [];
+  l2.forEach((serviceSelector, i) => {
     objects.push({
       apiVersion: 'cilium.io/v2alpha1',
       kind: 'CiliumL2AnnouncementPolicy',
-      metadata: { name: 'load-balancer-ips' },
-      spec: { loadBalancerIPs: true, ...(lb.l2.interfaces?.length ? { interfaces: [...lb.l2.interfaces] } : {}) },
+      metadata: { name: i === 0 ? 'load-balancer-ips' : `load-balancer-ips-${i}` },
+      spec: { serviceSelector, loadBalancerIPs: true, ...(lb.l2!.interfaces?.length ? { interfaces: [...lb.l2!.interfaces] } : {}) },
     });
-  }
+  });
   const bgp = lb.bgp;
   if (bgp?.localASN !== undefined && bgp.peers?.length) {
     objects.push(
@@ -89,7 +143,7 @@ export function ciliumLoadBalancing(cluster: ClusterModel): KubeObject[] {
         metadata: { name: `peer-${p.name}` },
         spec: {
           families: [{ afi: p.address.includes(':') ? 'ipv6' : 'ipv4', safi: 'unicast', advertisements: { matchLabels: { ...LB_ADVERTISE } } }],
-          ...(p.ebgpMultiHop ? { ebgpMultihop: p.ebgpMultiHop } : {}),
+          ...(multihopTtl(p, bgp.localASN!) !== undefined ? { ebgpMultihop: multihopTtl(p, bgp.localASN!) } : {}),
           ...(p.password ? { authSecretRef: p.password.secret } : {}),
           gracefulRestart: { enabled: true },
         },
@@ -99,8 +153,8 @@ export function ciliumLoadBalancing(cluster: ClusterModel): KubeObject[] {
         kind: 'CiliumBGPAdvertisement',
         metadata: { name: 'load-balancer-ips', labels: { ...LB_ADVERTISE } },
         spec: {
-          // Every LoadBalancer IP (an anycast address included): selects all Services.
-          advertisements: [{ advertisementType: 'Service', service: { addresses: ['LoadBalancerIP'] }, selector: { matchExpressions: [{ key: 'orrery.dev/no-bgp', operator: 'DoesNotExist' }] } }],
+          // The LoadBalancer IPs of the pools bgp.pools names (default all; anycast always).
+          advertisements: announcementSelectors(pools, (p) => p.bgp).map((selector) => ({ advertisementType: 'Service', service: { addresses: ['LoadBalancerIP'] }, selector })),
         },
       },
     );

@@ -4,6 +4,7 @@ import type { ClusterComponent, ConstellationComponent } from '../../build/compo
 import type { ClusterModel, Model } from '../../model/model.ts';
 import type { Disk } from '../../spec/types.generated.ts';
 import { compareCodePoints } from '../../util/order.ts';
+import { operatorSteps } from '../../gitops/operator-steps.ts';
 
 const hb = Handlebars.create();
 // Markdown, not HTML: values are shown as written; table cells escape what breaks a row.
@@ -95,9 +96,10 @@ export const constellationDocsComponent: ConstellationComponent = {
 
 export const clusterDocsComponent: ClusterComponent = {
   name: 'docs',
-  build({ cluster: c }) {
+  build({ model, cluster: c }) {
     const content = clusterTemplate({
       ...c,
+      gitops: operatorSteps(model, c),
       endpoint: endpointText(c),
       provisioning: provisioningText(c),
       cni: c.cni.name === 'cilium' ? `cilium ${c.versions.cilium}` : c.cni.name,

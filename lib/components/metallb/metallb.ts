@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../build/artifacts.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
-import { resolvePools } from '../cilium/load-balancing.ts';
+import { multihopTtl, resolvePools } from '../cilium/load-balancing.ts';
 
 const REPOSITORY = { name: 'metallb', url: 'https://metallb.github.io/metallb' };
 const BFD_PROFILE = 'orrery';
@@ -48,7 +48,8 @@ export const metallbComponent: PlatformComponent = {
             myASN: bgp.localASN,
             peerASN: p.asn,
             peerAddress: p.address,
-            ...(p.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
+            // A routed (routeVia) eBGP peer needs multihop: see multihopTtl.
+            ...((multihopTtl(p, bgp.localASN) ?? 1) > 1 ? { ebgpMultiHop: true } : {}),
             ...(p.bfd ? { bfdProfile: BFD_PROFILE } : {}),
             ...(p.password ? { passwordSecret: { name: p.password.secret, namespace } } : {}),
             ...(bgp.nodeSelector ? { nodeSelectors: [{ matchLabels: { ...bgp.nodeSelector } }] } : {}),

@@ -2,8 +2,24 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
 import { parseSecretFile, plaintextInSecretData } from '../../sops/sops.ts';
 import { MESH_ANNOTATION } from '../../secrets/generators.ts';
+import { toYaml, yamlHeader } from '../../output/yaml.ts';
+import { compareCodePoints } from '../../util/order.ts';
 
 const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
+export const KSOPS_GENERATOR = 'secret-generator.yaml';
+
+/** The KSOPS generator config: apiVersion viaduct.ai/v1, kind ksops, run as the `ksops` exec function. */
+function ksopsGenerator(source: string, files: readonly string[]): string {
+  return (
+    yamlHeader(source) +
+    toYaml({
+      apiVersion: 'viaduct.ai/v1',
+      kind: 'ksops',
+      metadata: { name: 'secrets', annotations: { 'config.kubernetes.io/function': 'exec:\n  path: ksops\n' } },
+      files: [...files].sort(compareCodePoints).map((f) => `./${f}`),
+    })
+  );
+}
 
 interface SecretFileData {
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
@@ -16,14 +32,22 @@ interface SecretFileData {
  */
 export const secretsComponent: ClusterComponent = {
   name: 'secrets',
-  build({ model, cluster, secrets, secretRequirements }) {
+  build({ model, cluster, secrets, secretRequirements, secretChecks }) {
     const diagnostics: Diagnostic[] = [];
     const files: { name: string; content: string }[] = [];
+    let source = cluster.source;
     const problem = (severity: Diagnostic['severity'], rule: string, message: string): void => {
-      diagnostics.push({ severity, file: cluster.source, line: 1, col: 1, pointer: '', rule, message });
+      diagnostics.push({ severity, file: source, line: 1, col: 1, pointer: '', rule, message });
     };
     for (const r of secretRequirements) {
+      // A Secret delivered to another cluster's tree (Cluster API) is reported at the spec that needs it.
+      source = r.source;
       const content = secrets.get(r.file);
+      if (content === undefined && r.operator) {
+        // Supplied by the operator: stored encrypted here, or created in the cluster by hand.
+        problem('warning', 'secrets/operator-supplied', `${r.why}: create it in ${r.deliveredTo ?? cluster.name} (${r.operator.create}), or store it SOPS-encrypted as secrets/${r.file} (keys ${r.operator.keys.join(', ')}) for the GitOps engine to apply`);
+        continue;
+      }
       if (content === undefined) {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
@@ -41,18 +65,44 @@ export const secretsComponent: ClusterComponent = {
         problem('warning', 'secrets/recipients-changed', `secrets/${r.file} is encrypted to ${recipients.join(', ') || 'nobody'}, not to sops.ageRecipients: run ${SECRETS_COMMAND} to re-encrypt its data key`);
       }
       if (!r.toDist) continue;
+      // Verified in memory by the read stage (lib/secrets/verify-stored.ts): never copy a file whose MAC
+      // fails when a key could check it, nor one mesh member's CA that differs from the others'.
+      const check = secretChecks?.get(r.file);
+      if (check?.status === 'tampered') {
+        problem('error', 'secrets/tampered', `secrets/${r.file} fails verification (${check.reason}); restore it from git, or run orrery secrets --rotate ${r.id}`);
+        continue;
+      }
+      if (check?.status === 'mesh-mismatch') {
+        problem('error', 'secrets/mesh-ca-mismatch', check.reason);
+        continue;
+      }
+      if (check?.status === 'unverified' && check.reason === 'not-our-key') {
+        problem('warning', 'secrets/unverified', `secrets/${r.file} is not encrypted to any of your age keys, so its MAC was not checked before it was copied`);
+      }
       const meta = data?.metadata;
       if (r.share && meta?.annotations?.[MESH_ANNOTATION] !== r.share) {
         problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run orrery secrets --rotate ${r.id}`);
         continue;
       }
+      if (r.secretName && meta?.name !== r.secretName) {
+        problem('error', 'secrets/stale', `secrets/${r.file} holds the Secret ${JSON.stringify(meta?.name)}, but the spec references ${JSON.stringify(r.secretName)}: set its metadata.name to ${JSON.stringify(r.secretName)}`);
+        continue;
+      }
       if (meta?.namespace !== r.namespace) {
-        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: run orrery secrets --rotate ${r.id}`);
+        const fix = r.operator ? `set its metadata.namespace to ${JSON.stringify(r.namespace)}` : `run orrery secrets --rotate ${r.id}`;
+        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: ${fix}`);
         continue;
       }
       files.push({ name: `secret-${r.namespace}-${meta?.name ?? r.name}.yaml`, content });
     }
-    const bundles = files.length > 0 ? [{ dir: `${cluster.name}/secrets`, source: cluster.source, objects: [], files }] : [];
+    const dir = `${cluster.name}/secrets`;
+    if (files.length === 0) return { bundles: [], files: [], diagnostics };
+    // Flux's kustomize-controller decrypts SOPS files listed as resources (spec.decryption).
+    if (model.constellation.gitops.engine !== 'argocd') return { bundles: [{ dir, source: cluster.source, objects: [], files }], files: [], diagnostics };
+    // Argo CD applies resources as they are (an ENC[...] value is no base64: the API server
+    // rejects it). KSOPS is a kustomize exec KRM generator: it decrypts only the files a
+    // `kind: ksops` generator names (viaduct-ai/kustomize-sops v4.5.1 README, "Argo CD Integration").
+    const bundles = [{ dir, source: cluster.source, objects: [], generators: [{ name: KSOPS_GENERATOR, content: ksopsGenerator(cluster.source, files.map((f) => f.name)) }], generatorInputs: files }];
     return { bundles, files: [], diagnostics };
   },
 };

@@ -2,6 +2,7 @@ import type { ClusterModel, NodeModel } from '../../model/model.ts';
 import type { DiskSelector } from '../../spec/types.generated.ts';
 import { DEFAULTS } from '../../model/defaults.ts';
 import { installerImage, resolveSchematic, type ResolvedSchematic } from './schematic.ts';
+import { extraDiskDevices } from '../../model/facts/proxmox-disks.ts';
 
 /**
  * What the operator wants on the machines, independent of the Talos config contract. The
@@ -26,10 +27,14 @@ export interface ClusterIntent {
   readonly kernelModules: readonly { readonly name: string; readonly parameters?: readonly string[] }[];
   readonly registryMirrors: Readonly<Record<string, readonly string[]>>;
   readonly timeServers: readonly string[];
+  /** kubelet --cloud-provider=external and the cloud controller manager Talos deploys at bootstrap. */
+  readonly externalCloudProvider?: { readonly manifests: readonly string[] };
 }
 
 export interface ControlPlaneIntent {
   readonly certSANs: readonly string[];
+  /** Talos API access from pods (the Talos CCM reads each node's platform metadata with it). */
+  readonly talosApiAccess?: { readonly roles: readonly string[]; readonly namespaces: readonly string[] };
 }
 
 export interface LinkIntent {
@@ -54,10 +59,11 @@ export interface VolumeIntent {
   readonly match: string;
 }
 
-export interface NodeIntent {
-  readonly name: string;
+/** What one machine carries: a talosctl node, or every machine of a Cluster API pool. */
+export interface MachineIntent {
   readonly role: 'controlplane' | 'worker';
-  readonly hostname: string;
+  /** Cluster API machines have none: CABPT names them after their Machine (hostname.source MachineName). */
+  readonly hostname?: string;
   readonly link?: LinkIntent;
   /** Shared L2 address announced from this node's link (control planes only). */
   readonly vip?: string;
@@ -69,10 +75,24 @@ export interface NodeIntent {
   readonly schematic: ResolvedSchematic;
 }
 
+export interface NodeIntent extends MachineIntent {
+  readonly name: string;
+  readonly hostname: string;
+}
+
+/** A Cluster API machine pool: one template, `replicas` machines; addresses come from the provider. */
+export interface PoolIntent extends MachineIntent {
+  readonly name: string;
+  readonly replicas: number;
+}
+
 export interface TalosIntent {
   readonly cluster: ClusterIntent;
   readonly controlPlane: ControlPlaneIntent;
+  /** talosctl clusters. */
   readonly nodes: readonly NodeIntent[];
+  /** Cluster API clusters. */
+  readonly pools: readonly PoolIntent[];
 }
 
 /** The alias orrery gives a link chosen by selector (Talos forbids kernel-like names such as eth0). */
@@ -130,18 +150,24 @@ export function diskMatch(disk: { path?: string; selector?: DiskSelector }, opti
   return terms.join(' && ');
 }
 
+/** Static routes to BGP peers that are not on-link (seed 000 patched these in by hand). */
+function peerRoutes(cluster: ClusterModel, nodeGateway: string | undefined): LinkIntent['routes'][number][] {
+  const routes: LinkIntent['routes'][number][] = [];
+  for (const peer of cluster.loadBalancing.bgp?.peers ?? []) {
+    if (!peer.routeVia) continue;
+    const gateway = peer.routeVia === 'node-gateway' ? nodeGateway : peer.routeVia;
+    if (gateway) routes.push({ destination: `${peer.address}/${peer.address.includes(':') ? 128 : 32}`, gateway });
+  }
+  return routes;
+}
+
 function nodeLink(cluster: ClusterModel, node: NodeModel): LinkIntent | undefined {
   const name = node.interface ?? (node.interfaceSelector ? SELECTED_LINK_ALIAS : undefined);
   if (!name) return undefined;
   const routes: LinkIntent['routes'][number][] = [];
   if (node.gateway && node.addresses.length > 0) routes.push({ gateway: node.gateway });
   for (const r of node.routes) routes.push({ destination: r.network, ...(r.gateway ? { gateway: r.gateway } : {}), ...(r.metric !== undefined ? { metric: r.metric } : {}) });
-  // Static routes to BGP peers that are not on-link (seed 000 patched these in by hand).
-  for (const peer of cluster.loadBalancing.bgp?.peers ?? []) {
-    if (!peer.routeVia) continue;
-    const gateway = peer.routeVia === 'node-gateway' ? node.gateway : peer.routeVia;
-    if (gateway) routes.push({ destination: `${peer.address}/${peer.address.includes(':') ? 128 : 32}`, gateway });
-  }
+  routes.push(...peerRoutes(cluster, node.gateway));
   return {
     name,
     ...(node.interfaceSelector ? { aliasMatch: linkMatch(node.interfaceSelector) } : {}),
@@ -151,9 +177,70 @@ function nodeLink(cluster: ClusterModel, node: NodeModel): LinkIntent | undefine
   };
 }
 
-/** Builds the intent of a talosctl-provisioned cluster from the model. Pure. */
+/**
+ * CAPMOX machines have one network device, net0 with the virtio model (orrery sets it), and
+ * get their addresses from the NoCloud network config: the link is found by its driver and
+ * aliased, so the VIP and routes name it without knowing the kernel's name for it. A fixed
+ * alias needs exactly one matching link (talos@v1.13.9 link_alias_config.go skips ambiguous ones).
+ */
+export const PROXMOX_LINK_MATCH = 'link.driver == "virtio_net"';
+
+/**
+ * The Talos cloud controller manager manifest of a release, as Talos applies it at bootstrap
+ * (talos-cloud-controller-manager docs/install.md "Method 1"); pinned to the release tag.
+ */
+export function talosCcmManifest(version: string): string {
+  return `https://raw.githubusercontent.com/siderolabs/talos-cloud-controller-manager/${version}/docs/deploy/cloud-controller-manager.yml`;
+}
+
+function installIntent(cluster: ClusterModel): InstallIntent {
+  const disk = cluster.talos.installDisk;
+  return {
+    ...(disk?.path ? { disk: disk.path } : {}),
+    ...(disk?.selector ? { diskSelector: disk.selector } : {}),
+    image: installerImage(resolveSchematic(cluster.talos.schematic).id, cluster.talos.version),
+  };
+}
+
+function poolIntents(cluster: ClusterModel): PoolIntent[] {
+  const capi = cluster.clusterApi;
+  if (!capi || capi.provider === 'packet') return [];
+  const schematic = resolveSchematic(cluster.talos.schematic);
+  const install = installIntent(cluster);
+  return capi.pools.map((pool) => {
+    const vip = pool.role === 'controlplane' && cluster.endpoint.mode === 'vip' ? cluster.endpoint.vip : undefined;
+    const gateway = capi.proxmox?.ipv4Pool.gateway ?? cluster.network.gateway;
+    const routes = peerRoutes(cluster, gateway);
+    // Only Proxmox machines have a link orrery can name; checks reject a VIP or routes elsewhere.
+    const link: LinkIntent | undefined =
+      capi.proxmox && (vip || routes.length > 0) ? { name: SELECTED_LINK_ALIAS, aliasMatch: PROXMOX_LINK_MATCH, addresses: [], routes, dhcp: false } : undefined;
+    return {
+      name: pool.name,
+      role: pool.role,
+      replicas: pool.replicas,
+      ...(link ? { link } : {}),
+      ...(vip ? { vip } : {}),
+      // CAPMOX writes the name servers into the NoCloud network config (ProxmoxCluster.spec.dnsServers).
+      nameservers: capi.proxmox ? [] : cluster.network.nameservers,
+      install,
+      volumes: capi.proxmox ? extraDiskVolumes(pool.machine.extraDisks, capi.proxmox.template.bootDisk) : [],
+      labels: pool.labels,
+      taints: pool.taints,
+      schematic,
+    };
+  });
+}
+
+/** Talos formats and mounts the extra disks of purpose volume; those for Ceph stay raw. */
+function extraDiskVolumes(disks: readonly { slot: string; purpose: 'ceph' | 'volume' }[], bootDisk: string): VolumeIntent[] {
+  const devices = extraDiskDevices(disks.map((d) => d.slot), bootDisk);
+  return disks.flatMap((d, i) => (d.purpose === 'volume' ? [devices[i]!.match] : [])).map((match, i) => ({ name: `data${i}`, match }));
+}
+
+/** Builds the intent of a cluster from the model: talosctl nodes or Cluster API pools. Pure. */
 export function talosIntent(cluster: ClusterModel): TalosIntent {
   const cilium = cluster.cni.name === 'cilium' ? cluster.cni.cilium : undefined;
+  const proxmox = cluster.clusterApi?.provider === 'proxmox';
   const certSANs = [cluster.endpoint.vip, cluster.endpoint.host, cluster.endpoint.address, ...cluster.endpoint.extraCertSANs].filter(
     (s, i, all): s is string => typeof s === 'string' && all.indexOf(s) === i,
   );
@@ -173,8 +260,17 @@ export function talosIntent(cluster: ClusterModel): TalosIntent {
       kernelModules: cluster.talos.kernelModules,
       registryMirrors: cluster.talos.registryMirrors,
       timeServers: cluster.network.timeServers,
+      // Talos does not pass CAPMOX's provider-id to the kubelet; without Node.spec.providerID
+      // a Machine gets no nodeRef and clusterctl move refuses (CAPMOX#400). The Talos CCM sets it
+      // from the platform metadata, where Talos's nocloud platform puts meta-data provider-id
+      // (talos@v1.13.9 platform/nocloud: ProviderID: metadata.ProviderID; CCM v1.12.0 pkg/talos/instances.go).
+      ...(proxmox ? { externalCloudProvider: { manifests: [talosCcmManifest(cluster.versions.talosCcm)] } } : {}),
     },
-    controlPlane: { certSANs },
+    controlPlane: {
+      certSANs,
+      // The CCM runs on control planes and reads node metadata as os:reader (its docs/install.md).
+      ...(proxmox ? { talosApiAccess: { roles: ['os:reader'], namespaces: ['kube-system'] } } : {}),
+    },
     nodes: cluster.nodes.map((node) => {
       const schematic = resolveSchematic(node.schematic);
       return {
@@ -197,5 +293,6 @@ export function talosIntent(cluster: ClusterModel): TalosIntent {
         schematic,
       };
     }),
+    pools: poolIntents(cluster),
   };
 }

@@ -80,9 +80,15 @@ describe('seed 004 (aggrik8s): two meshed Proxmox clusters', () => {
 });
 
 describe('seed 000 (equinix): Cluster API clusters get no talosctl patches', () => {
-  it('emits no talos/ directory and says the machines wait for Cluster API', async () => {
-    const { files, model } = await compileSpecDir(path.join(REPO, 'examples/equinix-constellation/clusters'), { cwd: REPO });
+  it('emits no talos/ directory and, the provider being retired, no Cluster API objects: a warning says so', async () => {
+    const { files, diagnostics } = await compileSpecDir(path.join(REPO, 'examples/equinix-constellation/clusters'), { cwd: REPO });
     expect([...files!.keys()].some((f) => f.includes('/talos/'))).toBe(false);
-    expect(model!.clusters[0]!.pending.some((p) => p.startsWith('provisioning.clusterApi, talos'))).toBe(true);
+    expect([...files!.keys()].some((f) => f.includes('/cluster-api/') || f.includes('/apps/'))).toBe(false);
+    expect([...files!.values()].some((c) => c.includes('cluster.x-k8s.io'))).toBe(false);
+    expect(diagnostics.filter((d) => d.rule === 'provisioning/retired-provider').map((d) => d.file)).toEqual([
+      'examples/equinix-constellation/clusters/callisto.yaml',
+      'examples/equinix-constellation/clusters/ganymede.yaml',
+      'examples/equinix-constellation/clusters/jupiter.yaml',
+    ]);
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * Paths a Git repository can be checked out at on Windows and macOS as well as Linux: the output
+ * is committed and shared, so one unportable name breaks every clone there.
+ *
+ * Windows (learn.microsoft.com "Naming Files, Paths, and Namespaces"): CON, PRN, AUX, NUL,
+ * COM0–COM9, LPT0–LPT9 (and the superscript-digit forms) are device names in any case and with
+ * any extension (`nul.yaml` is NUL); `<>:"\|?*` and control characters are not allowed; a name
+ * may not end with a dot or a space. macOS (APFS/HFS+ default) and Windows compare names without
+ * case, so two paths that differ only in case (or Unicode normalization) are one file there.
+ */
+const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[<>:"\\|?*\u0000-\u001f]/;
+
+/** Why a path segment cannot be checked out on Windows or macOS, or undefined. */
+export function unportableSegment(segment: string): string | undefined {
+  const stem = segment.split('.')[0]!;
+  if (RESERVED.test(stem)) return `${JSON.stringify(stem)} is a reserved device name on Windows (even with an extension)`;
+  if (FORBIDDEN.test(segment)) return 'it holds a character Windows does not allow in file names (<>:"\\|?* or a control character)';
+  if (/[. ]$/.test(segment)) return 'Windows does not allow a file name that ends with a dot or a space';
+  return undefined;
+}
+
+/** The key under which two paths are the same file on a case-insensitive file system. */
+export function foldedPath(p: string): string {
+  return p.normalize('NFC').toLowerCase();
+}
+
+export interface UnportablePath {
+  readonly path: string;
+  readonly problem: string;
+}
+
+/** Every output path that would break a checkout on Windows or macOS. */
+export function unportablePaths(paths: Iterable<string>): UnportablePath[] {
+  const out: UnportablePath[] = [];
+  const seen = new Map<string, string>();
+  for (const p of paths) {
+    const bad = p
+      .split('/')
+      .map((s) => [s, unportableSegment(s)] as const)
+      .find(([, why]) => why !== undefined);
+    if (bad) out.push({ path: p, problem: `${JSON.stringify(bad[0])}: ${bad[1]}` });
+    // The file and each of its directories: `Lab/a` and `lab/b` put two directories in one place.
+    const segments = p.split('/');
+    for (let i = 1; i <= segments.length; i++) {
+      const prefix = segments.slice(0, i).join('/');
+      const prior = seen.get(foldedPath(prefix));
+      if (prior === undefined) seen.set(foldedPath(prefix), prefix);
+      else if (prior !== prefix) {
+        out.push({ path: p, problem: `${prefix} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows` });
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compileSpecDir } from '../../../lib/pipeline.ts';
+import { generateSecrets, SecretsError } from '../../../lib/secrets/generate.ts';
+import { secretRequirements } from '../../../lib/secrets/requirements.ts';
+import { readSecretsDir } from '../../../lib/secrets/store.ts';
+import { decryptSops } from '../../../lib/sops/sops.ts';
+import { parseIdentities } from '../../../lib/sops/keys.ts';
+import { x509 } from '../../../lib/secrets/pki.ts';
+import { materializeFixture, REPO, removeDir } from '../../helpers.ts';
+import { compileEdited } from './helpers.ts';
+
+const IDS = parseIdentities(readFileSync(path.join(REPO, 'test-keys', 'age-test-key.txt'), 'utf8'));
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map(removeDir)));
+
+const { model, files } = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO });
+
+describe("a Cluster API cluster's Talos PKI is owned by git", () => {
+  it('each Cluster API cluster needs <cluster>-talos in its Cluster API namespace, delivered to the tree of the cluster that reconciles it', () => {
+    const reqs = secretRequirements(model!).filter((r) => r.name === 'talos-bundle');
+    expect(reqs.map((r) => [r.id, r.file, r.deliveredTo, r.namespace, r.secretName])).toEqual([
+      ['callisto/talos-bundle', 'callisto/talos-bundle.yaml', 'jupiter', 'constellation', 'callisto-talos'],
+      ['ganymede/talos-bundle', 'ganymede/talos-bundle.yaml', 'jupiter', 'constellation', 'ganymede-talos'],
+      ['jupiter/talos-bundle', 'jupiter/talos-bundle.yaml', 'jupiter', 'constellation', 'jupiter-talos'],
+    ]);
+    // Copied byte for byte from secrets/ into the manager's secrets/ (the controllers layer decrypts it).
+    expect(files!.get('jupiter/secrets/secret-constellation-ganymede-talos.yaml')).toBe(readFileSync(path.join(REPO, 'secrets/ganymede/talos-bundle.yaml'), 'utf8'));
+    expect([...files!.keys()].some((f) => f.startsWith('ganymede/secrets/secret-constellation'))).toBe(false);
+  });
+
+  it.each([
+    ['committed', async () => readFileSync(path.join(REPO, 'secrets/ganymede/talos-bundle.yaml'), 'utf8')],
+    [
+      'freshly generated',
+      async () => {
+        const reqs = secretRequirements(model!).filter((r) => r.id === 'ganymede/talos-bundle');
+        const out = await generateSecrets({ model: model!, requirements: reqs, existing: new Map(), rotate: [], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() });
+        expect(out.generated).toEqual(['ganymede/talos-bundle']);
+        return out.files.get('ganymede/talos-bundle.yaml')!;
+      },
+    ],
+  ])('%s: the Secret CABPT reads — key bundle, the YAML of a talosctl-format bundle; labels for Cluster API and clusterctl move', async (_name, load) => {
+    const text = await load();
+    // Only data is encrypted; the metadata stays readable (encrypted_regex ^(data|stringData)$).
+    const plain = parse(text) as any;
+    expect(plain.metadata).toEqual({ name: 'ganymede-talos', namespace: 'constellation', labels: { 'cluster.x-k8s.io/cluster-name': 'ganymede', 'clusterctl.cluster.x-k8s.io/move': '' } });
+    expect(String(plain.data.bundle)).toMatch(/^ENC\[AES256_GCM,/);
+    const secret = (await decryptSops(text, IDS)).data as any;
+    // CABPT: yaml.Unmarshal(secret.Data["bundle"], secretsBundle) (controllers/secrets.go getSecretsBundle).
+    const bundle = parse(Buffer.from(secret.data.bundle, 'base64').toString('utf8')) as any;
+    expect(Object.keys(bundle)).toEqual(['cluster', 'secrets', 'trustdinfo', 'certs']);
+    expect(Object.keys(bundle.certs)).toEqual(['etcd', 'k8s', 'k8saggregator', 'k8sserviceaccount', 'os']);
+    expect(new x509.X509Certificate(Buffer.from(bundle.certs.k8s.crt, 'base64').toString('utf8')).subject).toBe('O=kubernetes');
+    expect(bundle.secrets.bootstraptoken).toMatch(/^[0-9a-z]{6}\.[0-9a-z]{16}$/);
+  });
+
+  it('operator-supplied Secrets are never generated nor rotated by orrery', async () => {
+    const reqs = secretRequirements(model!);
+    const supplied = reqs.filter((r) => r.operator).map((r) => [r.id, r.deliveredTo, r.operator!.keys.join(',')]);
+    expect(supplied).toEqual([
+      ['callisto/proxmox-nyc', 'jupiter', 'url,token,secret'],
+      ['ganymede/proxmox-ams', 'jupiter', 'url,token,secret'],
+      ['jupiter/proxmox-fra', 'jupiter', 'url,token,secret'],
+    ]);
+    const out = await generateSecrets({ model: model!, requirements: reqs, existing: await readSecretsDir(path.join(REPO, 'secrets')), rotate: [], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() });
+    expect([...out.files.keys()]).toEqual([]);
+    expect(out.kept.some((id) => id.endsWith('/proxmox-ams'))).toBe(false);
+    await expect(generateSecrets({ model: model!, requirements: reqs, existing: new Map(), rotate: ['ganymede/proxmox-ams'], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() })).rejects.toThrow(SecretsError);
+  });
+
+  it('a stored operator Secret goes to the manager as it is; a shared one is one file', async () => {
+    const dir = await materializeFixture('accept/cluster-api-proxmox');
+    dirs.push(dir);
+    const r = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
+    expect(r.files!.get('mgmt/secrets/secret-fleet-pve-credentials.yaml')).toBe(readFileSync(path.join(dir, 'secrets/edge/pve-credentials.yaml'), 'utf8'));
+    expect(r.files!.get('mgmt/secrets/kustomization.yaml')).toContain('secret-fleet-pve-credentials.yaml');
+    // Two clusters of one manager that share a credentials Secret need it once (one object, one file).
+    const shared = await compileEdited({ 'ganymede.yaml': (s) => s.replace('credentialsSecret: proxmox-ams', 'credentialsSecret: proxmox-nyc') }, dirs);
+    expect(secretRequirements(shared.model!).filter((x) => x.secretName === 'proxmox-nyc').map((x) => x.id)).toEqual(['callisto/proxmox-nyc']);
+    expect(shared.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
