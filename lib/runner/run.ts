@@ -78,7 +78,7 @@ function kubeRequirements(model: Model, c: ClusterModel, compiled: Compiled, wit
   const why = c.name;
   const reqs: Requirement[] = [{ tool: 'kubectl', kubernetes: c.kubernetes.version, why }];
   if (!withPlatform) return reqs;
-  if (clusterBootstrap(model, c, compiled).releases.length > 0) reqs.push({ tool: 'helm', kubernetes: c.kubernetes.version, why });
+  if (clusterBootstrap(c, compiled).releases.length > 0) reqs.push({ tool: 'helm', kubernetes: c.kubernetes.version, why });
   // orrery's Flux objects are HelmRelease v2 and HelmRepository/GitRepository v1, GA in Flux 2.3.
   if (model.constellation.gitops.engine === 'flux' && !reconciledFromManagement(model, c)) reqs.push({ tool: 'flux', min: 'v2.3.0', why: c.name });
   return reqs;

@@ -19,12 +19,22 @@ function bringUp(cluster: string): CapiBringUp {
   const providers = { core: 'cluster-api:v1.12.11', bootstrap: 'talos:v0.6.13', controlPlane: 'talos:v0.5.14', infrastructure: 'proxmox:v0.9.0', ipam: 'in-cluster:v1.1.0' };
   const secrets = { kubeconfigSecret: { name: `${cluster}-kubeconfig`, key: 'value' }, talosconfigSecret: { name: `${cluster}-talosconfig`, key: 'talosconfig' } };
   if (cluster === 'jupiter') {
-    return { cluster, role: 'management', namespace: 'constellation', providers, objectsDir: 'jupiter/cluster-api', secretFiles: ['jupiter/cluster-api-secrets/secret-constellation-proxmox-fra.yaml'], ...secrets, machines: 6, gitopsFromManagement: false };
+    return {
+      cluster,
+      role: 'management',
+      namespace: 'constellation',
+      providers,
+      objectsDir: 'jupiter/cluster-api',
+      secretFiles: ['jupiter/secrets/secret-constellation-jupiter-talos.yaml', 'jupiter/operator-secrets/secret-constellation-proxmox-fra.yaml'],
+      ...secrets,
+      machines: 6,
+      gitopsFromManagement: false,
+    };
   }
   return { cluster, role: 'workload', managedBy: 'jupiter', namespace: 'constellation', providers, secretFiles: [], ...secrets, machines: 6, gitopsFromManagement: false };
 }
 
-async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: string[] }): Promise<{ code: number; out: string; err: string }> {
+async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: string[]; real?: boolean }): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const saved = { cwd: process.cwd(), PATH: process.env.PATH };
@@ -46,7 +56,7 @@ async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: strin
       cwd: w.dir,
       env: { PATH: process.env.PATH, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
       terminal: pipeTerminal((t) => (out += t), (t) => (err += t)),
-      capiSource: (_model, cluster) => bringUp(cluster.name),
+      ...(argv.real ? {} : { capiSource: (_model, cluster) => bringUp(cluster.name) }),
       ...argv,
     });
     return { code, out, err };
@@ -59,7 +69,7 @@ async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: strin
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
 
-async function constellation(): Promise<Workspace> {
+async function constellation(options: { handMade?: boolean } = { handMade: true }): Promise<Workspace> {
   const w = await workspace('clusters', {
     state: (s) => {
       s.capi = {
@@ -71,42 +81,42 @@ async function constellation(): Promise<Workspace> {
   });
   spaces.push(w);
   writeFileSync(path.join(w.home, 'deploy-key'), 'fake deploy key\n', { mode: 0o600 });
-  // The management cluster's own objects, as the generator will write them (outside every GitOps path).
-  mkdirSync(path.join(w.dir, 'dist/jupiter/cluster-api'), { recursive: true });
-  writeFileSync(path.join(w.dir, 'dist/jupiter/cluster-api/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cluster-constellation-jupiter.yaml\n');
-  writeFileSync(
-    path.join(w.dir, 'dist/jupiter/cluster-api/cluster-constellation-jupiter.yaml'),
-    'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: jupiter\n  namespace: constellation\nspec:\n  controlPlaneEndpoint:\n    host: 10.10.10.5\n    port: 6443\n',
-  );
-  mkdirSync(path.join(w.dir, 'dist/jupiter/cluster-api-secrets'), { recursive: true });
-  const secret = await encryptSops(
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxmox-fra', namespace: 'constellation' }, stringData: { url: 'https://pve-fra-1:8006', token: PROXMOX_TOKEN } },
-    { recipients: [RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-12-01T00:00:00Z' },
-  );
-  writeFileSync(path.join(w.dir, 'dist/jupiter/cluster-api-secrets/secret-constellation-proxmox-fra.yaml'), secret);
+  if (options.handMade) {
+    // An operator Secret stored encrypted beside the output (the hand-made bring-up's secretFiles).
+    mkdirSync(path.join(w.dir, 'dist/jupiter/operator-secrets'), { recursive: true });
+    const secret = await encryptSops(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxmox-fra', namespace: 'constellation' }, stringData: { url: 'https://pve-fra-1:8006', token: PROXMOX_TOKEN } },
+      { recipients: [RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-12-01T00:00:00Z' },
+    );
+    writeFileSync(path.join(w.dir, 'dist/jupiter/operator-secrets/secret-constellation-proxmox-fra.yaml'), secret);
+  }
   return w;
 }
 
+const GATEWAY_API = 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml';
+const KIND_KUBECONFIG = 'kubectl --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig';
 const JUPITER = [
-  'kind create cluster --name orrery-jupiter --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --wait 5m',
+  'kind create cluster --name jupiter-bootstrap --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --wait 5m',
   'clusterctl init --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --core cluster-api:v1.12.11 --bootstrap talos:v0.6.13 --control-plane talos:v0.5.14 --infrastructure proxmox:v0.9.0 --ipam in-cluster:v1.1.0 --wait-providers --wait-provider-timeout=5',
-  'kubectl --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig apply --server-side --force-conflicts -f -',
-  'kubectl --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig apply --server-side --force-conflicts -f -',
-  'kubectl --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig apply --server-side --force-conflicts -k dist/jupiter/cluster-api',
-  'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -k dist/jupiter/namespaces',
+  // The namespace, then jupiter-talos (the pre-seeded PKI) and the Proxmox credentials, decrypted on stdin.
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -f -`,
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -f -`,
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -f -`,
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -k dist/jupiter/cluster-api`,
+  `kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f ${GATEWAY_API}`,
   'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f -',
-  'helm --kubeconfig <tmp>/jupiter/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --values dist/jupiter/bootstrap/cilium-values.yaml --wait --timeout 5s',
+  'helm --kubeconfig <tmp>/jupiter/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --timeout 15m --values dist/jupiter/bootstrap/cilium-values.yaml',
   'clusterctl init --kubeconfig <tmp>/jupiter/kubeconfig --core cluster-api:v1.12.11 --bootstrap talos:v0.6.13 --control-plane talos:v0.5.14 --infrastructure proxmox:v0.9.0 --ipam in-cluster:v1.1.0 --wait-providers --wait-provider-timeout=5',
   'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f -',
   'flux --kubeconfig <tmp>/jupiter/kubeconfig bootstrap git --url=ssh://git@github.com/example/constellation.git --branch=main --path=dist/jupiter/flux --private-key-file=home/deploy-key --silent --timeout=5s',
   'clusterctl move --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --to-kubeconfig <tmp>/jupiter/kubeconfig --namespace constellation',
-  'kind delete cluster --name orrery-jupiter',
+  'kind delete cluster --name jupiter-bootstrap',
 ];
 
 const WORKLOAD = (c: string): string[] => [
-  `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -k dist/${c}/namespaces`,
+  `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -f ${GATEWAY_API}`,
   `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -f -`,
-  `helm --kubeconfig <tmp>/${c}/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --values dist/${c}/bootstrap/cilium-values.yaml --wait --timeout 5s`,
+  `helm --kubeconfig <tmp>/${c}/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --timeout 15m --values dist/${c}/bootstrap/cilium-values.yaml`,
   `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -f -`,
   `flux --kubeconfig <tmp>/${c}/kubeconfig bootstrap git --url=ssh://git@github.com/example/constellation.git --branch=main --path=dist/${c}/flux --private-key-file=home/deploy-key --silent --timeout=5s`,
 ];
@@ -167,7 +177,7 @@ describe('the pivot is resumable', () => {
     expect(first.code).toBe(1);
     expect(first.err).toContain('stopped at jupiter: clusterctl move: jupiter takes over its own Cluster API objects');
     expect(first.err).toContain('failed to pause the Cluster: connection reset by peer');
-    expect(Object.keys(w.state().kindClusters)).toEqual(['orrery-jupiter']);
+    expect(Object.keys(w.state().kindClusters)).toEqual(['jupiter-bootstrap']);
     w.clearLog();
     const second = await run(w, { clusters: ['jupiter'] });
     expect(second.code, second.err).toBe(0);
@@ -175,12 +185,35 @@ describe('the pivot is resumable', () => {
     expect(commandLines(w.log(), (e) => e.tool === 'clusterctl' && e.args.includes('--dry-run'))).toHaveLength(1);
   }, 300_000);
 
-  it('plan with the default adapter says what is missing: the generator’s objects, or a retired provider', async () => {
-    const w = await workspace('clusters');
-    spaces.push(w);
-    const plan = await w.run(['plan', 'jupiter']);
-    expect(plan.code).toBe(1);
-    expect(plan.out).toContain('blocked  apply the Cluster API objects of jupiter to orrery-jupiter — dist/jupiter/cluster-api/ does not exist — the Cluster API objects of a management cluster come from the Cluster API generator');
+  it('the generator’s own bring-up (REGISTRY.capiBringUp): blocked on the Proxmox credentials until the operator supplies them, then through the pivot', async () => {
+    const w = await constellation({ handMade: false });
+    const plan = await run(w, { command: 'plan', real: true });
+    expect(plan.code, plan.err).toBe(2);
+    expect(plan.out).toContain('pending  apply the Secret constellation/proxmox-fra — after the steps before it (the bootstrap cluster jupiter-bootstrap does not exist yet)');
+    const first = await run(w, { real: true });
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('stopped at jupiter: apply the Secret constellation/proxmox-fra: the Proxmox API credentials CAPMOX uses (url, token id, token secret): store it SOPS-encrypted under secrets/jupiter/ (keys url, token, secret) and run orrery synth, or create it on the bootstrap cluster (kind get kubeconfig --name jupiter-bootstrap): kubectl --namespace constellation create secret generic proxmox-fra --from-literal=url=… --from-literal=token=… --from-literal=secret=…');
+    // The operator creates it by hand on the bootstrap cluster.
+    const addSecret = (server: string, name: string): void =>
+      w.update((s) => {
+        s.kube[server].objects[`Secret/constellation/${name}`] = { kind: 'Secret', metadata: { name, namespace: 'constellation' }, hash: 'by-hand' };
+      });
+    addSecret((w.state().kindClusters as Record<string, { server: string }>)['jupiter-bootstrap']!.server, 'proxmox-fra');
+    const second = await run(w, { real: true });
+    expect(second.code).toBe(1);
+    // jupiter is up and pivoted; the workload clusters need their credentials on jupiter.
+    expect(second.err).toContain('stopped at callisto: the Secrets callisto\'s provider needs on jupiter: constellation/proxmox-nyc is missing on jupiter');
+    expect(w.state().kindClusters).toEqual({});
+    addSecret('https://10.10.10.5:6443', 'proxmox-nyc');
+    addSecret('https://10.10.10.5:6443', 'proxmox-ams');
+    const third = await run(w, { real: true });
+    expect(third.code, third.err).toBe(0);
+    w.clearLog();
+    expect((await run(w, { real: true })).err).toContain('nothing to do');
+    expect(mutating(w.log())).toEqual([]);
+  }, 300_000);
+
+  it('a retired provider is said plainly', async () => {
     const equinix = await workspace('equinix-constellation');
     spaces.push(equinix);
     const r = await equinix.run(['plan', 'jupiter']);

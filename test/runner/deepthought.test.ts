@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandLines, mutating, workspace, type Workspace } from './harness.ts';
+import { commandLines, filesUnder, mutating, workspace, type Workspace } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
@@ -38,14 +38,16 @@ describe('deepthought-homelab (seed 002: talosctl, flannel, Rook disks marked wi
 
   it('with the names confirmed: wipes each node’s HDD once (never the system disk), then Argo CD takes over', () => {
     expect(up.code, up.err).toBe(0);
+    const k = 'kubectl --kubeconfig <tmp>/deepthought/kubeconfig';
     expect(mutating(w.log())).toEqual([
       ...NODES.map(wipeOf),
-      'kubectl --kubeconfig <tmp>/deepthought/kubeconfig apply --server-side --force-conflicts -k dist/deepthought/namespaces',
-      'kubectl --kubeconfig <tmp>/deepthought/kubeconfig apply --server-side -f -',
-      'kubectl --kubeconfig <tmp>/deepthought/kubeconfig apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
-      'kubectl --kubeconfig <tmp>/deepthought/kubeconfig apply --server-side --force-conflicts -f -',
-      'kubectl --kubeconfig <tmp>/deepthought/kubeconfig apply --server-side --force-conflicts -f -',
-      'kubectl --kubeconfig <tmp>/deepthought/kubeconfig apply --server-side --force-conflicts -k dist/deepthought/argocd',
+      `${k} apply --server-side -f -`,
+      `${k} apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml`,
+      `${k} -n argocd patch configmap argocd-cm --type merge --patch-file dist/argocd/argocd-cm-patch.yaml`,
+      `${k} apply --server-side --force-conflicts -f -`,
+      `${k} -n argocd patch deployment argocd-repo-server --type strategic --patch-file <tmp>/deepthought/ksops-repo-server-patch.json`,
+      `${k} apply --server-side --force-conflicts -f -`,
+      `${k} apply --server-side --force-conflicts -k dist/deepthought/argocd`,
     ]);
     const s = w.state();
     for (const n of NODES) expect(s.talos.nodes[n].wiped).toEqual(['sdb']);
@@ -55,7 +57,9 @@ describe('deepthought-homelab (seed 002: talosctl, flannel, Rook disks marked wi
     expect(commandLines(w.log(), (e) => e.tool === 'helm' && e.args.includes('upgrade'))).toEqual([]);
     const kube = Object.values(s.kube)[0] as { objects: Record<string, { kind: string; status?: { health?: { status?: string } } }> };
     const apps = Object.values(kube.objects).filter((o) => o.kind === 'Application');
-    expect(apps.length).toBe(5);
+    const compiled = [...filesUnder(path.join(w.dir, 'dist/deepthought/argocd')).keys()].filter((f) => /\/application-[^/]+\.yaml$/.test(f));
+    expect(apps.length).toBe(compiled.length);
+    expect(apps.length).toBeGreaterThan(5);
     expect(apps.every((a) => a.status?.health?.status === 'Healthy')).toBe(true);
     // The decryption key and the deploy key went in on stdin, as Secrets (the fakes keep hashes only).
     expect(w.log().filter((e) => e.stdin).length).toBeGreaterThanOrEqual(3);

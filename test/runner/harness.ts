@@ -62,7 +62,7 @@ interface NodeInit {
   readonly role: string;
   readonly primaryAddress?: string;
   readonly maintenanceAddress?: string;
-  readonly dataDisks: readonly { readonly purpose: string; readonly wipe: boolean }[];
+  readonly dataDisks: readonly { readonly purpose: string; readonly wipe: boolean; readonly path?: string; readonly selector?: { readonly type?: string; readonly model?: string; readonly serial?: string; readonly wwid?: string; readonly busPath?: string } }[];
 }
 
 /** A copy of an example (spec, secrets, dist) with fake machines in maintenance mode, as after PXE boot. */
@@ -90,7 +90,25 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
     for (const n of c.nodes as readonly NodeInit[]) {
       const patch = compiled.files.get(`${c.name}/talos/nodes/${n.name}.yaml`) ?? '';
       const image = /image: (\S+)/.exec(patch)?.[1] ?? '';
-      const ceph = n.dataDisks.some((d) => d.wipe);
+      // One fake disk per data disk marked wipe, with what its selector asks for; each holds an old partition.
+      const wiped = n.dataDisks.filter((d) => d.wipe);
+      const disks = wiped.map((d, i) => {
+        const id = `sd${String.fromCharCode(98 + i)}`;
+        const sel = d.selector ?? {};
+        return {
+          id,
+          spec: {
+            dev_path: d.path ?? `/dev/${id}`,
+            size: 4e12,
+            transport: sel.type === 'nvme' ? 'nvme' : 'sata',
+            rotational: sel.type !== 'ssd' && sel.type !== 'nvme',
+            model: sel.model ?? 'HDD',
+            ...(sel.serial ? { serial: sel.serial } : {}),
+            ...(sel.wwid ? { wwid: sel.wwid } : {}),
+            ...(sel.busPath ? { bus_path: sel.busPath } : {}),
+          },
+        };
+      });
       nodes[n.name] = {
         name: n.name,
         role: n.role,
@@ -101,12 +119,9 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
         version: c.talos.version,
         schematic: /installer\/([0-9a-f]{64}):/.exec(image)?.[1],
         systemDisk: 'sda',
-        disks: [
-          { id: 'sda', spec: { dev_path: '/dev/sda', size: 256e9, transport: 'sata', rotational: false, model: 'SSD' } },
-          ...(ceph ? [{ id: 'sdb', spec: { dev_path: '/dev/sdb', size: 4e12, transport: 'sata', rotational: true, model: 'HDD' } }] : []),
-        ],
+        disks: [{ id: 'sda', spec: { dev_path: '/dev/sda', size: 256e9, transport: 'sata', rotational: false, model: 'SSD' } }, ...disks],
         // A re-used disk: an old partition with a filesystem on it.
-        volumes: ceph ? [{ id: 'sdb', spec: { type: 'disk', name: 'gpt' } }, { id: 'sdb1', spec: { type: 'partition', name: 'xfs', parent: 'sdb' } }] : [],
+        volumes: disks.flatMap((d) => [{ id: d.id, spec: { type: 'disk', name: 'gpt' } }, { id: `${d.id}1`, spec: { type: 'partition', name: 'xfs', parent: d.id } }]),
       };
     }
   }

@@ -57,7 +57,7 @@ describe('commands are data, printed exactly', () => {
 describe('helm chart references', () => {
   it('https repositories take --repo; OCI registries are the chart reference', async () => {
     const { chartRef } = await import('../../lib/runner/kube/steps.ts');
-    const base = { name: 'cilium', namespace: 'kube-system', chart: 'cilium', version: '1.19.5', valuesFile: 'x', values: {} };
+    const base = { name: 'cilium', namespace: 'kube-system', chart: 'cilium', version: '1.19.5', valuesFile: 'x', values: {}, timeout: '15m' };
     expect(chartRef({ ...base, repositoryUrl: 'https://helm.cilium.io' })).toEqual(['cilium', '--repo', 'https://helm.cilium.io']);
     expect(chartRef({ ...base, repositoryUrl: 'oci://quay.io/cilium/charts/' })).toEqual(['oci://quay.io/cilium/charts/cilium']);
   });

@@ -29,10 +29,14 @@ export interface CapiBringUp {
     readonly ipam?: string;
     readonly addon?: string;
   };
+  /** Environment clusterctl init needs for the providers' manifests (Sidero's host network API address); nothing secret. */
+  readonly initEnv?: Readonly<Record<string, string>>;
   /** dist/-relative kustomize directory of the cluster's own objects (management clusters; applied to kind). */
   readonly objectsDir?: string;
   /** dist/-relative SOPS-encrypted Secrets applied (decrypted, on stdin) before the objects: provider credentials, a pre-seeded `<cluster>-talos` bundle. */
   readonly secretFiles: readonly string[];
+  /** Secrets the operator supplies on the management cluster (stored encrypted among secretFiles, or created by hand). */
+  readonly operatorSecrets?: readonly { readonly namespace: string; readonly name: string; readonly keys: readonly string[]; readonly why: string }[];
   /** `<cluster>-kubeconfig`, key `value` (CACPPT, through CAPI's kubeconfig util). */
   readonly kubeconfigSecret: { readonly name: string; readonly key: string };
   /** `<cluster>-talosconfig`, key `talosconfig` (CABPT). */
@@ -45,7 +49,7 @@ export interface CapiBringUp {
 
 /** The kind cluster a management cluster is created from. */
 export function bootstrapClusterName(cluster: string): string {
-  return `orrery-${cluster}`;
+  return `${cluster}-bootstrap`;
 }
 
 /** The context CAPI's kubeconfig util writes: `<cluster>-admin@<cluster>` (cluster-api util/kubeconfig/kubeconfig.go). */

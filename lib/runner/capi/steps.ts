@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Model } from '../../model/model.ts';
 import { kubeContextStatus, mergeKubeconfig, mergeTalosconfigText, talosconfigTextStatus } from '../credentials.ts';
+import { SOPS_AGE_SECRET } from '../../gitops/flux.ts';
+import { sopsAgeStep } from '../kube/gitops.ts';
 import { gitopsSteps, releaseOwner } from '../kube/gitops-plan.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from '../kube/kubectl.ts';
-import { applyStep, bootstrapSteps, objectsStdin, secretStep } from '../kube/steps.ts';
+import { applyStep, bootstrapSteps, nodesReadyStep, objectsStdin, secretStep } from '../kube/steps.ts';
 import { waitStep } from '../kube/wait-step.ts';
 import { clusterBootstrap } from '../sources/bootstrap.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
@@ -62,9 +64,9 @@ function wantedProviders(b: CapiBringUp): string[] {
  * management cluster (the same versions: move needs the target's at least as new). Done when the
  * clusterctl inventory (Provider objects: type, providerName, version) holds every one.
  */
-export function providersStep(cluster: string, providers: CapiBringUp['providers'], where: { id: string; label: string }, target: () => KubeTarget): Step {
+export function providersStep(cluster: string, providers: CapiBringUp['providers'], where: { id: string; label: string }, target: () => KubeTarget, env?: Readonly<Record<string, string>>): Step {
   const b = { providers } as CapiBringUp;
-  const init = (k: TempRef, timeoutMs: number): ToolCommand => ({ tool: 'clusterctl', args: ['init', '--kubeconfig', k, ...initArgs(b), '--wait-providers', `--wait-provider-timeout=${Math.ceil(timeoutMs / 1000)}`], timeoutMs: timeoutMs * 2 + 60_000 });
+  const init = (k: TempRef, timeoutMs: number): ToolCommand => ({ tool: 'clusterctl', args: ['init', '--kubeconfig', k, ...initArgs(b), '--wait-providers', `--wait-provider-timeout=${Math.ceil(timeoutMs / 1000)}`], timeoutMs: timeoutMs * 2 + 60_000, ...(env ? { env } : {}) });
   return {
     id: `${cluster}/${where.id}`,
     cluster,
@@ -258,6 +260,48 @@ function objectsStep(s: CapiSession, compiled: Compiled, kind: KubeTarget): Step
   };
 }
 
+/** How the operator supplies a Secret: stored encrypted (synth copies it into dist/), or created by hand. */
+function supplyHint(secret: { namespace: string; name: string; keys: readonly string[]; why: string }, cluster: string, where: string): string {
+  const literals = secret.keys.map((k) => `--from-literal=${k}=…`).join(' ');
+  return `${secret.why}: store it SOPS-encrypted under secrets/${cluster}/ (keys ${secret.keys.join(', ')}) and run orrery synth, or create it on ${where}: kubectl --namespace ${secret.namespace} create secret generic ${secret.name} ${literals}`;
+}
+
+/** A Secret applied to the bootstrap cluster before the objects; an operator Secret not stored in git may be created there by hand. */
+function capiSecretStep(s: CapiSession, compiled: Compiled, kind: KubeTarget, file: string): Step {
+  const b = s.bringUp;
+  const operator = (b.operatorSecrets ?? []).find((o) => file.endsWith(`/secret-${o.namespace}-${o.name}.yaml`));
+  return secretStep(kind, compiled, file, {
+    ...(operator ? { secret: { namespace: operator.namespace, name: operator.name } } : {}),
+    async ifMissing(ctx) {
+      if (operator && (await getJson(ctx, await kind.kubeconfig(ctx), ['secret', operator.name, '-n', operator.namespace]))) return done(`Secret ${operator.namespace}/${operator.name} exists (created by hand)`);
+      throw new StepError(operator ? supplyHint(operator, s.cluster.name, `the bootstrap cluster (kind get kubeconfig --name ${s.kindName})`) : `${distPath(compiled, file)} does not exist: run orrery secrets and orrery synth`);
+    },
+  });
+}
+
+/** The Secrets a workload cluster's provider needs on its manager, which only the operator can supply: present, or blocked. */
+function operatorSecretsStep(s: CapiSession): Step {
+  const b = s.bringUp;
+  const c = s.cluster.name;
+  const wanted = (b.operatorSecrets ?? []).filter((o) => o.name !== SOPS_AGE_SECRET);
+  return {
+    id: `${c}/operator-secrets`,
+    cluster: c,
+    title: `the Secrets ${c}'s provider needs on ${b.managedBy}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => wanted.map((o) => ({ note: `${o.namespace}/${o.name} on ${b.managedBy}: ${o.why} (the operator's)` })),
+    async check(ctx) {
+      const k = await s.home(ctx);
+      const missing = [];
+      for (const o of wanted) if (!(await getJson(ctx, k, ['secret', o.name, '-n', o.namespace]))) missing.push(o);
+      if (missing.length === 0) return done(wanted.length === 0 ? 'none needed' : `${wanted.map((o) => `${o.namespace}/${o.name}`).join(', ')} exist`);
+      throw new StepError(missing.map((o) => `${o.namespace}/${o.name} is missing on ${b.managedBy}: ${supplyHint(o, b.managedBy!, b.managedBy!)}`).join('; '));
+    },
+    act: async () => undefined,
+  };
+}
+
 function namespaceStdin(namespace: string): ReturnType<typeof objectsStdin> {
   return objectsStdin(`<Namespace ${namespace}>`, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
 }
@@ -267,22 +311,29 @@ export function capiSteps(model: Model, compiled: Compiled, s: CapiSession, file
   const b = s.bringUp;
   const target = capiKubeTarget(s);
   const kind = kindTarget(s);
-  const bootstrap = b.gitopsFromManagement ? [] : bootstrapSteps(target, compiled, clusterBootstrap(model, s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled));
+  // With the manager's Flux reconciling it, the manager installs its CNI too: the runner only waits for its nodes.
+  const bootstrap = b.gitopsFromManagement ? [nodesReadyStep(target, b.machines)] : bootstrapSteps(target, compiled, clusterBootstrap(s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled));
   const gitops = b.gitopsFromManagement ? [] : gitopsSteps(target, model, compiled);
-  if (b.role === 'workload') return [controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...bootstrap, ...gitops].map((step) => ({ ...step, after: [b.managedBy!] }));
+  if (b.role === 'workload') {
+    // The age key the manager's Flux decrypts this cluster's Secrets with is the runner's to create; the rest are the operator's.
+    const manager: KubeTarget = { cluster: s.cluster, placeholder: tmp(`${b.managedBy}/kubeconfig`), kubeconfig: (ctx) => s.manager(ctx) };
+    const ageKey = (b.operatorSecrets ?? []).filter((o) => o.name === SOPS_AGE_SECRET);
+    const keySteps = ageKey.map((o) => ({ ...sopsAgeStep(manager, model, { namespace: o.namespace, name: o.name, key: 'age.agekey' }), id: `${s.cluster.name}/sops-age-on-${b.managedBy}` }));
+    return [operatorSecretsStep(s), ...keySteps, controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...bootstrap, ...gitops].map((step) => ({ ...step, after: [b.managedBy!] }));
+  }
   return [
     bootstrapClusterStep(s),
-    beforePivot(s, providersStep(s.cluster.name, b.providers, { id: 'providers-bootstrap', label: `the bootstrap cluster ${s.kindName}` }, () => kind)),
+    beforePivot(s, providersStep(s.cluster.name, b.providers, { id: 'providers-bootstrap', label: `the bootstrap cluster ${s.kindName}` }, () => kind, b.initEnv)),
     // The namespace first: the Secrets below live in it, and kubectl refuses them without it.
     beforePivot(s, applyStep({ id: `${s.cluster.name}/capi-namespace`, title: `create the namespace ${b.namespace} on ${s.kindName}`, target: kind, source: ['-f', '-'], stdin: async () => namespaceStdin(b.namespace), dryRunStdin: namespaceStdin(b.namespace) })),
-    ...b.secretFiles.map((f) => beforePivot(s, secretStep(kind, compiled, f))),
+    ...b.secretFiles.map((f) => beforePivot(s, capiSecretStep(s, compiled, kind, f))),
     beforePivot(s, objectsStep(s, compiled, kind)),
     controlPlaneStep(s),
     machinesStep(s),
     credentialsStep(s, files),
     ...bootstrap,
     // The providers before GitOps: its first reconciliation applies the workload clusters' Cluster API objects.
-    providersStep(s.cluster.name, b.providers, { id: 'providers-target', label: s.cluster.name }, () => target),
+    providersStep(s.cluster.name, b.providers, { id: 'providers-target', label: s.cluster.name }, () => target, b.initEnv),
     ...gitops,
     moveStep(s),
     deleteBootstrapStep(s),

@@ -4,7 +4,7 @@ import { hasEncryptedSecrets, type BootstrapRelease } from '../sources/bootstrap
 import type { Compiled } from '../sources/compiled.ts';
 import { decryptionKeySecret } from '../sources/decryption.ts';
 import type { Step } from '../step.ts';
-import { argocdInstallStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
+import { argocdConfigStep, argocdInstallStep, argocdKsopsStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
 import type { KubeTarget } from './kubectl.ts';
 import type { ReleaseOwner } from './steps.ts';
 
@@ -50,11 +50,13 @@ export function gitopsSteps(target: KubeTarget, model: Model, compiled: Compiled
   if (host && host !== cluster.name) return [];
   const ns = model.constellation.gitops.argocd.namespace;
   const ssh = /^ssh:\/\/|^git@/.test(model.constellation.gitops.url);
+  const key = decryptionKeySecret(model);
   return [
     argocdInstallStep(target, ns),
-    ...(secrets ? [sopsAgeStep(target, model, decryptionKeySecret(model))] : []),
+    argocdConfigStep(target, compiled, ns),
+    ...(secrets ? [sopsAgeStep(target, model, key), argocdKsopsStep(target, ns, key)] : []),
     ...(ssh ? [argocdRepositoryStep(target, model, ns)] : []),
-    argocdRootStep(target, compiled),
+    argocdRootStep(target, compiled, host === cluster.name),
     argocdReconciledStep(target, compiled, ns),
   ];
 }

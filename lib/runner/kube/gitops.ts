@@ -10,7 +10,8 @@ import { loadAgeIdentities } from '../../sops/keys.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
 import { goDuration } from '../talos/steps.ts';
-import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
+import { tmp, type StdinPayload, type TempRef, type ToolCommand } from '../tools/command.ts';
+import { ARGOCD_CM_PATCH } from '../../gitops/argocd-config.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { applyStep, objectsStdin } from './steps.ts';
 import { waitStep } from './wait-step.ts';
@@ -207,9 +208,99 @@ export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace
   };
 }
 
-export function argocdRootStep(target: KubeTarget, compiled: Compiled): Step {
+/** The root Application of the cluster — or, on the hub, the fleet's ApplicationSet that makes every cluster's. */
+export function argocdRootStep(target: KubeTarget, compiled: Compiled, hub: boolean): Step {
   const c = target.cluster.name;
-  return applyStep({ id: `${c}/argocd-root`, title: `apply the root Application of ${c}`, target, source: ['-k', distPath(compiled, `${c}/argocd`)] });
+  const dir = hub ? 'argocd' : `${c}/argocd`;
+  return applyStep({ id: `${c}/argocd-root`, title: hub ? `apply the fleet's ApplicationSet on ${c}` : `apply the root Application of ${c}`, target, source: ['-k', distPath(compiled, dir)] });
+}
+
+/**
+ * The argocd-cm keys the output relies on (Application health for sync waves, Cilium's identity
+ * exclusion, kustomize exec plugins for KSOPS), as lib/gitops/argocd-config.ts renders them into
+ * `<output>/argocd/argocd-cm-patch.yaml`: done when argocd-cm holds every key with that value.
+ */
+export function argocdConfigStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
+  const c = target.cluster.name;
+  const file = ARGOCD_CM_PATCH;
+  const want = ((parse(compiled.files.get(file) ?? '') as { data?: Record<string, string> } | null)?.data ?? {}) as Record<string, string>;
+  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'configmap', 'argocd-cm', '--type', 'merge', '--patch-file', distPath(compiled, file)]);
+  return {
+    id: `${c}/argocd-cm`,
+    cluster: c,
+    title: `merge the argocd-cm settings orrery's output relies on`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [patch(target.placeholder)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const cm = await getJson<{ data?: Record<string, string> }>(ctx, k, ['configmap', 'argocd-cm', '-n', namespace]);
+      const missing = Object.keys(want).filter((key) => cm?.data?.[key] !== want[key]);
+      return missing.length === 0 ? done(`argocd-cm has ${Object.keys(want).join(', ')}`) : pending(`argocd-cm lacks ${missing.join(', ')}`, [patch(k)]);
+    },
+    async act(ctx, checked) {
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/**
+ * KSOPS in argocd-repo-server, so `<cluster>/secrets/` (a KSOPS generator) builds: an init
+ * container copies ksops and its kustomize into the repo server, which reads the age key from
+ * the mounted `sops-age` (viaduct-ai/kustomize-sops v4.5.1 README "Argo CD Integration", the
+ * patch README "SOPS under Argo CD" documents).
+ */
+export function ksopsRepoServerPatch(secret: DecryptionKeySecret): Record<string, unknown> {
+  return {
+    spec: {
+      template: {
+        spec: {
+          volumes: [{ name: 'custom-tools', emptyDir: {} }, { name: secret.name, secret: { secretName: secret.name } }],
+          initContainers: [{ name: 'install-ksops', image: `viaductoss/ksops:${KSOPS_VERSION}`, command: ['/usr/local/bin/ksops', 'install', '--with-kustomize', '/custom-tools'], volumeMounts: [{ mountPath: '/custom-tools', name: 'custom-tools' }] }],
+          containers: [
+            {
+              name: 'argocd-repo-server',
+              env: [{ name: 'SOPS_AGE_KEY_FILE', value: `/.config/sops/age/${secret.key}` }],
+              volumeMounts: [
+                { mountPath: '/usr/local/bin/kustomize', name: 'custom-tools', subPath: 'kustomize' },
+                { mountPath: '/usr/local/bin/ksops', name: 'custom-tools', subPath: 'ksops' },
+                { mountPath: '/.config/sops/age', name: secret.name },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export const KSOPS_VERSION = 'v4.5.1';
+
+export function argocdKsopsStep(target: KubeTarget, namespace: string, secret: DecryptionKeySecret): Step {
+  const c = target.cluster.name;
+  const file = `${c}/ksops-repo-server-patch.json`;
+  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'deployment', 'argocd-repo-server', '--type', 'strategic', '--patch-file', tmp(file)]);
+  const note = { note: `orrery writes the KSOPS ${KSOPS_VERSION} patch of argocd-repo-server (init container, SOPS_AGE_KEY_FILE, the ${secret.name} mount) to <tmp:${file}>` };
+  return {
+    id: `${c}/argocd-ksops`,
+    cluster: c,
+    title: `install KSOPS into argocd-repo-server`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [note, patch(target.placeholder)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      type Container = { name?: string; env?: { name?: string }[] };
+      const d = await getJson<{ spec?: { template?: { spec?: { initContainers?: Container[]; containers?: Container[] } } } }>(ctx, k, ['deployment', 'argocd-repo-server', '-n', namespace]);
+      const pod = d?.spec?.template?.spec;
+      const ready = pod?.initContainers?.some((i) => i.name === 'install-ksops') && pod.containers?.some((x) => x.name === 'argocd-repo-server' && x.env?.some((e) => e.name === 'SOPS_AGE_KEY_FILE'));
+      return ready ? done('argocd-repo-server runs KSOPS') : pending('argocd-repo-server has no KSOPS', [note, patch(k)]);
+    },
+    async act(ctx, checked) {
+      await ctx.tmp.replace(file, JSON.stringify(ksopsRepoServerPatch(secret)));
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
 }
 
 /** Every Application of the cluster Synced and Healthy. */

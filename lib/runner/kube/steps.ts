@@ -6,8 +6,8 @@ import { loadAgeIdentities } from '../../sops/keys.ts';
 import { decryptSops, SopsError } from '../../sops/sops.ts';
 import type { BootstrapRelease, ClusterBootstrap } from '../sources/bootstrap.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
-import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
-import { goDuration } from '../talos/steps.ts';
+import { done, pending, StepError, type RunContext, type Step, type StepCheck } from '../step.ts';
+
 import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
 import { condition, differs, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { waitStep } from './wait-step.ts';
@@ -49,29 +49,40 @@ export function applyStep(options: {
   };
 }
 
-export function namespacesStep(target: KubeTarget, compiled: Compiled, dir: string): Step {
-  return applyStep({ id: `${target.cluster.name}/namespaces`, title: `apply the namespaces of ${target.cluster.name}`, target, source: ['-k', distPath(compiled, dir)] });
+/** A Namespace the bootstrap releases run in, with its Pod Security labels, before the release. */
+export function namespaceStep(target: KubeTarget, compiled: Compiled, file: string): Step {
+  const name = (parse(compiled.files.get(file) ?? '') as { metadata?: { name?: string } } | null)?.metadata?.name ?? file;
+  return applyStep({ id: `${target.cluster.name}/namespace/${name}`, title: `apply the namespace ${name}`, target, source: ['-f', distPath(compiled, file)] });
+}
+
+/** An upstream manifest a release needs first (the Gateway API CRDs), from its pinned URL. */
+export function manifestStep(target: KubeTarget, manifest: { readonly name: string; readonly url: string }): Step {
+  return applyStep({ id: `${target.cluster.name}/manifest/${manifest.name}`, title: `apply ${manifest.name} (${manifest.url})`, target, source: ['-f', manifest.url] });
 }
 
 /** A SOPS-encrypted Secret from dist/, decrypted in memory and piped to kubectl (never a file, never an argument). */
-export function secretStep(target: KubeTarget, compiled: Compiled, file: string): Step {
+export function secretStep(target: KubeTarget, compiled: Compiled, file: string, options: { readonly secret?: { readonly namespace: string; readonly name: string }; readonly ifMissing?: (ctx: RunContext) => Promise<StepCheck> } = {}): Step {
   // The file GitOps reads: dist/ (checked against the compiled output before anything runs).
   const onDisk = path.join(compiled.outDir, file);
-  let text: string;
-  try {
-    text = readFileSync(onDisk, 'utf8');
-  } catch {
-    throw new StepError(`${distPath(compiled, file)} does not exist: run orrery synth`);
-  }
-  const doc = parse(text) as { metadata?: { name?: string; namespace?: string } };
-  const name = `${doc.metadata?.namespace ?? 'default'}/${doc.metadata?.name ?? file}`;
+  const read = (): string | undefined => {
+    try {
+      return readFileSync(onDisk, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const text = read();
+  const doc = text ? (parse(text) as { metadata?: { name?: string; namespace?: string } } | null) : undefined;
+  const name = options.secret ? `${options.secret.namespace}/${options.secret.name}` : `${doc?.metadata?.namespace ?? 'default'}/${doc?.metadata?.name ?? path.basename(file, '.yaml')}`;
   const label = `<decrypted ${distPath(compiled, file)}>`;
   const decrypt = async (ctx: RunContext): Promise<StdinPayload> => {
+    const content = read();
+    if (content === undefined) throw new StepError(`${distPath(compiled, file)} does not exist: run orrery secrets and orrery synth`);
     const keys = await loadAgeIdentities(ctx.options.env, ctx.options.home);
     if (keys.identities.length === 0) throw new StepError(`no age key to decrypt ${distPath(compiled, file)}: set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY`);
     let data: Record<string, unknown>;
     try {
-      data = (await decryptSops(text, keys.identities, keys.sources)).data;
+      data = (await decryptSops(content, keys.identities, keys.sources)).data;
     } catch (err) {
       if (err instanceof SopsError) throw new StepError(`${distPath(compiled, file)}: ${err.message}`);
       throw err;
@@ -80,7 +91,20 @@ export function secretStep(target: KubeTarget, compiled: Compiled, file: string)
     ctx.redactor.addValues((data as { stringData?: unknown }).stringData);
     return objectsStdin(label, [data]);
   };
-  return applyStep({ id: `${target.cluster.name}/secret/${name}`, title: `apply the Secret ${name}`, target, source: ['-f', '-'], stdin: decrypt, dryRunStdin: { label, data: () => Buffer.alloc(0) } });
+  const step = applyStep({ id: `${target.cluster.name}/secret/${name}`, title: `apply the Secret ${name}`, target, source: ['-f', '-'], stdin: decrypt, dryRunStdin: { label, data: () => Buffer.alloc(0) } });
+  return {
+    ...step,
+    async check(ctx) {
+      if (read() === undefined && options.ifMissing) return options.ifMissing(ctx);
+      return step.check(ctx);
+    },
+  };
+}
+
+export function parseGoDuration(text: string): number {
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) ms += Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'h' | 'm' | 's' | 'ms'];
+  return ms;
 }
 
 export function chartRef(release: BootstrapRelease): string[] {
@@ -106,10 +130,13 @@ export interface ReleaseOwner {
  * with the same user-supplied values.
  */
 export function releaseStep(target: KubeTarget, compiled: Compiled, release: BootstrapRelease, owner: ReleaseOwner | undefined): Step {
-  const install = (k: TempRef, timeoutMs: number): ToolCommand => ({
+  const timeoutMs = parseGoDuration(release.timeout);
+  // No --wait (as the bootstrap README): Cilium's post-install certgen hook must run before its
+  // Deployments can be Ready, and helm waits for resources before post-install hooks. The nodes
+  // Ready step that follows is the wait. An OCI registry is addressed by the chart reference itself.
+  const install = (k: TempRef): ToolCommand => ({
     tool: 'helm',
-    // An OCI registry is addressed by the chart reference itself; --repo is for https repositories.
-    args: ['--kubeconfig', k, 'upgrade', '--install', release.name, ...chartRef(release), '--version', release.version, '--namespace', release.namespace, '--values', distPath(compiled, release.valuesFile), '--wait', '--timeout', goDuration(timeoutMs)],
+    args: ['--kubeconfig', k, 'upgrade', '--install', release.name, ...chartRef(release), '--version', release.version, '--namespace', release.namespace, '--timeout', release.timeout, '--values', distPath(compiled, release.valuesFile)],
     timeoutMs: timeoutMs + 60_000,
   });
   const want = JSON.parse(JSON.stringify(release.values)) as unknown;
@@ -119,13 +146,13 @@ export function releaseStep(target: KubeTarget, compiled: Compiled, release: Boo
     title: `install ${release.chart} ${release.version} (${release.namespace}/${release.name}) with the values GitOps owns`,
     kind: 'change',
     risk: 'safe',
-    dryRun: () => [install(target.placeholder, 600_000)],
+    dryRun: () => [install(target.placeholder)],
     async check(ctx) {
       const k = await target.kubeconfig(ctx);
       if (owner && (await getJson(ctx, k, owner.args))) return done(`${owner.describe} exists: the GitOps engine owns the release`);
       const list = await ctx.exec({ tool: 'helm', args: ['--kubeconfig', k, 'list', '--namespace', release.namespace, '--filter', `^${release.name}$`, '-o', 'json'] }, { quiet: true });
       const entry = (JSON.parse(list.stdout || '[]') as HelmListEntry[]).find((e) => e.name === release.name);
-      const commands = [install(k, ctx.options.waitTimeoutMs)];
+      const commands = [install(k)];
       if (!entry) return pending(`no release ${release.namespace}/${release.name}`, commands);
       if (entry.status !== 'deployed' || entry.chart !== `${release.chart}-${release.version}`) return pending(`release ${release.name} is ${entry.chart ?? '?'} (${entry.status ?? '?'}), not ${release.chart}-${release.version} deployed`, commands);
       const values = await ctx.exec({ tool: 'helm', args: ['--kubeconfig', k, 'get', 'values', release.name, '--namespace', release.namespace, '-o', 'json'] }, { quiet: true });
@@ -133,7 +160,7 @@ export function releaseStep(target: KubeTarget, compiled: Compiled, release: Boo
       return isDeepStrictEqual(have, want) ? done(`${release.chart}-${release.version} deployed with these values`) : pending(`release ${release.name} has other values than ${distPath(compiled, release.valuesFile)}`, commands);
     },
     async act(ctx, checked) {
-      ctx.reporter.waiting(`helm to install ${release.name} and its pods to be ready`);
+      ctx.reporter.waiting(`helm to install ${release.name}`);
       for (const c of checked.commands) if (!('note' in c)) await ctx.exec(c);
     },
   };
@@ -164,7 +191,8 @@ export function nodesReadyStep(target: KubeTarget, expected: number): Step {
 /** Bootstrap steps before the GitOps engine: namespaces, the Secrets the releases need, the releases, nodes Ready. */
 export function bootstrapSteps(target: KubeTarget, compiled: Compiled, plan: ClusterBootstrap, expectedNodes: number, owner: (r: BootstrapRelease) => ReleaseOwner | undefined): Step[] {
   return [
-    ...(plan.namespacesDir ? [namespacesStep(target, compiled, plan.namespacesDir)] : []),
+    ...plan.namespaceFiles.map((f) => namespaceStep(target, compiled, f)),
+    ...plan.manifests.map((m) => manifestStep(target, m)),
     ...plan.secretFiles.map((f) => secretStep(target, compiled, f)),
     ...plan.releases.map((r) => releaseStep(target, compiled, r, owner(r))),
     nodesReadyStep(target, expectedNodes),

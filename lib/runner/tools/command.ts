@@ -32,6 +32,8 @@ export interface ToolCommand {
   readonly stdin?: StdinPayload;
   /** Kill the tool after this long (ms). */
   readonly timeoutMs?: number;
+  /** Variables added to the tool's minimal environment (never secrets: they are shown). */
+  readonly env?: Readonly<Record<string, string>>;
   /** stdout carries credentials (a kubeconfig): never shown, kept only in memory. */
   readonly secretOutput?: boolean;
 }
@@ -62,7 +64,8 @@ function displayArg(arg: Arg): string {
 
 /** The exact command line, with temp files as `<tmp:…>` and stdin as `< <label>`. */
 export function displayCommand(command: ToolCommand): string {
-  const line = [command.tool, ...command.args.map(displayArg)].join(' ');
+  const env = Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  const line = [...env, command.tool, ...command.args.map(displayArg)].join(' ');
   return command.stdin ? `${line} < ${command.stdin.label}` : line;
 }
 

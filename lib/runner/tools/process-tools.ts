@@ -71,7 +71,7 @@ export class ProcessTools implements Tools {
       let child: ChildProcess;
       try {
         // Its own process group: a timeout or Ctrl-C stops the tool and whatever it started.
-        child = spawn(command.tool, args, { cwd: this.options.cwd, env: this.env, shell: false, detached: true, stdio: [command.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+        child = spawn(command.tool, args, { cwd: this.options.cwd, env: { ...this.env, ...command.env }, shell: false, detached: true, stdio: [command.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
       } catch (err) {
         reject(err);
         return;

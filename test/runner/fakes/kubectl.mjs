@@ -22,15 +22,16 @@ function kustomize(dir) {
 }
 
 const RESOURCES = {
+  configmap: 'ConfigMap',
   node: 'Node', nodes: 'Node', pods: 'Pod', pod: 'Pod', secret: 'Secret', secrets: 'Secret', deployment: 'Deployment', deployments: 'Deployment', namespace: 'Namespace', namespaces: 'Namespace',
   'kustomizations.kustomize.toolkit.fluxcd.io': 'Kustomization', 'helmreleases.helm.toolkit.fluxcd.io': 'HelmRelease', 'applications.argoproj.io': 'Application',
   'cephclusters.ceph.rook.io': 'CephCluster', 'clusters.cluster.x-k8s.io': 'Cluster', 'machines.cluster.x-k8s.io': 'Machine', 'providers.clusterctl.cluster.x-k8s.io': 'Provider',
 };
-const CORE = new Set(['Node', 'Pod', 'Secret', 'Deployment', 'Namespace', 'ConfigMap', 'List']);
+const CORE = new Set(['Node', 'Pod', 'Secret', 'Deployment', 'Namespace', 'ConfigMap', 'List', 'CustomResourceDefinition']);
 
 export function store(c, obj) {
   const ns = obj.metadata?.namespace;
-  if (obj.kind !== 'Namespace' && !CORE.has(obj.kind) && !c.crds.includes(obj.kind)) fail(`error: resource mapping not found for name: "${obj.metadata?.name}" kind: "${obj.kind}": no matches for kind "${obj.kind}"`);
+  if (obj.kind !== 'Namespace' && !CORE.has(obj.kind) && !c.crds.includes(obj.kind) && !c.crds.includes('*')) fail(`error: resource mapping not found for name: "${obj.metadata?.name}" kind: "${obj.kind}": no matches for kind "${obj.kind}"`);
   if (ns && !c.objects[kubeKey('Namespace', '', ns)] && !['default', 'kube-system'].includes(ns)) fail(`Error from server (NotFound): namespaces "${ns}" not found`);
   const hash = sha(JSON.stringify(obj));
   const prev = c.objects[kubeKey(obj.kind, ns, obj.metadata.name)];
@@ -46,6 +47,8 @@ function sourceObjects(args, io) {
   const f = args.get('-f', '--filename');
   if (f === '-') return docsOf(io.stdin);
   if (f?.startsWith('https://')) {
+    // Upstream release assets the runner applies by pinned URL (never downloaded here).
+    if (/kubernetes-sigs\/gateway-api\/releases\/download\/v[0-9.]+\/standard-install\.yaml$/.test(f)) return [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gateways.gateway.networking.k8s.io' }, url: f }];
     if (!/argoproj\/argo-cd\/v[0-9.]+\/manifests\/install\.yaml$/.test(f)) fail(`fake kubectl: unexpected URL ${f}`);
     return [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'argocd-server', namespace: args.get('-n', '--namespace') }, argocdInstall: f }];
   }
@@ -99,7 +102,9 @@ export function reconcile(state, cwd) {
       const apps = path.join(cwd, root.spec.source.path);
       for (const f of existsSync(apps) ? readdirSync(apps).filter((x) => x.startsWith('application-')) : []) {
         const app = parse(readFileSync(path.join(apps, f), 'utf8'));
-        const key = !/\/secrets$/.test(app.spec.source.path ?? '') || c.objects[kubeKey('Secret', app.metadata.namespace, 'sops-age')];
+        const repo = c.objects[kubeKey('Deployment', app.metadata.namespace, 'argocd-repo-server')];
+        const ksops = repo?.spec?.template?.spec?.initContainers?.some((i) => i.name === 'install-ksops');
+        const key = !/\/secrets$/.test(app.spec.source.path ?? '') || (c.objects[kubeKey('Secret', app.metadata.namespace, 'sops-age')] && ksops);
         c.objects[kubeKey('Application', app.metadata.namespace, app.metadata.name)] = { ...app, status: { sync: { status: key ? 'Synced' : 'OutOfSync' }, health: { status: key ? 'Healthy' : 'Degraded' } } };
       }
       const repo = /^ssh:/.test(root.spec.source.repoURL) ? Object.values(c.objects).some((o) => o.kind === 'Secret' && o.metadata?.labels?.['argocd.argoproj.io/secret-type'] === 'repository') : true;
@@ -208,7 +213,12 @@ export function kubectl(state, argv, io) {
         obj.status = conditionTrue('Available');
       }
       const result = store(c, obj);
-      if (obj.argocdInstall) c.objects[kubeKey('Deployment', obj.metadata.namespace, 'argocd-server')].status = conditionTrue('Available');
+      if (obj.argocdInstall) {
+        const ns = obj.metadata.namespace;
+        c.objects[kubeKey('Deployment', ns, 'argocd-server')].status = conditionTrue('Available');
+        c.objects[kubeKey('Deployment', ns, 'argocd-repo-server')] = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'argocd-repo-server', namespace: ns }, spec: { template: { spec: { containers: [{ name: 'argocd-repo-server' }] } } }, status: conditionTrue('Available') };
+        c.objects[kubeKey('ConfigMap', ns, 'argocd-cm')] = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: ns }, data: {} };
+      }
       if (obj.kind === 'Application' && /\/apps$/.test(obj.spec?.source?.path ?? '')) c.objects[kubeKey('Application', obj.metadata.namespace, obj.metadata.name)].root = true;
       lines.push(`${obj.kind.toLowerCase()}/${obj.metadata.name} ${result}`);
     }
@@ -235,6 +245,24 @@ export function kubectl(state, argv, io) {
       return { stdout: `cephcluster.ceph.rook.io/${name} condition met\n` };
     }
     fail(`fake kubectl: wait ${argv.join(' ')} not simulated`);
+  }
+  if (verb === 'patch') {
+    const [, resource, name] = args.positional;
+    const kind = RESOURCES[resource];
+    const ns = args.get('-n', '--namespace');
+    const obj = c.objects[kubeKey(kind, ns, name)];
+    if (!obj) fail(`Error from server (NotFound): ${resource} "${name}" not found`);
+    const patch = parse(readFileSync(args.get('--patch-file'), 'utf8'));
+    if (kind === 'ConfigMap' && args.get('--type') === 'merge') obj.data = { ...obj.data, ...patch.data };
+    else if (kind === 'Deployment' && args.get('--type') === 'strategic') {
+      // Strategic merge by name, enough for the KSOPS patch: init containers added, containers merged.
+      const pod = (obj.spec ??= {}).template ??= { spec: {} };
+      const want = patch.spec.template.spec;
+      pod.spec.initContainers = [...(pod.spec.initContainers ?? []).filter((i) => !want.initContainers.some((w) => w.name === i.name)), ...want.initContainers];
+      pod.spec.containers = (pod.spec.containers ?? []).map((x) => ({ ...x, ...(want.containers.find((w) => w.name === x.name) ?? {}) }));
+      pod.spec.volumes = [...(pod.spec.volumes ?? []), ...want.volumes];
+    } else fail(`fake kubectl: patch ${resource} --type ${args.get('--type')} not simulated`);
+    return { stdout: `${resource}/${name} patched\n` };
   }
   if (verb === 'delete') {
     const [, resource, name] = args.positional;

@@ -101,7 +101,8 @@ export function clusterctl(state, argv, io) {
       const spec = args.get(flag);
       if (!spec) continue;
       const [name, version] = spec.split(':');
-      c.crds.push('Provider', 'Cluster', 'Machine');
+      // The providers' CRDs: Cluster API's and the infrastructure's (any kind from here on).
+      c.crds.push('Provider', 'Cluster', 'Machine', '*');
       c.objects[kubeKey('Namespace', '', `${name}-system`)] ??= { kind: 'Namespace', metadata: { name: `${name}-system` } };
       c.objects[kubeKey('Provider', `${type}-${name}`, `${type}-${name}`)] = { kind: 'Provider', metadata: { name: `${type}-${name}`, namespace: `${name}-system` }, type, providerName: name, version };
     }
