@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapClusterName, type CapiBringUp } from '../../lib/runner/capi/bring-up.ts';
+import { bootstrapClusterName, type RunnerCapiBringUp } from '../../lib/runner/capi/bring-up.ts';
 import { runRunner, type RunnerInput } from '../../lib/runner/run.ts';
 import { pipeTerminal } from '../../lib/runner/terminal.ts';
 import { encryptSops, KUBERNETES_SECRET_REGEX } from '../../lib/sops/sops.ts';
@@ -15,7 +15,7 @@ const PROXMOX_TOKEN = 'proxmox-api-token-0f9a8b7c6d5e4f3a';
  * A hand-made bring-up for the bundled constellation (clusters/: jupiter manages ganymede and
  * callisto on Proxmox), standing in for the Cluster API generator's export.
  */
-function bringUp(cluster: string): CapiBringUp {
+function bringUp(cluster: string): RunnerCapiBringUp {
   const providers = { core: 'cluster-api:v1.12.11', bootstrap: 'talos:v0.6.13', controlPlane: 'talos:v0.5.14', infrastructure: 'proxmox:v0.9.0', ipam: 'in-cluster:v1.1.0' };
   const secrets = { kubeconfigSecret: { name: `${cluster}-kubeconfig`, key: 'value' }, talosconfigSecret: { name: `${cluster}-talosconfig`, key: 'talosconfig' } };
   if (cluster === 'jupiter') {

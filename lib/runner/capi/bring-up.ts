@@ -1,16 +1,18 @@
 /**
- * What the runner needs to bring up one Cluster API cluster — the whole interface between the
- * Cluster API generator and the runner. The generator fills it from the model (pure); the runner
- * never reads the contents of the Cluster API objects, it applies the directory and watches the
- * conditions and Secrets that CAPI, CABPT and CACPPT define.
+ * What the runner needs to bring up one Cluster API cluster: the runner's view of the Cluster API
+ * generator's `CapiBringUp` (lib/components/cluster-api/bring-up.ts, `REGISTRY.capiBringUp`),
+ * mapped in ./source.ts — the only file that knows the generator's shape. Tests hand-make it. The
+ * runner never reads the contents of the Cluster API objects: it applies the directory and
+ * watches the conditions and Secrets that CAPI, CABPT and CACPPT define.
  *
- * A management cluster comes up from a temporary kind cluster: providers (exact versions),
- * its own objects, wait for the control plane and every Machine's nodeRef, fetch credentials,
- * CNI + GitOps on it, the same providers on it, `clusterctl move` (dry run first), delete kind.
- * A workload cluster is created by its management cluster from git: wait, fetch credentials, and
- * CNI + GitOps unless the management cluster's Flux reconciles it.
+ * A management cluster comes up from a temporary kind cluster: providers (exact versions), its
+ * namespace and Secrets, its own objects, the control plane and every Machine's nodeRef, its
+ * credentials, the CNI, the same providers on it, GitOps, `clusterctl move` (dry run first),
+ * kind deleted. A workload cluster is created by its management cluster from git: its operator
+ * Secrets there, wait, credentials, and CNI + GitOps unless the management cluster's Flux
+ * reconciles it.
  */
-export interface CapiBringUp {
+export interface RunnerCapiBringUp {
   readonly cluster: string;
   readonly role: 'management' | 'workload';
   /** The management cluster (workload clusters), whose kubeconfig context the runner already merged. */

@@ -6,7 +6,7 @@ import { NotYet, type RunContext } from '../step.ts';
 import { lastLine } from '../talos/session.ts';
 import { tildePath } from '../talos/steps.ts';
 import { tmp, type TempRef, type ToolCommand } from '../tools/command.ts';
-import { bootstrapClusterName, capiContextName, type CapiBringUp } from './bring-up.ts';
+import { bootstrapClusterName, capiContextName, type RunnerCapiBringUp } from './bring-up.ts';
 
 export const CLUSTERS = 'clusters.cluster.x-k8s.io';
 
@@ -36,7 +36,7 @@ export class CapiSession {
 
   constructor(
     readonly cluster: ClusterModel,
-    readonly bringUp: CapiBringUp,
+    readonly bringUp: RunnerCapiBringUp,
     private readonly files: Files,
     /** The management cluster's kubeconfig context (workload clusters). */
     private readonly managerContext: string = capiContextName(bringUp.managedBy ?? ''),

@@ -1,13 +1,13 @@
 import type { ClusterModel, Model } from '../../model/model.ts';
 import { REGISTRY } from '../../registry.ts';
 import type { Compiled } from '../sources/compiled.ts';
-import type { CapiBringUp } from './bring-up.ts';
+import type { RunnerCapiBringUp } from './bring-up.ts';
 
-export type CapiSource = (model: Model, cluster: ClusterModel, compiled: Compiled) => CapiBringUp | { readonly problem: string };
+export type CapiSource = (model: Model, cluster: ClusterModel, compiled: Compiled) => RunnerCapiBringUp | { readonly problem: string };
 
 /**
  * THE adapter from the Cluster API generator's bring-up (`REGISTRY.capiBringUp`, built from the
- * model by lib/components/cluster-api/bring-up.ts) to the runner's CapiBringUp.
+ * model by lib/components/cluster-api/bring-up.ts) to the runner's RunnerCapiBringUp.
  */
 export const capiBringUpFromModel: CapiSource = (model, cluster) => {
   if (!cluster.provisioning.clusterApi) return { problem: `${cluster.name} is not a Cluster API cluster` };

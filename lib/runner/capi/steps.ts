@@ -13,7 +13,7 @@ import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
 import { tildePath } from '../talos/steps.ts';
 import { tmp, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
-import { capiContextName, type CapiBringUp } from './bring-up.ts';
+import { capiContextName, type RunnerCapiBringUp } from './bring-up.ts';
 import { CapiSession, CLUSTERS, type Files } from './session.ts';
 
 const MACHINES = 'machines.cluster.x-k8s.io';
@@ -47,13 +47,13 @@ function kindTarget(s: CapiSession): KubeTarget {
   };
 }
 
-function initArgs(b: CapiBringUp): string[] {
+function initArgs(b: RunnerCapiBringUp): string[] {
   const p = b.providers;
   return ['--core', p.core, '--bootstrap', p.bootstrap, '--control-plane', p.controlPlane, '--infrastructure', p.infrastructure, ...(p.ipam ? ['--ipam', p.ipam] : []), ...(p.addon ? ['--addon', p.addon] : [])];
 }
 
 /** The providers a clusterctl inventory must hold: `<Type>/<name>:<version>` (Provider objects: type, providerName, version). */
-function wantedProviders(b: CapiBringUp): string[] {
+function wantedProviders(b: RunnerCapiBringUp): string[] {
   const p = b.providers;
   const entries: [string, string | undefined][] = [['CoreProvider', p.core], ['BootstrapProvider', p.bootstrap], ['ControlPlaneProvider', p.controlPlane], ['InfrastructureProvider', p.infrastructure], ['IPAMProvider', p.ipam], ['AddonProvider', p.addon]];
   return entries.filter((e): e is [string, string] => e[1] !== undefined).map(([t, spec]) => `${t}/${spec}`).sort();
@@ -64,8 +64,8 @@ function wantedProviders(b: CapiBringUp): string[] {
  * management cluster (the same versions: move needs the target's at least as new). Done when the
  * clusterctl inventory (Provider objects: type, providerName, version) holds every one.
  */
-export function providersStep(cluster: string, providers: CapiBringUp['providers'], where: { id: string; label: string }, target: () => KubeTarget, env?: Readonly<Record<string, string>>): Step {
-  const b = { providers } as CapiBringUp;
+export function providersStep(cluster: string, providers: RunnerCapiBringUp['providers'], where: { id: string; label: string }, target: () => KubeTarget, env?: Readonly<Record<string, string>>): Step {
+  const b = { providers } as RunnerCapiBringUp;
   const init = (k: TempRef, timeoutMs: number): ToolCommand => ({ tool: 'clusterctl', args: ['init', '--kubeconfig', k, ...initArgs(b), '--wait-providers', `--wait-provider-timeout=${Math.ceil(timeoutMs / 1000)}`], timeoutMs: timeoutMs * 2 + 60_000, ...(env ? { env } : {}) });
   return {
     id: `${cluster}/${where.id}`,
