@@ -15,7 +15,8 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run orrery <command> --help for a command's options.
 Exit codes: 0 success, 1 bad input or dist/ out of date, 2 internal error (a bug in orrery);
-orrery diff also exits 3 for changes and 4 for dangerous ones with --fail-on dangerous.`;
+orrery diff also exits 3 for changes and 4 for dangerous ones with --fail-on dangerous;
+orrery plan exits 2 when changes are pending.`;
 
 /** Runs the CLI and returns the exit code. Never throws for bad input. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {

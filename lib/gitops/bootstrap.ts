@@ -149,7 +149,7 @@ export function renderBootstrap(cluster: ClusterModel, bp: BootstrapPlan): FileA
       source,
       content:
         `${header}# ${cluster.name}: bootstrap\n\nNodes stay NotReady until the CNI runs, and nothing (the GitOps engine included) runs before that.\n` +
-        `Install these releases once, with the kubeconfig of the new cluster, from this directory; the GitOps\nengine then adopts them: its release has the same name, namespace and values.\n` +
+        `\`npx orrery up ${cluster.name}\` installs these releases with the new cluster's kubeconfig (and what they need\nfirst, the Secrets decrypted in memory); the GitOps engine then adopts them: its release has the same\nname, namespace and values. By hand, from this directory (\`npx orrery up ${cluster.name} --dry-run\` prints every step):\n` +
         (notes.length > 0 ? `\n${notes.map((n) => `- ${n}`).join('\n')}\n` : '') +
         `\n\`\`\`sh\n${commands.join('\n')}\n\`\`\`\n`,
     },

@@ -57,13 +57,11 @@ export function talosFiles(cluster: ClusterModel): FileArtifact[] {
         version: cluster.talos.version,
         contract: cluster.talos.contract,
         kubernetes: cluster.kubernetes.version,
-        endpoint: cluster.endpoint.url ?? `https://${controlPlanes[0]?.primaryAddress ?? '<endpoint>'}:${cluster.endpoint.port}`,
-        installImage: intent.nodes[0]?.install.image,
         nodes: intent.nodes.map((n) => {
           const model = cluster.nodes.find((m) => m.name === n.name)!;
-          return { name: n.name, role: n.role, controlplane: n.role === 'controlplane', bootAddress: model.maintenanceAddress ?? model.primaryAddress ?? '<address>' };
+          return { name: n.name, role: n.role, bootAddress: model.maintenanceAddress ?? model.primaryAddress ?? '<address>' };
         }),
-        firstControlPlane: controlPlanes[0]?.primaryAddress ?? '<control-plane address>',
+        firstControlPlane: controlPlanes[0]?.name ?? '<control plane>',
         schematics,
       }),
   });

@@ -1,0 +1,62 @@
+import { parse } from 'yaml';
+import type { ClusterModel, Model } from '../../model/model.ts';
+import { hasEncryptedSecrets, type BootstrapRelease } from '../sources/bootstrap.ts';
+import type { Compiled } from '../sources/compiled.ts';
+import { decryptionKeySecret } from '../sources/decryption.ts';
+import type { Step } from '../step.ts';
+import { argocdConfigStep, argocdInstallStep, argocdKsopsStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
+import type { KubeTarget } from './kubectl.ts';
+import type { ReleaseOwner } from './steps.ts';
+
+/** Argo CD runs on the management cluster when there is one, else on each cluster (lib/gitops/argocd.ts argoDestination). */
+function argoHost(model: Model): string | undefined {
+  return model.clusters.find((c) => c.role === 'management')?.name;
+}
+
+/** Workload clusters that the management cluster's Flux reconciles (gitops.flux.workloadsFromManagement). */
+export function reconciledFromManagement(model: Model, cluster: ClusterModel): boolean {
+  return model.constellation.gitops.engine === 'flux' && model.constellation.gitops.flux.workloadsFromManagement && cluster.managedBy !== undefined;
+}
+
+/** Who owns a bootstrap release once the GitOps engine runs: its HelmRelease, or the Argo CD Application of that chart. */
+export function releaseOwner(model: Model, cluster: ClusterModel, compiled: Compiled): (r: BootstrapRelease) => ReleaseOwner | undefined {
+  return (r) => {
+    if (model.constellation.gitops.engine === 'flux') {
+      return { describe: `HelmRelease ${r.namespace}/${r.name}`, args: ['helmreleases.helm.toolkit.fluxcd.io', r.name, '-n', r.namespace] };
+    }
+    for (const [rel, text] of compiled.files) {
+      if (!rel.startsWith(`${cluster.name}/argocd/apps/`)) continue;
+      const app = parse(text) as { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { source?: { chart?: string; helm?: { releaseName?: string } } } } | null;
+      if (app?.kind === 'Application' && app.spec?.source?.chart === r.chart && app.metadata?.name) {
+        return { describe: `Argo CD Application ${app.metadata.name}`, args: ['applications.argoproj.io', app.metadata.name, '-n', app.metadata.namespace ?? model.constellation.gitops.argocd.namespace] };
+      }
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The GitOps hand-over: the decryption key, the engine, the first reconciliation. After this
+ * the engine owns everything, the CNI release included.
+ */
+export function gitopsSteps(target: KubeTarget, model: Model, compiled: Compiled): Step[] {
+  const cluster = target.cluster;
+  if (reconciledFromManagement(model, cluster)) return [];
+  const secrets = hasEncryptedSecrets(compiled, cluster.name);
+  if (model.constellation.gitops.engine === 'flux') {
+    return [...(secrets ? [sopsAgeStep(target, model, decryptionKeySecret(model))] : []), fluxBootstrapStep(target, model), fluxReconciledStep(target, compiled)];
+  }
+  const host = argoHost(model);
+  if (host && host !== cluster.name) return [];
+  const ns = model.constellation.gitops.argocd.namespace;
+  const ssh = /^ssh:\/\/|^git@/.test(model.constellation.gitops.url);
+  const key = decryptionKeySecret(model);
+  return [
+    argocdInstallStep(target, ns),
+    argocdConfigStep(target, compiled, ns),
+    ...(secrets ? [sopsAgeStep(target, model, key), argocdKsopsStep(target, ns, key)] : []),
+    ...(ssh ? [argocdRepositoryStep(target, model, ns)] : []),
+    argocdRootStep(target, compiled, host === cluster.name),
+    argocdReconciledStep(target, compiled, ns),
+  ];
+}

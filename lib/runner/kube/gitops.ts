@@ -1,0 +1,328 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { identityToRecipient } from 'age-encryption';
+import { parse } from 'yaml';
+import type { Model } from '../../model/model.ts';
+import { FLUX_NAMESPACE } from '../../gitops/flux.ts';
+import type { DecryptionKeySecret } from '../sources/decryption.ts';
+import { repoPath } from '../../gitops/layout.ts';
+import { loadAgeIdentities } from '../../sops/keys.ts';
+import { distPath, type Compiled } from '../sources/compiled.ts';
+import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
+import { goDuration } from '../talos/steps.ts';
+import { tmp, type StdinPayload, type TempRef, type ToolCommand } from '../tools/command.ts';
+import { ARGOCD_CM_PATCH } from '../../gitops/argocd-config.ts';
+import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
+import { applyStep, objectsStdin } from './steps.ts';
+import { waitStep } from './wait-step.ts';
+
+/** Argo CD's own install manifest, pinned to the release whose CRDs orrery's output is validated against. */
+export const ARGOCD_VERSION = 'v3.5.1';
+export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/install.yaml`;
+
+/**
+ * The operator's age identities that belong to the constellation's recipients: what Flux's
+ * kustomize-controller needs to decrypt dist/<cluster>/secrets/ (keys ending in `.agekey`).
+ */
+async function clusterAgeKeys(ctx: RunContext, model: Model): Promise<string> {
+  const keys = await loadAgeIdentities(ctx.options.env, ctx.options.home);
+  const recipients = new Set(model.constellation.sopsRecipients);
+  const mine: string[] = [];
+  for (const identity of keys.identities) if (recipients.has(await identityToRecipient(identity))) mine.push(identity);
+  if (mine.length === 0) {
+    throw new StepError(`none of your age keys (${keys.sources.join(', ') || 'none found'}) matches the constellation's sops.ageRecipients: the cluster could not decrypt its Secrets`);
+  }
+  const text = `${mine.join('\n')}\n`;
+  ctx.redactor.add(text);
+  for (const k of mine) ctx.redactor.add(k);
+  return text;
+}
+
+/** The engine's decryption Secret (and its namespace, created before the engine is installed into it). */
+export function sopsAgeStep(target: KubeTarget, model: Model, secret: DecryptionKeySecret): Step {
+  const { namespace, name, key } = secret;
+  const label = `<Secret ${namespace}/${name} from your age key>`;
+  return applyStep({
+    id: `${target.cluster.name}/sops-age`,
+    title: `create the ${name} Secret (${namespace}) from your age key`,
+    target,
+    source: ['-f', '-'],
+    dryRunStdin: { label, data: () => Buffer.alloc(0) },
+    async stdin(ctx): Promise<StdinPayload> {
+      const keys = await clusterAgeKeys(ctx, model);
+      return objectsStdin(label, [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', data: { [key]: Buffer.from(keys).toString('base64') } },
+      ]);
+    },
+  });
+}
+
+/** Names of the Kustomizations / Applications orrery wrote for this cluster (from the compiled output). */
+function compiledObjects(compiled: Compiled, prefix: string, kind: string): { name: string; namespace: string }[] {
+  const out: { name: string; namespace: string }[] = [];
+  for (const [rel, text] of compiled.files) {
+    if (!rel.startsWith(prefix) || rel.endsWith('/kustomization.yaml') || !rel.endsWith('.yaml')) continue;
+    const doc = parse(text) as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+    if (doc?.kind === kind && doc.metadata?.name) out.push({ name: doc.metadata.name, namespace: doc.metadata.namespace ?? 'default' });
+  }
+  return out;
+}
+
+export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, privateKey: string | undefined, timeoutMs: number): ToolCommand {
+  const git = model.constellation.gitops;
+  return {
+    tool: 'flux',
+    args: [
+      '--kubeconfig', k, 'bootstrap', 'git',
+      `--url=${git.url}`, `--branch=${git.branch}`,
+      // flux bootstrap --path: relative to the repository root (cmd/flux/bootstrap_git.go).
+      `--path=${repoPath(model, `${cluster}/flux`).replace(/^\.\//, '')}`,
+      ...(privateKey ? [`--private-key-file=${privateKey}`, '--silent'] : []),
+      `--timeout=${goDuration(timeoutMs)}`,
+    ],
+    timeoutMs: timeoutMs + 60_000,
+  };
+}
+
+/**
+ * `flux bootstrap git` at <repo path>/<cluster>/flux: done when the flux-system Kustomization
+ * exists and syncs that path. An ssh repository URL needs the deploy key (--git-private-key).
+ */
+export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
+  const c = target.cluster.name;
+  const path = repoPath(model, `${c}/flux`).replace(/^\.\//, '');
+  return {
+    id: `${c}/flux-bootstrap`,
+    cluster: c,
+    title: `flux bootstrap git at ${path}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [fluxBootstrapCommand(target.placeholder, model, c, 'DEPLOY_KEY_FILE', 600_000)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const ks = await getJson<KubeObjectStatus>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', FLUX_NAMESPACE, '-n', FLUX_NAMESPACE]);
+      if (ks) {
+        const synced = String(ks.spec?.path ?? '').replace(/^\.\//, '');
+        if (synced !== path) throw new StepError(`Flux on ${c} already syncs ${synced}, not ${path}: bootstrap it by hand or fix gitops.repository.path`);
+        return done(`Flux syncs ${path}`);
+      }
+      const key = ctx.options.gitPrivateKey;
+      if (!key && /^ssh:\/\/|^git@/.test(model.constellation.gitops.url)) {
+        throw new StepError(`flux bootstrap git over ssh needs the deploy key: pass --git-private-key FILE (its public half must be a deploy key with write access to ${model.constellation.gitops.url})`);
+      }
+      return pending(`Flux is not installed on ${c}`, [fluxBootstrapCommand(k, model, c, key, ctx.options.waitTimeoutMs)]);
+    },
+    async act(ctx, checked) {
+      ctx.reporter.waiting('flux bootstrap (controllers installed, flux-system synced)');
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/** The first reconciliation: every orrery Kustomization Ready (they `wait` for their objects). */
+export function fluxReconciledStep(target: KubeTarget, compiled: Compiled): Step {
+  const c = target.cluster.name;
+  const wanted = compiledObjects(compiled, `${c}/flux/orrery/`, 'Kustomization');
+  return waitStep({
+    id: `${c}/reconciled`,
+    cluster: c,
+    title: 'wait for the first Flux reconciliation',
+    what: `Flux Kustomizations ${wanted.map((w) => w.name).join(', ')} to be Ready`,
+    placeholder: target.placeholder,
+    kubeconfig: (ctx) => target.kubeconfig(ctx),
+    probe: (k) => kubectl(k, ['get', 'kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE, '-o', 'json']),
+    async status(ctx, k) {
+      const list = await getJson<{ items?: KubeObjectStatus[] }>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', '-n', FLUX_NAMESPACE]);
+      const missing = wanted.flatMap((w) => {
+        const r = condition(list?.items?.find((i) => i.metadata?.name === w.name), 'Ready');
+        if (r?.status === 'True') return [];
+        return [r ? `${w.name} (${r.reason ?? 'not ready'}${r.message ? `: ${r.message}` : ''})` : `${w.name} (not created yet)`];
+      });
+      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Kustomization(s) Ready` } : { ok: false, reason: `not Ready: ${missing.join(', ')}` };
+    },
+  });
+}
+
+/** Argo CD itself, from its pinned upstream manifest (server-side: its CRDs exceed the client-side annotation limit). */
+export function argocdInstallStep(target: KubeTarget, namespace: string): Step {
+  const c = target.cluster.name;
+  const ns = (k: TempRef): ToolCommand => kubectl(k, ['apply', '--server-side', '-f', '-'], { stdin: objectsStdin(`<Namespace ${namespace}>`, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]) });
+  const install = (k: TempRef): ToolCommand => kubectl(k, ['apply', '--server-side', '--force-conflicts', '-n', namespace, '-f', ARGOCD_INSTALL_URL], { timeoutMs: 300_000 });
+  const wait = (k: TempRef, timeoutMs: number): ToolCommand => kubectl(k, ['-n', namespace, 'wait', '--for=condition=Available', 'deployment', '--all', `--timeout=${goDuration(timeoutMs)}`], { timeoutMs: timeoutMs + 30_000 });
+  return {
+    id: `${c}/argocd-install`,
+    cluster: c,
+    title: `install Argo CD ${ARGOCD_VERSION} in ${namespace}`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [ns(target.placeholder), install(target.placeholder), wait(target.placeholder, 600_000)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const server = await getJson<KubeObjectStatus>(ctx, k, ['deployment', 'argocd-server', '-n', namespace]);
+      if (server && condition(server, 'Available')?.status === 'True') return done(`Argo CD runs in ${namespace}`);
+      return pending(server ? 'argocd-server is not Available' : `Argo CD is not installed in ${namespace}`, [ns(k), install(k), wait(k, ctx.options.waitTimeoutMs)]);
+    },
+    async act(ctx, checked) {
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/** The repository credentials Argo CD reads from a Secret labelled argocd.argoproj.io/secret-type=repository. */
+export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace: string): Step {
+  const git = model.constellation.gitops;
+  const label = `<Secret ${namespace}/orrery-repository with your deploy key>`;
+  const step = applyStep({
+    id: `${target.cluster.name}/argocd-repository`,
+    title: `give Argo CD the repository's deploy key`,
+    target,
+    source: ['-f', '-'],
+    dryRunStdin: { label, data: () => Buffer.alloc(0) },
+    async stdin(ctx) {
+      const file = ctx.options.gitPrivateKey;
+      if (!file) throw new StepError(`Argo CD needs the deploy key of ${git.url}: pass --git-private-key FILE`);
+      const key = await readFile(path.resolve(ctx.options.cwd, file), 'utf8').catch(() => {
+        throw new StepError(`cannot read --git-private-key ${file}`);
+      });
+      ctx.redactor.add(key);
+      return objectsStdin(label, [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'orrery-repository', namespace, labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
+          stringData: { type: 'git', url: git.url, sshPrivateKey: key },
+        },
+      ]);
+    },
+  });
+  return {
+    ...step,
+    async check(ctx) {
+      // Without the key the Secret cannot be compared; one that exists is taken as configured.
+      if (!ctx.options.gitPrivateKey && (await getJson(ctx, await target.kubeconfig(ctx), ['secret', 'orrery-repository', '-n', namespace]))) {
+        return done(`Secret ${namespace}/orrery-repository exists (pass --git-private-key to compare it)`);
+      }
+      return step.check(ctx);
+    },
+  };
+}
+
+/** The root Application of the cluster — or, on the hub, the fleet's ApplicationSet that makes every cluster's. */
+export function argocdRootStep(target: KubeTarget, compiled: Compiled, hub: boolean): Step {
+  const c = target.cluster.name;
+  const dir = hub ? 'argocd' : `${c}/argocd`;
+  return applyStep({ id: `${c}/argocd-root`, title: hub ? `apply the fleet's ApplicationSet on ${c}` : `apply the root Application of ${c}`, target, source: ['-k', distPath(compiled, dir)] });
+}
+
+/**
+ * The argocd-cm keys the output relies on (Application health for sync waves, Cilium's identity
+ * exclusion, kustomize exec plugins for KSOPS), as lib/gitops/argocd-config.ts renders them into
+ * `<output>/argocd/argocd-cm-patch.yaml`: done when argocd-cm holds every key with that value.
+ */
+export function argocdConfigStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
+  const c = target.cluster.name;
+  const file = ARGOCD_CM_PATCH;
+  const want = ((parse(compiled.files.get(file) ?? '') as { data?: Record<string, string> } | null)?.data ?? {}) as Record<string, string>;
+  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'configmap', 'argocd-cm', '--type', 'merge', '--patch-file', distPath(compiled, file)]);
+  return {
+    id: `${c}/argocd-cm`,
+    cluster: c,
+    title: `merge the argocd-cm settings orrery's output relies on`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [patch(target.placeholder)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      const cm = await getJson<{ data?: Record<string, string> }>(ctx, k, ['configmap', 'argocd-cm', '-n', namespace]);
+      const missing = Object.keys(want).filter((key) => cm?.data?.[key] !== want[key]);
+      return missing.length === 0 ? done(`argocd-cm has ${Object.keys(want).join(', ')}`) : pending(`argocd-cm lacks ${missing.join(', ')}`, [patch(k)]);
+    },
+    async act(ctx, checked) {
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/**
+ * KSOPS in argocd-repo-server, so `<cluster>/secrets/` (a KSOPS generator) builds: an init
+ * container copies ksops and its kustomize into the repo server, which reads the age key from
+ * the mounted `sops-age` (viaduct-ai/kustomize-sops v4.5.1 README "Argo CD Integration", the
+ * patch README "SOPS under Argo CD" documents).
+ */
+export function ksopsRepoServerPatch(secret: DecryptionKeySecret): Record<string, unknown> {
+  return {
+    spec: {
+      template: {
+        spec: {
+          volumes: [{ name: 'custom-tools', emptyDir: {} }, { name: secret.name, secret: { secretName: secret.name } }],
+          initContainers: [{ name: 'install-ksops', image: `viaductoss/ksops:${KSOPS_VERSION}`, command: ['/usr/local/bin/ksops', 'install', '--with-kustomize', '/custom-tools'], volumeMounts: [{ mountPath: '/custom-tools', name: 'custom-tools' }] }],
+          containers: [
+            {
+              name: 'argocd-repo-server',
+              env: [{ name: 'SOPS_AGE_KEY_FILE', value: `/.config/sops/age/${secret.key}` }],
+              volumeMounts: [
+                { mountPath: '/usr/local/bin/kustomize', name: 'custom-tools', subPath: 'kustomize' },
+                { mountPath: '/usr/local/bin/ksops', name: 'custom-tools', subPath: 'ksops' },
+                { mountPath: '/.config/sops/age', name: secret.name },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export const KSOPS_VERSION = 'v4.5.1';
+
+export function argocdKsopsStep(target: KubeTarget, namespace: string, secret: DecryptionKeySecret): Step {
+  const c = target.cluster.name;
+  const file = `${c}/ksops-repo-server-patch.json`;
+  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'deployment', 'argocd-repo-server', '--type', 'strategic', '--patch-file', tmp(file)]);
+  const note = { note: `orrery writes the KSOPS ${KSOPS_VERSION} patch of argocd-repo-server (init container, SOPS_AGE_KEY_FILE, the ${secret.name} mount) to <tmp:${file}>` };
+  return {
+    id: `${c}/argocd-ksops`,
+    cluster: c,
+    title: `install KSOPS into argocd-repo-server`,
+    kind: 'change',
+    risk: 'safe',
+    dryRun: () => [note, patch(target.placeholder)],
+    async check(ctx) {
+      const k = await target.kubeconfig(ctx);
+      type Container = { name?: string; env?: { name?: string }[] };
+      const d = await getJson<{ spec?: { template?: { spec?: { initContainers?: Container[]; containers?: Container[] } } } }>(ctx, k, ['deployment', 'argocd-repo-server', '-n', namespace]);
+      const pod = d?.spec?.template?.spec;
+      const ready = pod?.initContainers?.some((i) => i.name === 'install-ksops') && pod.containers?.some((x) => x.name === 'argocd-repo-server' && x.env?.some((e) => e.name === 'SOPS_AGE_KEY_FILE'));
+      return ready ? done('argocd-repo-server runs KSOPS') : pending('argocd-repo-server has no KSOPS', [note, patch(k)]);
+    },
+    async act(ctx, checked) {
+      await ctx.tmp.replace(file, JSON.stringify(ksopsRepoServerPatch(secret)));
+      for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
+    },
+  };
+}
+
+/** Every Application of the cluster Synced and Healthy. */
+export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
+  const c = target.cluster.name;
+  const wanted = compiledObjects(compiled, `${c}/argocd/`, 'Application');
+  type App = KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string } } };
+  return waitStep({
+    id: `${c}/reconciled`,
+    cluster: c,
+    title: 'wait for the first Argo CD sync',
+    what: `Argo CD Applications ${wanted.map((w) => w.name).join(', ')} to be Synced and Healthy`,
+    placeholder: target.placeholder,
+    kubeconfig: (ctx) => target.kubeconfig(ctx),
+    probe: (k) => kubectl(k, ['get', 'applications.argoproj.io', '-n', namespace, '-o', 'json']),
+    async status(ctx, k) {
+      const list = await getJson<{ items?: App[] }>(ctx, k, ['applications.argoproj.io', '-n', namespace]);
+      const missing = wanted.filter((w) => {
+        const app = list?.items?.find((i) => i.metadata?.name === w.name);
+        return app?.status?.sync?.status !== 'Synced' || app.status.health?.status !== 'Healthy';
+      });
+      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Application(s) Synced and Healthy` } : { ok: false, reason: `not Synced/Healthy: ${missing.map((w) => w.name).join(', ')}` };
+    },
+  });
+}

@@ -1,0 +1,223 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapClusterName, type RunnerCapiBringUp } from '../../lib/runner/capi/bring-up.ts';
+import { runRunner, type RunnerInput } from '../../lib/runner/run.ts';
+import { pipeTerminal } from '../../lib/runner/terminal.ts';
+import { encryptSops, KUBERNETES_SECRET_REGEX } from '../../lib/sops/sops.ts';
+import { commandLines, mutating, TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
+
+const RECIPIENT = 'age1ngwfd0dfm602wsxrmhff7p08zyv0f8ehyflzepetac808hz9r4dscg3dj5';
+const PROXMOX_TOKEN = 'proxmox-api-token-0f9a8b7c6d5e4f3a';
+
+/**
+ * A hand-made bring-up for the bundled constellation (clusters/: jupiter manages ganymede and
+ * callisto on Proxmox), standing in for the Cluster API generator's export.
+ */
+function bringUp(cluster: string): RunnerCapiBringUp {
+  const providers = { core: 'cluster-api:v1.12.11', bootstrap: 'talos:v0.6.13', controlPlane: 'talos:v0.5.14', infrastructure: 'proxmox:v0.9.0', ipam: 'in-cluster:v1.1.0' };
+  const secrets = { kubeconfigSecret: { name: `${cluster}-kubeconfig`, key: 'value' }, talosconfigSecret: { name: `${cluster}-talosconfig`, key: 'talosconfig' } };
+  if (cluster === 'jupiter') {
+    return {
+      cluster,
+      role: 'management',
+      namespace: 'constellation',
+      providers,
+      objectsDir: 'jupiter/cluster-api',
+      secretFiles: ['jupiter/secrets/secret-constellation-jupiter-talos.yaml', 'jupiter/operator-secrets/secret-constellation-proxmox-fra.yaml'],
+      ...secrets,
+      machines: 6,
+      gitopsFromManagement: false,
+    };
+  }
+  return { cluster, role: 'workload', managedBy: 'jupiter', namespace: 'constellation', providers, secretFiles: [], ...secrets, machines: 6, gitopsFromManagement: false };
+}
+
+async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: string[]; real?: boolean }): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const saved = { cwd: process.cwd(), PATH: process.env.PATH };
+  process.chdir(w.dir);
+  process.env.PATH = `${w.bin}${path.delimiter}${saved.PATH}`;
+  try {
+    const code = await runRunner({
+      command: 'up',
+      clusters: [],
+      specDir: 'clusters',
+      outDir: 'dist',
+      dryRun: false,
+      yes: true,
+      confirm: [],
+      format: 'text',
+      gitPrivateKey: 'home/deploy-key',
+      waitTimeoutMs: 5000,
+      pollIntervalMs: 0,
+      cwd: w.dir,
+      env: { PATH: process.env.PATH, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+      terminal: pipeTerminal((t) => (out += t), (t) => (err += t)),
+      ...(argv.real ? {} : { capiSource: (_model, cluster) => bringUp(cluster.name) }),
+      ...argv,
+    });
+    return { code, out, err };
+  } finally {
+    process.chdir(saved.cwd);
+    process.env.PATH = saved.PATH;
+  }
+}
+
+const spaces: Workspace[] = [];
+afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
+
+async function constellation(options: { handMade?: boolean } = { handMade: true }): Promise<Workspace> {
+  const w = await workspace('clusters', {
+    state: (s) => {
+      s.capi = {
+        clusters: { jupiter: { endpoint: '10.10.10.5', machines: 6 }, ganymede: { endpoint: '10.20.10.5', machines: 6 }, callisto: { endpoint: '10.30.10.5', machines: 6 } },
+        // What jupiter's Flux brings from git: the workload clusters' Cluster API objects.
+        workloads: { 'https://10.10.10.5:6443': [{ name: 'ganymede', namespace: 'constellation' }, { name: 'callisto', namespace: 'constellation' }] },
+      };
+    },
+  });
+  spaces.push(w);
+  writeFileSync(path.join(w.home, 'deploy-key'), 'fake deploy key\n', { mode: 0o600 });
+  if (options.handMade) {
+    // An operator Secret stored encrypted beside the output (the hand-made bring-up's secretFiles).
+    mkdirSync(path.join(w.dir, 'dist/jupiter/operator-secrets'), { recursive: true });
+    const secret = await encryptSops(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxmox-fra', namespace: 'constellation' }, stringData: { url: 'https://pve-fra-1:8006', token: PROXMOX_TOKEN } },
+      { recipients: [RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-12-01T00:00:00Z' },
+    );
+    writeFileSync(path.join(w.dir, 'dist/jupiter/operator-secrets/secret-constellation-proxmox-fra.yaml'), secret);
+  }
+  return w;
+}
+
+const GATEWAY_API = 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml';
+const KIND_KUBECONFIG = 'kubectl --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig';
+const JUPITER = [
+  'kind create cluster --name jupiter-bootstrap --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --wait 5m',
+  'clusterctl init --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --core cluster-api:v1.12.11 --bootstrap talos:v0.6.13 --control-plane talos:v0.5.14 --infrastructure proxmox:v0.9.0 --ipam in-cluster:v1.1.0 --wait-providers --wait-provider-timeout=5',
+  // The namespace, then jupiter-talos (the pre-seeded PKI) and the Proxmox credentials, decrypted on stdin.
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -f -`,
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -f -`,
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -f -`,
+  `${KIND_KUBECONFIG} apply --server-side --force-conflicts -k dist/jupiter/cluster-api`,
+  `kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f ${GATEWAY_API}`,
+  'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f -',
+  'helm --kubeconfig <tmp>/jupiter/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --timeout 15m --values dist/jupiter/bootstrap/cilium-values.yaml',
+  'clusterctl init --kubeconfig <tmp>/jupiter/kubeconfig --core cluster-api:v1.12.11 --bootstrap talos:v0.6.13 --control-plane talos:v0.5.14 --infrastructure proxmox:v0.9.0 --ipam in-cluster:v1.1.0 --wait-providers --wait-provider-timeout=5',
+  'kubectl --kubeconfig <tmp>/jupiter/kubeconfig apply --server-side --force-conflicts -f -',
+  'flux --kubeconfig <tmp>/jupiter/kubeconfig bootstrap git --url=ssh://git@github.com/example/constellation.git --branch=main --path=dist/jupiter/flux --private-key-file=home/deploy-key --silent --timeout=5s',
+  'clusterctl move --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --to-kubeconfig <tmp>/jupiter/kubeconfig --namespace constellation',
+  'kind delete cluster --name jupiter-bootstrap',
+];
+
+const WORKLOAD = (c: string): string[] => [
+  `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -f ${GATEWAY_API}`,
+  `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -f -`,
+  `helm --kubeconfig <tmp>/${c}/kubeconfig upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace kube-system --timeout 15m --values dist/${c}/bootstrap/cilium-values.yaml`,
+  `kubectl --kubeconfig <tmp>/${c}/kubeconfig apply --server-side --force-conflicts -f -`,
+  `flux --kubeconfig <tmp>/${c}/kubeconfig bootstrap git --url=ssh://git@github.com/example/constellation.git --branch=main --path=dist/${c}/flux --private-key-file=home/deploy-key --silent --timeout=5s`,
+];
+
+describe('the Cluster API constellation (clusters/) from a kind bootstrap cluster, through the pivot', () => {
+  let w: Workspace;
+  let up: { code: number; out: string; err: string };
+  beforeAll(async () => {
+    w = await constellation();
+    up = await run(w, {});
+  }, 300_000);
+
+  it('jupiter: kind → pinned providers → its objects → credentials → CNI → providers on it → Flux → move (dry run first) → delete kind; then the workload clusters', () => {
+    expect(up.code, up.err).toBe(0);
+    // Workload clusters after their management cluster, in spec order.
+    expect(mutating(w.log())).toEqual([...JUPITER, ...WORKLOAD('callisto'), ...WORKLOAD('ganymede')]);
+    const moves = commandLines(w.log(), (e) => e.tool === 'clusterctl' && e.args.includes('move'));
+    expect(moves).toEqual([
+      'clusterctl move --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --to-kubeconfig <tmp>/jupiter/kubeconfig --namespace constellation --dry-run',
+      'clusterctl move --kubeconfig <tmp>/jupiter/bootstrap-cluster.kubeconfig --to-kubeconfig <tmp>/jupiter/kubeconfig --namespace constellation',
+    ]);
+    const s = w.state();
+    expect(s.kindClusters).toEqual({});
+    const jupiter = s.kube['https://10.10.10.5:6443'];
+    expect(jupiter.objects['Cluster/constellation/jupiter']).toBeDefined();
+    expect(Object.keys(jupiter.objects).filter((k) => k.startsWith('Machine/constellation/jupiter-'))).toHaveLength(6);
+  });
+
+  it('credentials of every cluster from its Secrets, merged under CAPI’s context names; none in the repository', () => {
+    const kube = parse(readFileSync(path.join(w.home, '.kube/config'), 'utf8'));
+    expect(kube.contexts.map((c: { name: string }) => c.name)).toEqual(['jupiter-admin@jupiter', 'callisto-admin@callisto', 'ganymede-admin@ganymede']);
+    const talos = parse(readFileSync(path.join(w.home, '.talos/config'), 'utf8'));
+    expect(Object.keys(talos.contexts)).toEqual(['jupiter', 'callisto', 'ganymede']);
+    const records = [readFileSync(w.logFile, 'utf8'), up.out, up.err];
+    for (const k of w.state().issuedSecrets as string[]) for (const r of records) expect(r.includes(k)).toBe(false);
+    for (const r of [...records, readFileSync(w.stateFile, 'utf8')]) expect(r.includes(PROXMOX_TOKEN)).toBe(false);
+    expect(w.leftovers()).toEqual([]);
+  });
+
+  it('a rerun after the pivot (kind gone) changes nothing: the cluster is reached through its merged context', async () => {
+    w.clearLog();
+    const again = await run(w, {});
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toContain('nothing to do');
+    expect(mutating(w.log())).toEqual([]);
+    expect(commandLines(w.log(), (e) => e.tool === 'kind')).toEqual(['kind version', 'kind get clusters']);
+    const plan = await run(w, { command: 'plan' });
+    expect(plan.code).toBe(0);
+    expect(plan.out).toContain(`done     create the temporary bootstrap cluster ${bootstrapClusterName('jupiter')} (kind)`);
+  });
+});
+
+describe('the pivot is resumable', () => {
+  it('a failed move: the rerun moves (dry run again first) and deletes kind; nothing before is redone', async () => {
+    const w = await constellation();
+    w.update((s) => (s.failOnce = [{ tool: 'clusterctl', match: 'move --kubeconfig', stderr: 'Error: action failed after 10 attempts: failed to pause the Cluster: connection reset by peer' }]));
+    const first = await run(w, { clusters: ['jupiter'] });
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('stopped at jupiter: clusterctl move: jupiter takes over its own Cluster API objects');
+    expect(first.err).toContain('failed to pause the Cluster: connection reset by peer');
+    expect(Object.keys(w.state().kindClusters)).toEqual(['jupiter-bootstrap']);
+    w.clearLog();
+    const second = await run(w, { clusters: ['jupiter'] });
+    expect(second.code, second.err).toBe(0);
+    expect(mutating(w.log())).toEqual(JUPITER.slice(-2));
+    expect(commandLines(w.log(), (e) => e.tool === 'clusterctl' && e.args.includes('--dry-run'))).toHaveLength(1);
+  }, 300_000);
+
+  it('the generator’s own bring-up (REGISTRY.capiBringUp): blocked on the Proxmox credentials until the operator supplies them, then through the pivot', async () => {
+    const w = await constellation({ handMade: false });
+    const plan = await run(w, { command: 'plan', real: true });
+    expect(plan.code, plan.err).toBe(2);
+    expect(plan.out).toContain('pending  apply the Secret constellation/proxmox-fra — after the steps before it (the bootstrap cluster jupiter-bootstrap does not exist yet)');
+    const first = await run(w, { real: true });
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('stopped at jupiter: apply the Secret constellation/proxmox-fra: the Proxmox API credentials CAPMOX uses (url, token id, token secret): store it SOPS-encrypted under secrets/jupiter/ (keys url, token, secret) and run orrery synth, or create it on the bootstrap cluster (kind get kubeconfig --name jupiter-bootstrap): kubectl --namespace constellation create secret generic proxmox-fra --from-literal=url=… --from-literal=token=… --from-literal=secret=…');
+    // The operator creates it by hand on the bootstrap cluster.
+    const addSecret = (server: string, name: string): void =>
+      w.update((s) => {
+        s.kube[server].objects[`Secret/constellation/${name}`] = { kind: 'Secret', metadata: { name, namespace: 'constellation' }, hash: 'by-hand' };
+      });
+    addSecret((w.state().kindClusters as Record<string, { server: string }>)['jupiter-bootstrap']!.server, 'proxmox-fra');
+    const second = await run(w, { real: true });
+    expect(second.code).toBe(1);
+    // jupiter is up and pivoted; the workload clusters need their credentials on jupiter.
+    expect(second.err).toContain('stopped at callisto: the Secrets callisto\'s provider needs on jupiter: constellation/proxmox-nyc is missing on jupiter');
+    expect(w.state().kindClusters).toEqual({});
+    addSecret('https://10.10.10.5:6443', 'proxmox-nyc');
+    addSecret('https://10.10.10.5:6443', 'proxmox-ams');
+    const third = await run(w, { real: true });
+    expect(third.code, third.err).toBe(0);
+    w.clearLog();
+    expect((await run(w, { real: true })).err).toContain('nothing to do');
+    expect(mutating(w.log())).toEqual([]);
+  }, 300_000);
+
+  it('a retired provider is said plainly', async () => {
+    const equinix = await workspace('equinix-constellation');
+    spaces.push(equinix);
+    const r = await equinix.run(['plan', 'jupiter']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('provider packet has no maintained Cluster API provider to install (Equinix Metal shut down on 2026-06-30)');
+  });
+});

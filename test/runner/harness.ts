@@ -1,0 +1,228 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { main } from '../../lib/cli/main.ts';
+import { compileSpecDir } from '../../lib/pipeline.ts';
+import { REPO } from '../helpers.ts';
+
+/** The fakes the harness can put on PATH. */
+export const FAKE_TOOLS = ['talosctl', 'kubectl', 'helm', 'flux', 'clusterctl', 'kind'] as const;
+export type FakeTool = (typeof FAKE_TOOLS)[number];
+
+const FAKES = path.join(REPO, 'test', 'runner', 'fakes', 'fake-tools.mjs');
+export const TEST_AGE_KEY = readFileSync(path.join(REPO, 'test-keys', 'age-test-key.txt'), 'utf8');
+
+export interface LogEntry {
+  readonly tool: FakeTool;
+  readonly args: string[];
+  readonly mutating: boolean;
+  readonly stdin?: { readonly bytes: number; readonly sha256: string };
+  readonly env: string[];
+  readonly hanging?: boolean;
+}
+
+/** The fakes' shared state (see fake-tools.mjs); loosely typed on purpose: tests poke at it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FakeState = Record<string, any>;
+
+export interface RunResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+export interface Workspace {
+  readonly dir: string;
+  readonly home: string;
+  readonly tmpBase: string;
+  readonly bin: string;
+  readonly stateFile: string;
+  readonly logFile: string;
+  state(): FakeState;
+  update(mutate: (s: FakeState) => void): void;
+  log(): LogEntry[];
+  clearLog(): void;
+  /** Runs `orrery …` in the workspace with the fakes first on PATH; --poll-interval 0s and --wait-timeout 5s unless given. */
+  run(argv: readonly string[], env?: Record<string, string | undefined>): Promise<RunResult>;
+  /** What the private temp directories left behind (must be nothing after a run). */
+  leftovers(): string[];
+  dispose(): Promise<void>;
+}
+
+export interface WorkspaceOptions {
+  /** Tools not put on PATH. */
+  readonly missing?: readonly FakeTool[];
+  readonly state?: (s: FakeState) => void;
+}
+
+interface NodeInit {
+  readonly name: string;
+  readonly role: string;
+  readonly primaryAddress?: string;
+  readonly maintenanceAddress?: string;
+  readonly dataDisks: readonly { readonly purpose: string; readonly wipe: boolean; readonly path?: string; readonly selector?: { readonly type?: string; readonly model?: string; readonly serial?: string; readonly wwid?: string; readonly busPath?: string } }[];
+}
+
+/** A copy of an example (spec, secrets, dist) with fake machines in maintenance mode, as after PXE boot. */
+export async function workspace(example: string, options: WorkspaceOptions = {}): Promise<Workspace> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-ws-'));
+  const tmpBase = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-tmp-'));
+  const src = example === 'clusters' ? REPO : path.join(REPO, 'examples', example);
+  for (const part of ['clusters', 'secrets', 'dist']) if (existsSync(path.join(src, part))) await cp(path.join(src, part), path.join(dir, part), { recursive: true });
+  const home = path.join(dir, 'home');
+  const bin = path.join(dir, 'bin');
+  mkdirSync(home);
+  mkdirSync(bin);
+  const stateFile = path.join(dir, 'fake-state.json');
+  const logFile = path.join(dir, 'fake-log.jsonl');
+  for (const tool of FAKE_TOOLS) {
+    if (options.missing?.includes(tool)) continue;
+    const file = path.join(bin, tool);
+    writeFileSync(file, `#!/usr/bin/env node\nimport(${JSON.stringify(FAKES)}).then((m) => m.main(${JSON.stringify(tool)}, ${JSON.stringify(stateFile)}, ${JSON.stringify(logFile)}));\n`);
+    chmodSync(file, 0o755);
+  }
+  const compiled = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
+  if (!compiled.model || !compiled.files) throw new Error(`example ${example} does not compile`);
+  const nodes: Record<string, unknown> = {};
+  for (const c of compiled.model.clusters) {
+    for (const n of c.nodes as readonly NodeInit[]) {
+      const patch = compiled.files.get(`${c.name}/talos/nodes/${n.name}.yaml`) ?? '';
+      const image = /image: (\S+)/.exec(patch)?.[1] ?? '';
+      // One fake disk per data disk marked wipe, with what its selector asks for; each holds an old partition.
+      const wiped = n.dataDisks.filter((d) => d.wipe);
+      const disks = wiped.map((d, i) => {
+        const id = `sd${String.fromCharCode(98 + i)}`;
+        const sel = d.selector ?? {};
+        return {
+          id,
+          spec: {
+            dev_path: d.path ?? `/dev/${id}`,
+            size: 4e12,
+            transport: sel.type === 'nvme' ? 'nvme' : 'sata',
+            rotational: sel.type !== 'ssd' && sel.type !== 'nvme',
+            model: sel.model ?? 'HDD',
+            ...(sel.serial ? { serial: sel.serial } : {}),
+            ...(sel.wwid ? { wwid: sel.wwid } : {}),
+            ...(sel.busPath ? { bus_path: sel.busPath } : {}),
+          },
+        };
+      });
+      nodes[n.name] = {
+        name: n.name,
+        role: n.role,
+        cluster: c.name,
+        address: n.primaryAddress,
+        maintenanceAddress: n.maintenanceAddress ?? n.primaryAddress,
+        mode: 'maintenance',
+        version: c.talos.version,
+        schematic: /installer\/([0-9a-f]{64}):/.exec(image)?.[1],
+        systemDisk: 'sda',
+        disks: [{ id: 'sda', spec: { dev_path: '/dev/sda', size: 256e9, transport: 'sata', rotational: false, model: 'SSD' } }, ...disks],
+        // A re-used disk: an old partition with a filesystem on it.
+        volumes: disks.flatMap((d) => [{ id: d.id, spec: { type: 'disk', name: 'gpt' } }, { id: `${d.id}1`, spec: { type: 'partition', name: 'xfs', parent: d.id } }]),
+      };
+    }
+  }
+  const initial: FakeState = { versions: {}, talos: { nodes }, kube: {} };
+  options.state?.(initial);
+  writeFileSync(stateFile, JSON.stringify(initial, null, 1));
+  writeFileSync(logFile, '');
+
+  const ws: Workspace = {
+    dir,
+    home,
+    tmpBase,
+    bin,
+    stateFile,
+    logFile,
+    state: () => JSON.parse(readFileSync(stateFile, 'utf8')) as FakeState,
+    update(mutate) {
+      const s = ws.state();
+      mutate(s);
+      writeFileSync(stateFile, JSON.stringify(s, null, 1));
+    },
+    log: () =>
+      readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as LogEntry),
+    clearLog: () => writeFileSync(logFile, ''),
+    async run(argv, env = {}) {
+      const keys = ['PATH', 'HOME', 'TMPDIR', 'SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME', ...Object.keys(env)];
+      const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+      const cwd = process.cwd();
+      const set = (k: string, v: string | undefined): void => {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      };
+      set('PATH', `${bin}${path.delimiter}${saved.PATH ?? ''}`);
+      set('HOME', home);
+      set('TMPDIR', tmpBase);
+      // The key inline: children must never see it (the env allowlist).
+      set('SOPS_AGE_KEY', TEST_AGE_KEY);
+      for (const k of ['SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME']) set(k, undefined);
+      for (const [k, v] of Object.entries(env)) set(k, v);
+      const args = [...argv];
+      if (!args.includes('--poll-interval')) args.push('--poll-interval', '0s');
+      if (!args.includes('--wait-timeout')) args.push('--wait-timeout', '5s');
+      let out = '';
+      let err = '';
+      process.chdir(dir);
+      try {
+        const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+        return { code, out, err };
+      } finally {
+        process.chdir(cwd);
+        for (const [k, v] of Object.entries(saved)) set(k, v);
+      }
+    },
+    // tsx keeps its own cache in TMPDIR (tsx-N) when the CLI runs as a process; only orrery's dirs count.
+    leftovers: () => readdirSync(tmpBase).filter((n) => n.startsWith('orrery-')),
+    async dispose() {
+      await rm(dir, { recursive: true, force: true });
+      await rm(tmpBase, { recursive: true, force: true });
+    },
+  };
+  return ws;
+}
+
+/** `tool sub…` of every logged call, flags included, as one line each (the exact command sequence). */
+export function commandLines(entries: readonly LogEntry[], filter: (e: LogEntry) => boolean = () => true): string[] {
+  return entries.filter((e) => !e.hanging && filter(e)).map((e) => [e.tool, ...e.args].join(' '));
+}
+
+export function mutating(entries: readonly LogEntry[]): string[] {
+  return commandLines(entries, (e) => e.mutating);
+}
+
+/**
+ * Every secret the run could leak: the age key, the decrypted Talos bundle and — unless
+ * `ownOnly` — the credentials the fake clusters issued (those live in the fakes' state file by
+ * design: it is the simulated cluster, not a record of the runner).
+ */
+export function secretsOf(ws: Workspace, bundles: readonly string[], options: { ownOnly?: boolean } = {}): string[] {
+  const out = [TEST_AGE_KEY.split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'))!];
+  for (const b of bundles) {
+    const doc = parse(b) as { cluster: { secret: string }; secrets: { bootstraptoken: string; secretboxencryptionsecret: string }; trustdinfo: { token: string }; certs: Record<string, { key?: string }> };
+    out.push(doc.cluster.secret, doc.secrets.bootstraptoken, doc.secrets.secretboxencryptionsecret, doc.trustdinfo.token, ...Object.values(doc.certs).flatMap((c) => (c.key ? [c.key] : [])));
+  }
+  if (!options.ownOnly) for (const k of (ws.state().issuedSecrets as string[] | undefined) ?? []) out.push(k, Buffer.from(k, 'base64').toString('utf8'));
+  return out.filter((s) => s.length >= 8);
+}
+
+/** Every file under a directory (recursive), as text. */
+export function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.set(p, readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
