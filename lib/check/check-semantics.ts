@@ -27,6 +27,7 @@ import { checkPlatformNamespaces } from './rules/platform-namespaces.ts';
 import { checkAnycastAddresses } from './rules/anycast-addresses.ts';
 import { checkMeshAddresses } from './rules/mesh-addresses.ts';
 import { checkManagementCycles } from './rules/management-cycles.ts';
+import { checkApps } from './rules/apps.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -60,6 +61,7 @@ const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [
   checkAnycastAddresses,
   checkMeshAddresses,
   checkManagementCycles,
+  checkApps,
 ];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */

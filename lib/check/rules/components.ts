@@ -11,6 +11,7 @@ export function checkComponents(facts: ClusterFacts): void {
   checkIngress(facts);
   checkGatewayApi(facts);
   checkExternalDns(facts);
+  checkCertManager(facts);
   checkRook(facts);
 }
 
@@ -36,6 +37,15 @@ function checkGatewayApi({ c, file, emit }: ClusterFacts): void {
   for (const need of gatewayApiConsumers(c)) {
     emit(file, need.pointer, 'components/needs-gateway-api', `${need.what} needs the Gateway API CRDs installed first: enable components.gatewayApi (standard channel, ${DEFAULT_VERSIONS.gatewayApi} by default)`);
   }
+}
+
+function checkCertManager({ c, file, emit }: ClusterFacts): void {
+  const dns = c.components?.certManager?.acme?.dns01;
+  if (!dns) return;
+  // The ClusterIssuer CRD requires cloudDNS.project (cert-manager v1.21.1 deploy/crds/
+  // cert-manager.io_clusterissuers.yaml): without it the API server refuses the issuer.
+  if (dns.provider === 'google' && !dns.project) emit(file, '/components/certManager/acme/dns01/provider', 'cert-manager/google-project', "cert-manager's Cloud DNS solver needs project: the Google Cloud project that holds the zone (the ClusterIssuer is refused without it)");
+  if (dns.project !== undefined && dns.provider !== 'google') emit(file, '/components/certManager/acme/dns01/project', 'cert-manager/unused-setting', `project applies to provider google only (provider is ${quote(dns.provider)})`);
 }
 
 function checkExternalDns({ c, file, emit }: ClusterFacts): void {
