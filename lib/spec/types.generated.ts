@@ -61,6 +61,10 @@ export type Name4 = string;
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name5 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name6 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -294,6 +298,10 @@ export interface Cluster {
   components?: Components;
   namespaces?: Namespace[];
   networkPolicies?: NetworkPolicy[];
+  /**
+   * Your own kustomize directories, reconciled after the platform (the apps layer).
+   */
+  apps?: App[];
 }
 export interface Provisioning {
   /**
@@ -635,8 +643,6 @@ export interface Cilium {
    * Cilium as a Gateway API controller.
    */
   gatewayApi?: boolean;
-  l2Announcements?: boolean;
-  bgpControlPlane?: boolean;
   k8sClientRateLimit?: {
     qps?: number;
     burst?: number;
@@ -701,7 +707,6 @@ export interface BgpPeer {
    */
   password?: {
     secret: Name;
-    key?: string;
   };
   bfd?: boolean;
   ebgpMultiHop?: number;
@@ -926,4 +931,18 @@ export interface Port {
   port: number | string;
   endPort?: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+/**
+ * A kustomize directory of your own in the GitOps repository (your workloads), reconciled in the apps layer: after the platform's controllers and configs.
+ */
+export interface App {
+  name: Name6;
+  /**
+   * The directory, relative to the repository root (like gitops.repository.path), that holds a kustomization.yaml; outside orrery's output directory.
+   */
+  path: string;
+  /**
+   * Other apps of this cluster (by name) that are reconciled and healthy before this one.
+   */
+  dependsOn?: Name[];
 }
