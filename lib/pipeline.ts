@@ -67,6 +67,8 @@ export interface CompileOptions {
   readonly secretChecks?: ReadonlyMap<string, SecretCheck>;
   /** The secrets directory as messages show it (default `secrets`). */
   readonly secretsShown?: string;
+  /** The spec directory as messages show it (default `clusters`). */
+  readonly specShown?: string;
   /** The parsed spec files: build diagnostics that name a key get its line and column. */
   readonly files?: readonly SourceFile[];
 }
@@ -126,6 +128,7 @@ export function buildModel(model: Model, diagnostics: readonly Diagnostic[], opt
     namespaces: clusterNamespaces(model, artifacts),
     ...(options.secretChecks ? { checks: options.secretChecks } : {}),
     ...(options.secretsShown ? { shownDir: options.secretsShown } : {}),
+    ...(options.specShown ? { specShown: options.specShown } : {}),
   });
   const rendered = renderArtifacts(artifacts);
   const verified = verifyOutput(rendered.files);
@@ -203,7 +206,7 @@ export async function compileSpecDir(specDir: string, options: { build?: boolean
   // The operator's app directories live in the repository beside the output (a few stat calls).
   const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
   if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
-  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), files: read.files });
+  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files });
 }
 
 async function readStoredSecrets(

@@ -25,6 +25,16 @@ function checkIngress({ c, file, emit }: ClusterFacts): void {
       if (c.components.ingress[key] !== undefined) emit(file, `/components/ingress/${key}`, 'ingress/unused-setting', `ingress.${key} applies to envoy-gateway and contour; Cilium's ingress comes with the CNI (cni.cilium)`);
     }
   }
+  // One meaning, one switch: with controller cilium the ingress choice turns Cilium's Gateway API
+  // (or, without the Gateway API, its Ingress controller) on; an explicit false would be overridden.
+  if (c.components?.ingress?.controller === 'cilium') {
+    if (gatewayApiEnabled(c) && c.cni?.cilium?.gatewayApi === false) {
+      emit(file, '/cni/cilium/gatewayApi', 'ingress/cilium-switch-overridden', "components.ingress.controller cilium with the Gateway API runs Cilium's Gateway API controller, which gatewayApi: false here says not to; remove this key, or pick another controller");
+    }
+    if (!gatewayApiEnabled(c) && c.cni?.cilium?.ingressController?.enabled === false) {
+      emit(file, '/cni/cilium/ingressController/enabled', 'ingress/cilium-switch-overridden', "components.ingress.controller cilium without the Gateway API runs Cilium's Ingress controller, which enabled: false here says not to; remove this key, or enable components.gatewayApi for Cilium's Gateway API");
+    }
+  }
   for (const p of ingressBindingProblems(c)) emit(file, p.pointer, 'ingress/pool-binding', p.message);
   // docs.cilium.io "Gateway API Support", Prerequisites: "Cilium must be configured with the kube-proxy replacement".
   if (ciliumGatewayEnabled(c) && c.cni?.cilium?.kubeProxyReplacement === false) {
