@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { checkCommand, synthCommand, validateCommand } from './compile.ts';
 import { secretsCommand } from './secrets.ts';
 import { diffCommand } from './diff.ts';
+import { initCommand } from './init.ts';
 
 /** Every `orrery` command, in the order `orrery --help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, checkCommand, secretsCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [initCommand, synthCommand, validateCommand, checkCommand, secretsCommand, diffCommand];
