@@ -160,7 +160,7 @@ function locateDiagnostics(files: readonly SourceFile[], diagnostics: readonly D
   const bySpecPath = new Map(files.map((f) => [f.specPath, f]));
   return diagnostics.map((d) => {
     const file = bySpecPath.get(d.file);
-    if (!file || d.line !== 1 || d.col !== 1) return d;
+    if (!file || d.pointer === '' || d.line !== 1 || d.col !== 1) return d;
     return diagnosticAt(file, d.pointer, d.severity, d.rule, d.message);
   });
 }

@@ -59,3 +59,7 @@ function readdirSyncSorted(dir: string): string[] {
     .map((e) => e.name)
     .sort();
 }
+
+/** The public test key of test-keys/ (public test data; the examples and fixtures encrypt to it). */
+export const TEST_RECIPIENT = 'age1ngwfd0dfm602wsxrmhff7p08zyv0f8ehyflzepetac808hz9r4dscg3dj5';
+export const TEST_KEY_FILE = path.join(REPO, 'test-keys', 'age-test-key.txt');

@@ -58,8 +58,9 @@ export function suppliedSecretFiles(secrets: ReadonlyMap<string, string>, cluste
 }
 
 /** The command that creates a declared Secret, values on stdin (never on the command line). */
-export function addCommand(s: Pick<OperatorSecret, 'cluster' | 'namespace' | 'name' | 'keys'>, specShown = 'clusters'): string {
+export function addCommand(s: Pick<OperatorSecret, 'cluster' | 'namespace' | 'name' | 'keys'>, options: { specShown?: string; replace?: boolean } = {}): string {
   const id = `${s.cluster}/${s.namespace}/${s.name}`;
-  const spec = specShown === 'clusters' ? '' : ` --spec ${specShown}`;
-  return s.keys.length === 1 ? `npx orrery secrets${spec} --add ${id} --key ${s.keys[0]} < <file holding the value>` : `npx orrery secrets${spec} --add ${id} < <file of KEY=VALUE lines: ${s.keys.join(', ')}>`;
+  const spec = (options.specShown ?? 'clusters') === 'clusters' ? '' : ` --spec ${options.specShown}`;
+  const yes = options.replace ? ' --yes' : '';
+  return s.keys.length === 1 ? `npx orrery secrets${spec} --add ${id} --key ${s.keys[0]}${yes} < <file holding the value>` : `npx orrery secrets${spec} --add ${id}${yes} < <file of KEY=VALUE lines: ${s.keys.join(', ')}>`;
 }

@@ -119,11 +119,11 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
     if (!found) {
       const file = operatorSecretFile(ref);
       if (input.secrets.has(file)) continue; // the file is there but was refused above, with its reason
-      diag('secrets/operator-missing', `${what}, which nobody supplies: create ${shown(file)}, SOPS-encrypted${ref.hint ? ` (${ref.hint})` : ''}: ${addCommand(ref, input.specShown)}`);
+      diag('secrets/operator-missing', `${what}, which nobody supplies: create ${shown(file)}, SOPS-encrypted${ref.hint ? ` (${ref.hint})` : ''}: ${addCommand(ref, { specShown: input.specShown })}`);
       continue;
     }
     const lacking = ref.keys.filter((k) => !found.keys.has(k));
-    if (lacking.length > 0) diag('secrets/operator-keys', `${what}, but ${shown(found.file)} has no ${lacking.join(', ')} (it has ${[...found.keys].sort().join(', ') || 'no keys'}); add ${lacking.length === 1 ? 'it' : 'them'}: ${addCommand(ref, input.specShown)} --yes`);
+    if (lacking.length > 0) diag('secrets/operator-keys', `${what}, but ${shown(found.file)} has no ${lacking.join(', ')} (it has ${[...found.keys].sort().join(', ') || 'no keys'}); add ${lacking.length === 1 ? 'it' : 'them'}: ${addCommand(ref, { specShown: input.specShown, replace: true })}`);
     if (ref.type && found.type !== ref.type) diag('secrets/operator-type', `${what}, but ${shown(found.file)} is of type ${found.type}; set type: ${ref.type}`);
   }
   return out;

@@ -28,7 +28,9 @@ export function checkApps({ set, emit }: ConstellationFacts): void {
       });
     });
     // A loop of two or more apps: report it once, at its first member.
-    const deps = new Map(apps.map((a) => [a.name, (a.dependsOn ?? []).filter((d) => d !== a.name)]));
+    // (The first of two apps of one name is the one the others depend on; the second is reported above.)
+    const deps = new Map<string, string[]>();
+    for (const a of apps) if (!deps.has(a.name)) deps.set(a.name, (a.dependsOn ?? []).filter((d) => d !== a.name));
     const reported = new Set<string>();
     for (const [i, a] of apps.entries()) {
       const stack: string[] = [];

@@ -46,7 +46,7 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
     const summary = await gitSummary(outDir);
     if (summary) io.err(`orrery synth: ${shownOut}: ${summary}\n`);
     // What a bare-metal user needs first: the boot media of each cluster's schematics.
-    if (format === 'text') for (const line of result.notices ?? []) io.err(`${line}\n`);
+    if (format === 'text') for (const line of new Set(result.notices ?? [])) io.err(`${line}\n`);
     return 0;
   } catch (err) {
     // A full disk, a read-only mount, a file in the way: the machine's state, not a bug (exit 1).

@@ -5,6 +5,7 @@ import type { ClusterModel, Model } from '../../model/model.ts';
 import type { Disk } from '../../spec/types.generated.ts';
 import { compareCodePoints } from '../../util/order.ts';
 import { operatorSteps } from '../../gitops/operator-steps.ts';
+import { suppliedSecretFiles } from '../../secrets/operator-secrets.ts';
 
 const hb = Handlebars.create();
 // Markdown, not HTML: values are shown as written; table cells escape what breaks a row.
@@ -96,10 +97,10 @@ export const constellationDocsComponent: ConstellationComponent = {
 
 export const clusterDocsComponent: ClusterComponent = {
   name: 'docs',
-  build({ model, cluster: c }) {
+  build({ model, cluster: c, secrets }) {
     const content = clusterTemplate({
       ...c,
-      gitops: operatorSteps(model, c),
+      gitops: operatorSteps(model, c, { suppliedSecrets: suppliedSecretFiles(secrets, c.name).length > 0 }),
       endpoint: endpointText(c),
       provisioning: provisioningText(c),
       cni: c.cni.name === 'cilium' ? `cilium ${c.versions.cilium}` : c.cni.name,

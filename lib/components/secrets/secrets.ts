@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
-import { parseSecretFile, plaintextInSecretData } from '../../sops/sops.ts';
+import { parseSecretFile, plaintextInSecret, plaintextInSecretData } from '../../sops/sops.ts';
 import { MESH_ANNOTATION } from '../../secrets/generators.ts';
 import { toYaml, yamlHeader } from '../../output/yaml.ts';
 import { compareCodePoints } from '../../util/order.ts';
@@ -88,7 +88,9 @@ export const secretsComponent: ClusterComponent = {
     // (One named like a generated Secret is refused there, never written over orrery's.)
     for (const file of suppliedSecretFiles(secrets, cluster.name)) {
       const name = file.slice(cluster.name.length + 1);
-      if (!files.some((f) => f.name === name)) files.push({ name, content: secrets.get(file)! });
+      // A file with plaintext is refused by that check and never reaches the output.
+      const content = secrets.get(file)!;
+      if (!files.some((f) => f.name === name) && plaintextInSecret(content).length === 0) files.push({ name, content });
     }
     const dir = `${cluster.name}/secrets`;
     if (files.length === 0) return { bundles: [], files: [], diagnostics };
