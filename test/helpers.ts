@@ -63,3 +63,9 @@ function readdirSyncSorted(dir: string): string[] {
 /** The public test key of test-keys/ (public test data; the examples and fixtures encrypt to it). */
 export const TEST_RECIPIENT = 'age1ngwfd0dfm602wsxrmhff7p08zyv0f8ehyflzepetac808hz9r4dscg3dj5';
 export const TEST_KEY_FILE = path.join(REPO, 'test-keys', 'age-test-key.txt');
+
+/** The maximal specs of the schema walk (test/fixtures/maximal/*): every key set; no committed dist/. */
+export function maximalSpecs(): { name: string; spec: string; cwd: string }[] {
+  const root = path.join(FIXTURES, 'maximal');
+  return readdirSyncSorted(root).map((name) => ({ name: `maximal/${name}`, spec: path.join(root, name, 'clusters'), cwd: path.join(root, name) }));
+}

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { renderContract, type TalosDocument } from '../../lib/components/talos/contracts.ts';
 import { talosIntent } from '../../lib/components/talos/intent.ts';
-import { exampleSpecs, fixtureNames, HAS_SHARED, materializeFixture, REPO, SHARED } from '../helpers.ts';
+import { exampleSpecs, fixtureNames, HAS_SHARED, materializeFixture, maximalSpecs, REPO, SHARED } from '../helpers.ts';
 
 const SCHEMAS: Record<string, string> = { '1.12': 'v1.12.11', '1.13': 'v1.13.9', '1.14': 'v1.14.0-rc.1' };
 
@@ -98,7 +98,7 @@ function has(doc: TalosDocument, dotted: string): boolean {
 /** Every talosctl cluster of the examples and of the must-accept fixtures (talos-everything uses every feature). */
 async function talosctlClusters() {
   const out = [];
-  const specs = [...exampleSpecs().map((e) => ({ name: e.name, spec: e.spec, cwd: REPO }))];
+  const specs = [...exampleSpecs().map((e) => ({ name: e.name, spec: e.spec, cwd: REPO })), ...maximalSpecs()];
   for (const fixture of fixtureNames('accept')) {
     const dir = await materializeFixture(fixture);
     specs.push({ name: fixture, spec: path.join(dir, 'clusters'), cwd: dir });
