@@ -77,7 +77,9 @@ export function report(io: Io, diagnostics: readonly Diagnostic[], format: Diagn
   // JSON is one document even when there is nothing to say: `[]`, which a tool can parse.
   if (diagnostics.length === 0 && format !== 'json') return;
   const text = renderDiagnostics(diagnostics, format);
-  (format === 'json' ? io.out : io.err)(text);
+  // JSON for a tool, and GitHub workflow commands, which the runner reads from stdout (GitHub docs
+  // "Workflow commands for GitHub Actions": commands are sent to the runner over stdout).
+  (format === 'text' ? io.err : io.out)(text);
 }
 
 /** Checks --format; returns an error message or undefined. */

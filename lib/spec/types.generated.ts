@@ -616,6 +616,9 @@ export interface Provisioning {
   method: 'talosctl' | 'cluster-api';
   clusterApi?: ClusterApi;
 }
+/**
+ * Cluster API settings (method cluster-api): the provider and the machine pools. Not compiled yet: validated and checked; the Cluster API objects come with the Cluster API generators.
+ */
 export interface ClusterApi {
   provider: 'proxmox' | 'packet' | 'sidero';
   namespace?: Name7;

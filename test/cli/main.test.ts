@@ -84,7 +84,7 @@ describe('orrery CLI', () => {
       expect.objectContaining({ severity: 'error', file: expect.stringMatching(/clusters\/lab\.yaml$/), line: 10, col: 8, pointer: '/endpoint/vip', rule: 'endpoint/vip-is-node-address' }),
     ]);
     const gh = await run(['validate', '--spec', path.join(dir, 'clusters'), '--format', 'github']);
-    expect(gh.err).toMatch(/^::error file=.*clusters\/lab\.yaml,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip%3A|^::error file=.*,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip: VIP "10\.0\.0\.11"/m);
+    expect(gh.out).toMatch(/^::error file=.*clusters\/lab\.yaml,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip%3A|^::error file=.*,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip: VIP "10\.0\.0\.11"/m);
   });
 
   it('orrery check passes on the committed dist/ of the bundled example', async () => {
