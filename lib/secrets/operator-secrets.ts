@@ -1,3 +1,5 @@
+import { compareCodePoints } from '../util/order.ts';
+
 /**
  * The registry of Secrets the output references that orrery does not generate: each component
  * declares the ones it reads (ComponentOutput.operatorSecrets for platform components,
@@ -51,10 +53,25 @@ export function operatorSecretFile(s: Pick<OperatorSecret, 'cluster' | 'namespac
   return `${s.cluster}/secret-${s.namespace}-${s.name}.yaml`;
 }
 
+/** Per secrets map, its operator files by cluster: indexed once, not scanned per cluster (fleets of thousands). */
+const byCluster = new WeakMap<ReadonlyMap<string, string>, Map<string, string[]>>();
+
 /** The operator's Secret files of one cluster among the secrets directory's files, in order. */
-export function suppliedSecretFiles(secrets: ReadonlyMap<string, string>, cluster: string): string[] {
-  const prefix = `${cluster}/`;
-  return [...secrets.keys()].filter((f) => f.startsWith(prefix) && OPERATOR_FILE.test(f.slice(prefix.length))).sort();
+export function suppliedSecretFiles(secrets: ReadonlyMap<string, string>, cluster: string): readonly string[] {
+  let index = byCluster.get(secrets);
+  if (!index) {
+    index = new Map();
+    for (const f of [...secrets.keys()].sort(compareCodePoints)) {
+      const slash = f.indexOf('/');
+      if (slash < 0 || !OPERATOR_FILE.test(f.slice(slash + 1))) continue;
+      const c = f.slice(0, slash);
+      const list = index.get(c) ?? [];
+      list.push(f);
+      index.set(c, list);
+    }
+    byCluster.set(secrets, index);
+  }
+  return index.get(cluster) ?? [];
 }
 
 /** The command that creates a declared Secret, values on stdin (never on the command line). */

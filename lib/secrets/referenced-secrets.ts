@@ -58,8 +58,9 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
   };
   const supplied = new Map<string, Supplied>();
   const wanted = [...input.model.constellation.sopsRecipients].sort();
+  // orrery's own Secrets, by cluster/namespace/name: indexed once (fleets of thousands of clusters).
+  const generatedAll = new Map(input.requirements.filter((r) => r.toDist && r.kubernetes).map((r) => [`${r.cluster}/${r.namespace}/${r.name}`, r]));
   for (const cluster of input.model.clusters) {
-    const generated = new Map(input.requirements.filter((r) => r.cluster === cluster.name && r.toDist && r.kubernetes).map((r) => [`${r.namespace}/${r.name}`, r]));
     const known = input.namespaces.get(cluster.name) ?? new Set<string>();
     for (const file of suppliedSecretFiles(input.secrets, cluster.name)) {
       const parsed = parseSecretFile(input.secrets.get(file)!);
@@ -84,7 +85,7 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
         at(file, 'secrets/file-name', `holds the Secret ${namespace}/${name}, so its name must be ${shown(expected)} (secret-<namespace>-<name>.yaml, as in dist/): rename it`);
         continue;
       }
-      const own = generated.get(`${namespace}/${name}`);
+      const own = generatedAll.get(`${cluster.name}/${namespace}/${name}`);
       if (own) {
         at(file, 'secrets/generated-by-orrery', `${namespace}/${name} is a Secret orrery generates (${shown(own.file)}); remove this file, or rotate orrery's with npx orrery secrets --rotate ${own.id}`);
         continue;
@@ -109,8 +110,7 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
   // One Secret may be read by several consumers (cert-manager and external-dns share nothing, but
   // two BGP peers may share a password): each consumer's keys are checked.
   for (const ref of input.referenced) {
-    const generatedHere = input.requirements.some((r) => r.cluster === ref.cluster && r.toDist && r.namespace === ref.namespace && r.name === ref.name);
-    if (generatedHere) continue;
+    if (generatedAll.has(`${ref.cluster}/${ref.namespace}/${ref.name}`)) continue;
     const what = `${ref.consumer} reads the Secret ${ref.namespace}/${ref.name} (key${ref.keys.length === 1 ? '' : 's'} ${ref.keys.join(', ') || 'of your choice'}${ref.type ? `, type ${ref.type}` : ''})`;
     const found = supplied.get(`${ref.cluster}/${ref.namespace}/${ref.name}`);
     const diag = (rule: string, message: string): void => {
