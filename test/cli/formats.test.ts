@@ -2,18 +2,12 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli/main.ts';
-import { materializeFixture, removeDir, REPO } from '../helpers.ts';
+import { materializeFixture, removeDir, REPO, runOrrery } from '../helpers.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (argv: string[]): ReturnType<typeof runOrrery> => runOrrery(argv);
 
 async function fixture(name: string): Promise<{ dir: string; spec: string; out: string }> {
   const dir = await materializeFixture(name);

@@ -4,9 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { identityToRecipient } from 'age-encryption';
-import { main } from '../../lib/cli/main.ts';
 import { parseIdentities } from '../../lib/sops/keys.ts';
-import { removeDir, tempDir, TEST_KEY_FILE, TEST_RECIPIENT } from '../helpers.ts';
+import { removeDir, runOrrery, tempDir, TEST_KEY_FILE, TEST_RECIPIENT } from '../helpers.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -31,12 +30,7 @@ afterEach(() => {
   }
 });
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (argv: string[]): ReturnType<typeof runOrrery> => runOrrery(argv);
 
 describe('orrery init DIR', () => {
   it('writes a starter that validates --strict, a new age key (0600, never printed), .sops.yaml and .gitignore; then secrets and synth work', async () => {

@@ -3,14 +3,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../lib/cli/main.ts';
 import { secretsCommandWith } from '../../lib/cli/commands/secrets.ts';
-import type { Io } from '../../lib/cli/command.ts';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { secretRequirements } from '../../lib/secrets/requirements.ts';
 import { decryptSops, plaintextInSecret } from '../../lib/sops/sops.ts';
 import { parseIdentities } from '../../lib/sops/keys.ts';
-import { exampleSpecs, materializeFixture, maximalSpecs, removeDir, REPO, TEST_KEY_FILE } from '../helpers.ts';
+import { exampleSpecs, materializeFixture, maximalSpecs, removeDir, REPO, runOrrery, TEST_KEY_FILE } from '../helpers.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -21,14 +19,7 @@ async function fixture(name: string): Promise<string> {
   return dir;
 }
 
-/** The CLI with a given standard input (never the terminal), collecting what it prints. */
-async function run(argv: string[], stdin?: string, options: { tty?: boolean } = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), input: async () => ({ data: Buffer.from(stdin ?? ''), tty: options.tty === true }) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = (argv: string[], stdin?: string, options: { tty?: boolean } = {}): ReturnType<typeof runOrrery> => runOrrery(argv, { ...(stdin !== undefined ? { stdin } : {}), ...options });
 
 const IDENTITIES = parseIdentities(readFileSync(TEST_KEY_FILE, 'utf8'));
 const docsOf = (text: string): Record<string, any>[] => (parseAllDocuments(text) as unknown as { toJS(): Record<string, any> }[]).map((d) => d.toJS());
