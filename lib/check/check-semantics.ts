@@ -28,6 +28,7 @@ import { checkPlatformNamespaces } from './rules/platform-namespaces.ts';
 import { checkAnycastAddresses } from './rules/anycast-addresses.ts';
 import { checkMeshAddresses } from './rules/mesh-addresses.ts';
 import { checkManagementCycles } from './rules/management-cycles.ts';
+import { checkApps } from './rules/apps.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -63,6 +64,7 @@ const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [
   checkMeshAddresses,
   checkManagementCycles,
   checkClusterApiFleet,
+  checkApps,
 ];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */

@@ -7,6 +7,7 @@ import { toPlainData, type DataProblem } from './plain-data.ts';
 import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
 import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
 import { compareCodePoints } from '../util/order.ts';
+import { yamlSyntaxMessage } from './yaml-errors.ts';
 
 /** Files larger than this are refused before parsing: a spec file is hand-written text. */
 export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
@@ -89,7 +90,7 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
     } else if (!syntaxReported) {
       // Later syntax errors are almost always consequences of the first one.
       syntaxReported = true;
-      diagnostics.push(fileDiagnostic(displayPath, 'yaml/syntax', `YAML: ${err.message.split('\n')[0]}`, pos.line, pos.col));
+      diagnostics.push(fileDiagnostic(displayPath, 'yaml/syntax', `YAML: ${yamlSyntaxMessage({ code: err.code, message: err.message, text, line: pos.line })}`, pos.line, pos.col));
     }
   }
   if (diagnostics.length > 0) return { files: [], diagnostics };

@@ -105,7 +105,7 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
     const stale: SecretRequirement[] = [];
     for (const m of members) if (!missing(m) && (await mesh(m)) !== m.share) stale.push(m);
     if (stale.length > 0 && !rotate) {
-      throw new SecretsError(`${stale.map((m) => show(m.file)).join(', ')}: made for another mesh (${(await mesh(stale[0]!)) ?? 'unknown'}, now ${members[0]!.share}); the members would not share one CA — run orrery secrets --rotate ${members[0]!.id}`);
+      throw new SecretsError(`${stale.map((m) => show(m.file)).join(', ')}: made for another mesh (${(await mesh(stale[0]!)) ?? 'unknown'}, now ${members[0]!.share}); the members would not share one CA — run npx orrery secrets --rotate ${members[0]!.id}`);
     }
     const todo = rotate ? members : members.filter(missing);
     if (todo.length === 0) continue;
@@ -141,7 +141,7 @@ export async function generateSecrets(req: GenerateRequest): Promise<GenerateRes
         anchor = await loadIssued(fromB64(data['tls.crt']), fromB64(data['tls.key']), 'ecdsa-p256');
       } catch {
         // The library's message may quote what it could not parse: a key. Name the file only.
-        throw new SecretsError(`${show(anchorReq.file)}: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run orrery secrets --rotate ${anchorReq.id}`);
+        throw new SecretsError(`${show(anchorReq.file)}: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run npx orrery secrets --rotate ${anchorReq.id}`);
       }
     }
     const issuer = await linkerdIssuer(anchor, req.now);

@@ -2,41 +2,113 @@
 
 export type SpecDocument = Constellation | Cluster;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ * Name of the fleet: shown in the docs; a hub's Argo CD ApplicationSet is named after it.
  */
 export type Name = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ * Namespace Argo CD runs in (default argocd).
  */
 export type Name1 = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ * AppProject of the generated Applications (default default).
  */
 export type Name2 = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ * Name of a Secret in flux-system with the `token` (and/or `address`) that you create; orrery never writes it into git.
  */
 export type Name3 = string;
 /**
- * A Talos release, e.g. v1.13.9.
+ * Talos release of the installer image; it also picks the machine-config contract unless talos.contract does (default v1.13.9).
  */
 export type TalosVersion = string;
 /**
- * A Kubernetes release, e.g. 1.36.2 (no leading v).
+ * Kubernetes release; checked against the releases the Talos version supports (default 1.36.2).
  */
 export type KubernetesVersion = string;
 /**
- * A Helm chart version as its repository publishes it.
+ * Cilium chart version (the 1.18 charts are supported too) (default 1.19.5).
  */
 export type ChartVersion = string;
 /**
- * An IPv4 or IPv6 address.
+ * MetalLB chart version (default 0.16.1).
+ */
+export type ChartVersion1 = string;
+/**
+ * cert-manager chart version (default v1.21.1).
+ */
+export type ChartVersion2 = string;
+/**
+ * external-dns chart version (default 1.21.1).
+ */
+export type ChartVersion3 = string;
+/**
+ * metrics-server chart version (default 3.13.1).
+ */
+export type ChartVersion4 = string;
+/**
+ * Rook Ceph chart version (the operator and the cluster chart) (default v1.20.6).
+ */
+export type ChartVersion5 = string;
+/**
+ * Linkerd chart version (the CRDs, the control plane and viz) (default edge-26.8.3).
+ */
+export type ChartVersion6 = string;
+/**
+ * kubernetes-sigs/gateway-api release tag of the CRDs (default v1.6.1).
+ */
+export type ChartVersion7 = string;
+/**
+ * Contour chart version (default 0.7.0).
+ */
+export type ChartVersion8 = string;
+/**
+ * Envoy Gateway chart version (gateway-helm) (default v1.9.0).
+ */
+export type ChartVersion9 = string;
+/**
+ * alex1989hu/kubelet-serving-cert-approver release tag, installed with metrics-server (default v0.11.0).
+ */
+export type ChartVersion10 = string;
+/**
+ * Name of the mesh group; the CA its members share is made for it.
+ */
+export type Name4 = string;
+/**
+ * A cluster of the constellation (its name).
+ */
+export type Name5 = string;
+/**
+ * Name of the address; a load-balancer pool refers to it with anycast: <name>.
+ */
+export type Name6 = string;
+/**
+ * The shared address, announced as a host route (/32 or /128) over BGP by every cluster listed.
  */
 export type IpAddress = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name4 = string;
+export type Name7 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name8 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name9 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name10 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name11 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name12 = string;
 /**
  * A CIDR (10.0.0.0/28) or an inclusive range (10.0.0.10-10.0.0.20).
  */
@@ -46,43 +118,245 @@ export type AddressRange = string;
  */
 export type Ipv4 = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ * An IPv4 or IPv6 address.
  */
-export type Name5 = string;
+export type IpAddress1 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name6 = string;
+export type Name13 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name7 = string;
+export type Name14 = string;
 /**
- * A DNS name.
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name15 = string;
+/**
+ * An IPv4 address.
+ */
+export type Ipv41 = string;
+/**
+ * mode dns: the DNS name clients use; it resolves to the control planes or a load balancer in front of them.
  */
 export type Hostname = string;
 /**
- * An IPv4 or IPv6 network in CIDR notation, e.g. 10.244.0.0/16.
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress2 = string;
+/**
+ * The nodes' network; node addresses (with this prefix), the VIP, the gateway and L2 pools are checked against it. Derived from the nodes' addresses when they all share one.
  */
 export type Cidr = string;
+/**
+ * The pod network (Kubernetes cluster CIDR); disjoint from the node and service networks and from every mesh peer's pod network.
+ */
+export type Cidr1 = string;
+/**
+ * The Service network (service cluster IP range); disjoint from the node and pod networks.
+ */
+export type Cidr2 = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress3 = string;
+/**
+ * Talos release of this cluster (default: versions.talos, then v1.13.9).
+ */
+export type TalosVersion1 = string;
+/**
+ * Kubernetes release of this cluster (default: versions.kubernetes, then 1.36.2); one the cluster's Talos supports.
+ */
+export type KubernetesVersion1 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name16 = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress4 = string;
 /**
  * An address with its prefix length, e.g. 192.168.42.201/24.
  */
 export type InterfaceAddress = string;
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ * An IPv4 or IPv6 address.
  */
-export type Name8 = string;
+export type IpAddress5 = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress6 = string;
+/**
+ * Destination network (0.0.0.0/0 for a default route).
+ */
+export type Cidr3 = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress7 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name9 = string;
+export type Name17 = string;
+/**
+ * Cilium chart version (default: versions.cilium).
+ */
+export type ChartVersion11 = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress8 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name18 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name19 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name20 = string;
+/**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress9 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name21 = string;
+/**
+ * Chart version (default: versions.certManager).
+ */
+export type ChartVersion12 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name22 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name23 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name24 = string;
+/**
+ * Chart version (default: versions.externalDns).
+ */
+export type ChartVersion13 = string;
+/**
+ * A DNS name.
+ */
+export type Hostname1 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name25 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name26 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name27 = string;
+/**
+ * Chart version (default: versions.<component>).
+ */
+export type ChartVersion14 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name28 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name29 = string;
+/**
+ * Chart version (default: versions.rookCeph).
+ */
+export type ChartVersion15 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name30 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name31 = string;
+/**
+ * Chart version (default: versions.linkerd).
+ */
+export type ChartVersion16 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name32 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name33 = string;
+/**
+ * Chart version of envoy-gateway or contour (default: versions.<controller>).
+ */
+export type ChartVersion17 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name34 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name35 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name36 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name37 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name38 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name39 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name40 = string;
+/**
+ * Addresses in this network.
+ */
+export type Cidr4 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name41 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name42 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
  */
 export interface Constellation {
+  /**
+   * Always orrery.dev/v1alpha1.
+   */
   apiVersion: 'orrery.dev/v1alpha1';
+  /**
+   * Constellation: the one fleet-wide file of the spec directory.
+   */
   kind: 'Constellation';
   name: Name;
   /**
@@ -105,6 +379,9 @@ export interface Constellation {
    */
   management?: Management[];
 }
+/**
+ * The GitOps engine and the repository it reads.
+ */
 export interface GitOps {
   /**
    * The GitOps engine that reconciles the output.
@@ -114,6 +391,9 @@ export interface GitOps {
   argocd?: ArgoCd;
   flux?: Flux;
 }
+/**
+ * The repository the engine clones, its branch, and where orrery's output sits in it.
+ */
 export interface GitRepository {
   /**
    * Git URL the GitOps engine clones (ssh://, https://).
@@ -124,12 +404,12 @@ export interface GitRepository {
    */
   branch?: string;
   /**
-   * Where orrery's output directory sits inside the repository.
+   * Where orrery's output directory sits inside the repository, relative to its root (the Flux Kustomization paths and Argo CD Application paths start here). No `..`: the engine reads only the repository.
    */
   path?: string;
 }
 /**
- * Argo CD settings (gitops.engine: argocd).
+ * Argo CD settings; only with engine argocd.
  */
 export interface ArgoCd {
   namespace?: Name1;
@@ -148,7 +428,7 @@ export interface ArgoCd {
   selfHeal?: boolean;
 }
 /**
- * Flux settings (gitops.engine: flux).
+ * Flux settings; only with engine flux.
  */
 export interface Flux {
   /**
@@ -207,22 +487,22 @@ export interface Flux {
   };
 }
 /**
- * Versions of Talos, Kubernetes and the platform components. Any version left out takes orrery's default. Pin them here, not in dist/: a `# renovate: datasource=… depName=…` comment above a pin lets Renovate's regex manager bump it (README "Renovate").
+ * Default versions for every cluster; a cluster's own versions win.
  */
 export interface Versions {
   talos?: TalosVersion;
   kubernetes?: KubernetesVersion;
   cilium?: ChartVersion;
-  metallb?: ChartVersion;
-  certManager?: ChartVersion;
-  externalDns?: ChartVersion;
-  metricsServer?: ChartVersion;
-  rookCeph?: ChartVersion;
-  linkerd?: ChartVersion;
-  gatewayApi?: ChartVersion;
-  contour?: ChartVersion;
-  envoyGateway?: ChartVersion;
-  kubeletServingCertApprover?: ChartVersion;
+  metallb?: ChartVersion1;
+  certManager?: ChartVersion2;
+  externalDns?: ChartVersion3;
+  metricsServer?: ChartVersion4;
+  rookCeph?: ChartVersion5;
+  linkerd?: ChartVersion6;
+  gatewayApi?: ChartVersion7;
+  contour?: ChartVersion8;
+  envoyGateway?: ChartVersion9;
+  kubeletServingCertApprover?: ChartVersion10;
   /**
    * Cluster API core provider (clusterctl: cluster-api), installed on the management cluster and the bootstrap cluster. Default v1.12.11.
    */
@@ -252,9 +532,12 @@ export interface Versions {
    */
   talosCcm?: string;
 }
+/**
+ * The age recipients secrets are encrypted to; required once the spec needs a secret.
+ */
 export interface Sops {
   /**
-   * Who can decrypt the secrets orrery stores: age public keys.
+   * Who can decrypt the secrets orrery stores: age public keys (age-keygen -y prints one). Never a secret key.
    *
    * @minItems 1
    *
@@ -266,7 +549,7 @@ export interface Sops {
  * A Cilium ClusterMesh: members share a CA and must have disjoint pod CIDRs.
  */
 export interface MeshGroup {
-  name: Name;
+  name: Name4;
   /**
    * Clusters meshed with each other; every pair of members connects.
    *
@@ -274,8 +557,11 @@ export interface MeshGroup {
    */
   members: [MeshMember, MeshMember, ...MeshMember[]];
 }
+/**
+ * A member of a ClusterMesh group.
+ */
 export interface MeshMember {
-  cluster: Name;
+  cluster: Name5;
   /**
    * Cilium ClusterMesh cluster.id (1-255). Pin it; orrery allocates and reports one otherwise.
    */
@@ -285,39 +571,54 @@ export interface MeshMember {
  * One address announced by several clusters (global anycast ingress).
  */
 export interface Anycast {
-  name: Name;
+  name: Name6;
   address: IpAddress;
   /**
    * Clusters that announce this address over BGP.
    *
    * @minItems 1
    */
-  clusters: [Name, ...Name[]];
+  clusters: [Name7, ...Name7[]];
   /**
    * The LoadBalancer Service that gets the address (default: the ingress controller).
    */
   service?: {
-    namespace: Name;
-    name: Name;
+    namespace: Name8;
+    name: Name9;
   };
 }
+/**
+ * A management cluster and the workload clusters whose Cluster API objects it holds.
+ */
 export interface Management {
-  cluster: Name;
+  cluster: Name10;
   /**
    * Workload clusters whose Cluster API objects live on this management cluster.
    *
    * @minItems 1
    */
-  manages: [Name, ...Name[]];
+  manages: [Name7, ...Name7[]];
 }
 /**
  * One Talos Kubernetes cluster.
  */
 export interface Cluster {
+  /**
+   * Always orrery.dev/v1alpha1.
+   */
   apiVersion: 'orrery.dev/v1alpha1';
+  /**
+   * Cluster: one file per cluster.
+   */
   kind: 'Cluster';
-  name: Name;
+  name: Name11;
+  /**
+   * Free text shown in the generated docs.
+   */
   description?: string;
+  /**
+   * standalone: a cluster on its own. management: runs Cluster API for workload clusters. workload: created by a management cluster.
+   */
   role: 'management' | 'workload' | 'standalone';
   /**
    * Where the cluster runs (free text shown in docs).
@@ -326,7 +627,7 @@ export interface Cluster {
   provisioning: Provisioning;
   endpoint: Endpoint;
   network: Network;
-  versions?: Versions;
+  versions?: Versions1;
   talos?: Talos;
   kubernetes?: Kubernetes;
   /**
@@ -336,9 +637,22 @@ export interface Cluster {
   cni?: Cni;
   loadBalancing?: LoadBalancing;
   components?: Components;
+  /**
+   * Namespaces of the cluster, with Pod Security levels.
+   */
   namespaces?: Namespace[];
+  /**
+   * Network policies from intent, per namespace.
+   */
   networkPolicies?: NetworkPolicy[];
+  /**
+   * Your own kustomize directories, reconciled after the platform (the apps layer).
+   */
+  apps?: App[];
 }
+/**
+ * How the machines get their Talos configuration.
+ */
 export interface Provisioning {
   /**
    * talosctl: existing machines receive their config with talosctl. cluster-api: a management cluster creates the machines.
@@ -346,9 +660,12 @@ export interface Provisioning {
   method: 'talosctl' | 'cluster-api';
   clusterApi?: ClusterApi;
 }
+/**
+ * Cluster API settings (method cluster-api): the provider and the machine pools. Compiled into the Cluster API objects its management cluster reconciles (see README "Cluster API").
+ */
 export interface ClusterApi {
   provider: 'proxmox' | 'packet' | 'sidero';
-  namespace?: Name;
+  namespace?: Name7;
   proxmox?: ProxmoxProvider;
   packet?: PacketProvider;
   sidero?: SideroProvider;
@@ -360,7 +677,7 @@ export interface ClusterApi {
   machinePools: [MachinePool, ...MachinePool[]];
 }
 export interface ProxmoxProvider {
-  credentialsSecret?: Name4;
+  credentialsSecret?: Name12;
   /**
    * Proxmox nodes VMs may be placed on.
    *
@@ -400,7 +717,7 @@ export interface ProxmoxProvider {
   /**
    * Name servers CAPMOX writes into each machine's network config (default: network.nameservers).
    */
-  dnsServers?: IpAddress[];
+  dnsServers?: IpAddress1[];
   /**
    * Network bridge of the machines' one network device (net0), e.g. vmbr0 (default: the template's).
    */
@@ -427,8 +744,8 @@ export interface PacketProvider {
  * Sidero Metal (maintenance mode): machines bound to registered servers by server class.
  */
 export interface SideroProvider {
-  serverClass?: Name5;
-  environment?: Name6;
+  serverClass?: Name13;
+  environment?: Name14;
   /**
    * Where machines fetch their Talos config (the kernel argument talos.config=<url>/configdata?uuid=).
    */
@@ -439,7 +756,7 @@ export interface SideroProvider {
   discoveryKubeconfigUrl?: string;
 }
 export interface MachinePool {
-  name: Name;
+  name: Name7;
   role: 'controlplane' | 'worker';
   replicas: number;
   machine?: MachineTemplate;
@@ -474,7 +791,7 @@ export interface MachineTemplate {
    * Packet: machine plan (e.g. c3.small.x86). Packet is retired: nothing is generated.
    */
   plan?: string;
-  serverClass?: Name7;
+  serverClass?: Name15;
   /**
    * Proxmox: disks beyond the boot disk. CAPMOX v0.9 cannot attach disks (its Storage type has only bootVolume), so the VM template must carry them; a full clone copies them.
    *
@@ -509,6 +826,9 @@ export interface MachineTemplate {
 export interface Labels {
   [k: string]: string | undefined;
 }
+/**
+ * A Kubernetes node taint: pods without a matching toleration stay off the node (NoSchedule, PreferNoSchedule) or are evicted from it (NoExecute).
+ */
 export interface Taint {
   /**
    * Taint key.
@@ -536,7 +856,7 @@ export interface BoundServer {
      * BMC (IPMI/Redfish) address.
      */
     endpoint: string;
-    credentialsSecret: Name;
+    credentialsSecret: Name7;
   };
 }
 /**
@@ -547,7 +867,7 @@ export interface Endpoint {
    * vip: a shared L2 address on the control planes. dns: a name that resolves to the control planes or a load balancer. address: a fixed address (a single control plane, an external load balancer, or an address announced over BGP). provider: the infrastructure provider assigns it.
    */
   mode: 'vip' | 'dns' | 'address' | 'provider';
-  vip?: Ipv4;
+  vip?: Ipv41;
   host?: Hostname;
   /**
    * API server port.
@@ -557,31 +877,89 @@ export interface Endpoint {
    * Extra names and addresses in the API server certificate.
    */
   extraCertSANs?: string[];
-  address?: IpAddress;
+  address?: IpAddress2;
 }
 /**
- * Cluster networks; gateway, nameservers and time servers are defaults for every node.
+ * The node, pod and Service networks, and defaults for every node.
  */
 export interface Network {
   nodeCidr?: Cidr;
-  podCidr: Cidr;
-  serviceCidr: Cidr;
-  gateway?: IpAddress;
-  nameservers?: IpAddress[];
+  podCidr: Cidr1;
+  serviceCidr: Cidr2;
+  gateway?: IpAddress3;
+  /**
+   * DNS resolvers of every node (a node's own nameservers win).
+   */
+  nameservers?: IpAddress1[];
+  /**
+   * NTP servers of every node (Talos's own default when empty).
+   */
   timeServers?: string[];
 }
 /**
- * Talos settings for every node of the cluster.
+ * Versions for this cluster (over the constellation's).
+ */
+export interface Versions1 {
+  talos?: TalosVersion;
+  kubernetes?: KubernetesVersion;
+  cilium?: ChartVersion;
+  metallb?: ChartVersion1;
+  certManager?: ChartVersion2;
+  externalDns?: ChartVersion3;
+  metricsServer?: ChartVersion4;
+  rookCeph?: ChartVersion5;
+  linkerd?: ChartVersion6;
+  gatewayApi?: ChartVersion7;
+  contour?: ChartVersion8;
+  envoyGateway?: ChartVersion9;
+  kubeletServingCertApprover?: ChartVersion10;
+  /**
+   * Cluster API core provider (clusterctl: cluster-api), installed on the management cluster and the bootstrap cluster. Default v1.12.11.
+   */
+  clusterApi?: string;
+  /**
+   * Talos bootstrap provider, CABPT (clusterctl: talos, bootstrap). Default v0.6.13.
+   */
+  cabpt?: string;
+  /**
+   * Talos control-plane provider, CACPPT (clusterctl: talos, control-plane). Default v0.5.14.
+   */
+  cacppt?: string;
+  /**
+   * Proxmox infrastructure provider, CAPMOX (clusterctl: proxmox). Default v0.9.0.
+   */
+  capmox?: string;
+  /**
+   * In-cluster IPAM provider CAPMOX allocates machine addresses with (clusterctl: in-cluster). Default v1.1.0.
+   */
+  ipamInCluster?: string;
+  /**
+   * Sidero Metal infrastructure provider (clusterctl: sidero; maintenance mode). Default v0.6.13.
+   */
+  sidero?: string;
+  /**
+   * Talos cloud controller manager delivered to every Proxmox cluster (sets each Node's providerID from the machine's metadata). Default v1.12.0.
+   */
+  talosCcm?: string;
+}
+/**
+ * Talos settings for every node.
  */
 export interface Talos {
-  version?: TalosVersion;
+  version?: TalosVersion1;
   /**
    * Machine-config contract version (default: the Talos minor).
    */
   contract?: string;
   schematic?: Schematic;
   installDisk?: Disk;
+  /**
+   * KubeSpan: Talos's WireGuard mesh between the nodes.
+   */
   kubespan?: {
+    /**
+     * Turn KubeSpan on.
+     */
     enabled: boolean;
   };
   /**
@@ -593,21 +971,36 @@ export interface Talos {
      */
     [k: string]: [string, ...string[]] | undefined;
   };
+  /**
+   * Kernel parameters of every node (values as strings).
+   */
   sysctls?: {
     [k: string]: string | undefined;
   };
+  /**
+   * Kernel modules every node loads.
+   */
   kernelModules?: KernelModule[];
 }
 /**
- * Image Factory schematic: what goes into the installer image.
+ * What goes into every node's installer image (a node's own schematic wins).
  */
 export interface Schematic {
   /**
    * Official system extensions.
    */
   extensions?: string[];
+  /**
+   * Extra kernel arguments baked into the image, one per item.
+   */
   extraKernelArgs?: string[];
+  /**
+   * A board overlay for a single-board computer (the Image Factory's overlays): its images are for arm64.
+   */
   overlay?: {
+    /**
+     * Overlay name, e.g. rpi_generic.
+     */
     name: string;
     /**
      * Overlay image, e.g. siderolabs/sbc-raspberrypi.
@@ -616,7 +1009,7 @@ export interface Schematic {
   };
 }
 /**
- * A disk by path or by selector.
+ * The disk Talos installs to on every node (a node's own installDisk wins).
  */
 export interface Disk {
   /**
@@ -626,79 +1019,222 @@ export interface Disk {
   selector?: DiskSelector;
 }
 /**
- * Match a disk by its properties instead of its path.
+ * Choose the disk by its properties (model, serial, size, type, …) instead of its path.
  */
 export interface DiskSelector {
   /**
    * Size match, e.g. '>= 100GB', '<= 2TB' or '500GB'.
    */
   size?: string;
+  /**
+   * Disk model as `talosctl get disks` shows it.
+   */
   model?: string;
+  /**
+   * Disk serial number as `talosctl get disks` shows it.
+   */
   serial?: string;
+  /**
+   * World Wide ID of the disk.
+   */
   wwid?: string;
+  /**
+   * Kind of disk: ssd, hdd, nvme, or sd (an SD card).
+   */
   type?: 'ssd' | 'hdd' | 'nvme' | 'sd';
+  /**
+   * Bus path of the disk (talosctl get disks), for machines with identical disks.
+   */
   busPath?: string;
 }
+/**
+ * A Linux kernel module every node loads at boot.
+ */
 export interface KernelModule {
+  /**
+   * Module name.
+   */
   name: string;
+  /**
+   * Module parameters, e.g. usermode_helper=disabled.
+   */
   parameters?: string[];
 }
+/**
+ * Kubernetes settings.
+ */
 export interface Kubernetes {
-  version?: KubernetesVersion;
+  version?: KubernetesVersion1;
+  /**
+   * Let workloads run on the control planes (small clusters; Rook on every node).
+   */
   allowSchedulingOnControlPlanes?: boolean;
 }
 /**
  * A machine provisioned with talosctl. maintenanceAddress: where the node listens before its config is applied (talosctl apply-config --insecure), when that differs from its configured address. reservedAddress: with dhcp, the address the DHCP server reserves for it. schematic, installDisk: replace the cluster's talos.schematic / talos.installDisk for this node.
  */
 export interface Node {
-  name: Name;
+  name: Name16;
+  /**
+   * controlplane: runs etcd and the API server (and announces the VIP). worker: runs workloads only.
+   */
   role: 'controlplane' | 'worker';
   /**
    * Network link by name, e.g. enp0s17.
    */
   interface?: string;
   interfaceSelector?: InterfaceSelector;
+  /**
+   * Take the node's address from DHCP (on interface or interfaceSelector).
+   */
   dhcp?: boolean;
-  reservedAddress?: IpAddress;
+  reservedAddress?: IpAddress4;
   /**
    * Static addresses with prefix.
    */
   addresses?: InterfaceAddress[];
-  maintenanceAddress?: IpAddress;
-  gateway?: IpAddress;
+  maintenanceAddress?: IpAddress5;
+  gateway?: IpAddress6;
+  /**
+   * Static routes of this node.
+   */
   routes?: Route[];
-  nameservers?: IpAddress[];
-  installDisk?: Disk;
+  /**
+   * This node's DNS resolvers (default: network.nameservers).
+   */
+  nameservers?: IpAddress1[];
+  installDisk?: Disk1;
+  /**
+   * Disks other than the install disk: left raw for Rook Ceph, or a volume Talos formats and mounts.
+   */
   dataDisks?: DataDisk[];
-  schematic?: Schematic;
-  labels?: Labels;
+  schematic?: Schematic1;
+  labels?: Labels1;
+  /**
+   * Kubernetes taints of the node.
+   */
   taints?: Taint[];
 }
+/**
+ * Choose the link by MAC, driver or bus path instead of interface (static addresses need one of the two).
+ */
 export interface InterfaceSelector {
+  /**
+   * MAC address of the link, or a prefix ending in *.
+   */
   hardwareAddr?: string;
+  /**
+   * Kernel driver of the link, e.g. virtio_net or e1000e.
+   */
   driver?: string;
+  /**
+   * Bus path of the link, e.g. 0000:00:03.0.
+   */
   busPath?: string;
 }
+/**
+ * A static route of the node.
+ */
 export interface Route {
-  network: Cidr;
-  gateway?: IpAddress;
+  network: Cidr3;
+  gateway?: IpAddress7;
+  /**
+   * Route priority: the lower wins.
+   */
   metric?: number;
+}
+/**
+ * The disk Talos installs to (default: talos.installDisk).
+ */
+export interface Disk1 {
+  /**
+   * Device path, e.g. /dev/sda.
+   */
+  path?: string;
+  selector?: DiskSelector;
 }
 /**
  * A disk other than the install disk.
  */
 export interface DataDisk {
+  /**
+   * Device path of the disk; a stable /dev/disk/by-id/… name survives reboots, a kernel name (/dev/sdb) may not.
+   */
   path?: string;
-  selector?: DiskSelector;
+  selector?: DiskSelector1;
   /**
    * ceph: left raw for Rook Ceph OSDs. volume: formatted and mounted by Talos.
    */
   purpose?: 'ceph' | 'volume';
   /**
-   * Wipe the disk once before first use (a runner step).
+   * Wipe the disk once before first use: `orrery up` runs `talosctl wipe disk` after the node is installed, once, with a typed confirmation (never on a disk that holds a running Rook OSD), and records it in its journal.
    */
   wipe?: boolean;
 }
+/**
+ * Choose the disk by its properties instead of its path (for Rook Ceph: a serial or a model).
+ */
+export interface DiskSelector1 {
+  /**
+   * Size match, e.g. '>= 100GB', '<= 2TB' or '500GB'.
+   */
+  size?: string;
+  /**
+   * Disk model as `talosctl get disks` shows it.
+   */
+  model?: string;
+  /**
+   * Disk serial number as `talosctl get disks` shows it.
+   */
+  serial?: string;
+  /**
+   * World Wide ID of the disk.
+   */
+  wwid?: string;
+  /**
+   * Kind of disk: ssd, hdd, nvme, or sd (an SD card).
+   */
+  type?: 'ssd' | 'hdd' | 'nvme' | 'sd';
+  /**
+   * Bus path of the disk (talosctl get disks), for machines with identical disks.
+   */
+  busPath?: string;
+}
+/**
+ * This node's image schematic (default: talos.schematic).
+ */
+export interface Schematic1 {
+  /**
+   * Official system extensions.
+   */
+  extensions?: string[];
+  /**
+   * Extra kernel arguments baked into the image, one per item.
+   */
+  extraKernelArgs?: string[];
+  /**
+   * A board overlay for a single-board computer (the Image Factory's overlays): its images are for arm64.
+   */
+  overlay?: {
+    /**
+     * Overlay name, e.g. rpi_generic.
+     */
+    name: string;
+    /**
+     * Overlay image, e.g. siderolabs/sbc-raspberrypi.
+     */
+    image: string;
+  };
+}
+/**
+ * Kubernetes labels.
+ */
+export interface Labels1 {
+  [k: string]: string | undefined;
+}
+/**
+ * The network plugin (default cilium).
+ */
 export interface Cni {
   /**
    * cilium: orrery installs it. flannel: Talos's default CNI. none: bring your own.
@@ -707,51 +1243,106 @@ export interface Cni {
   cilium?: Cilium;
 }
 /**
- * Cilium as the CNI. The Talos-specific settings (KubePrism host/port, cgroup, capabilities, IPAM mode) are derived, not configured. namespace defaults to kube-system.
+ * Cilium's settings (cni.name cilium).
  */
 export interface Cilium {
-  namespace?: Name;
-  version?: ChartVersion;
+  namespace?: Name17;
+  version?: ChartVersion11;
+  /**
+   * Cilium replaces kube-proxy (Talos's is turned off). Cilium's L2 announcements and Gateway API need it.
+   */
   kubeProxyReplacement?: boolean;
+  /**
+   * Hubble, Cilium's network observability.
+   */
   hubble?: {
+    /**
+     * The Hubble relay (flows of the whole cluster).
+     */
     relay?: boolean;
+    /**
+     * The Hubble UI.
+     */
     ui?: boolean;
   };
+  /**
+   * Cilium's Ingress controller (Kubernetes Ingress objects). components.ingress with controller cilium and no Gateway API turns it on; false then is refused.
+   */
   ingressController?: {
+    /**
+     * Run Cilium's Ingress controller.
+     */
     enabled?: boolean;
+    /**
+     * dedicated: a LoadBalancer Service per Ingress. shared: one Service (cilium-ingress) for every Ingress.
+     */
     loadbalancerMode?: 'dedicated' | 'shared';
   };
   /**
-   * Cilium as a Gateway API controller.
+   * Cilium as a Gateway API controller (GatewayClass cilium; needs components.gatewayApi). components.ingress with controller cilium and the Gateway API turns it on; false then is refused.
    */
   gatewayApi?: boolean;
-  l2Announcements?: boolean;
-  bgpControlPlane?: boolean;
+  /**
+   * How fast the Cilium agents may talk to the API server.
+   */
   k8sClientRateLimit?: {
+    /**
+     * Requests per second.
+     */
     qps?: number;
+    /**
+     * Burst above qps.
+     */
     burst?: number;
   };
   /**
    * How this cluster's clustermesh-apiserver is exposed (when it is in a mesh group).
    */
   clusterMesh?: {
+    /**
+     * The clustermesh-apiserver Service the other members connect to.
+     */
     apiserver?: {
+      /**
+       * LoadBalancer (with loadBalancerIP, from a pool) or NodePort (on the control planes' addresses).
+       */
       serviceType?: 'LoadBalancer' | 'NodePort';
-      loadBalancerIP?: IpAddress;
+      loadBalancerIP?: IpAddress8;
+      /**
+       * NodePort: the port on the control planes (default 32379).
+       */
       nodePort?: number;
     };
   };
 }
 /**
- * LoadBalancer Services: Cilium LB IPAM or MetalLB, announced over L2 and/or BGP.
+ * LoadBalancer Services: who assigns and announces their addresses.
  */
 export interface LoadBalancing {
+  /**
+   * Who assigns and announces LoadBalancer addresses: cilium (LB IPAM), metallb, or none.
+   */
   provider: 'cilium' | 'metallb' | 'none';
+  /**
+   * Address pools for LoadBalancer Services.
+   */
   pools?: LbPool[];
+  /**
+   * Announcing pools over L2 (ARP/NDP) from one node at a time; only pools on the node subnet.
+   */
   l2?: {
+    /**
+     * Announce over L2 (with Cilium this also turns on its L2 announcements).
+     */
     enabled?: boolean;
+    /**
+     * Links to announce on (default: all).
+     */
     interfaces?: string[];
-    pools?: Name[];
+    /**
+     * Pools announced over L2 (default: all).
+     */
+    pools?: Name7[];
   };
   bgp?: Bgp;
 }
@@ -759,41 +1350,62 @@ export interface LoadBalancing {
  * Addresses for LoadBalancer Services; anycast names a constellation anycast address instead.
  */
 export interface LbPool {
-  name: Name;
+  name: Name18;
   /**
+   * Address ranges of the pool: CIDRs or first-last ranges; an L2-announced pool lies on the node subnet.
+   *
    * @minItems 1
    */
   addresses?: [AddressRange, ...AddressRange[]];
-  anycast?: Name;
+  anycast?: Name19;
+  /**
+   * Services without a pool request may get addresses from it; false: only Services that ask for it (label orrery.dev/lb-pool or MetalLB's annotation).
+   */
   autoAssign?: boolean;
 }
+/**
+ * Announcing pools over BGP (with Cilium this also turns on its BGP control plane).
+ */
 export interface Bgp {
+  /**
+   * The cluster's AS number (required with BGP).
+   */
   localASN?: number;
   /**
+   * The routers the nodes peer with.
+   *
    * @minItems 1
    */
   peers?: [BgpPeer, ...BgpPeer[]];
   /**
    * Pools announced (default: all).
    */
-  pools?: Name[];
-  nodeSelector?: Labels;
+  pools?: Name7[];
+  nodeSelector?: Labels2;
 }
 /**
  * A BGP neighbour. routeVia adds a Talos static route to the peer through that gateway (peers that are not on-link).
  */
 export interface BgpPeer {
-  name: Name;
-  address: IpAddress;
+  name: Name20;
+  address: IpAddress9;
+  /**
+   * The router's AS number (required).
+   */
   asn?: number;
   /**
-   * Where the BGP session password lives (a SOPS-encrypted Secret).
+   * Where the TCP MD5 password of the session lives: a Secret you supply (npx orrery secrets --add) with the key password — in metallb-system (type kubernetes.io/basic-auth) for MetalLB, in kube-system for Cilium.
    */
   password?: {
-    secret: Name;
-    key?: string;
+    secret: Name21;
   };
+  /**
+   * Bidirectional Forwarding Detection on the session (MetalLB only).
+   */
   bfd?: boolean;
+  /**
+   * eBGP TTL for a peer that is not on-link (default: derived from routeVia).
+   */
   ebgpMultiHop?: number;
   /**
    * Add a Talos static route to the peer (for peers that are not on-link): through this gateway address, or `node-gateway` for each node's own default gateway.
@@ -801,7 +1413,13 @@ export interface BgpPeer {
   routeVia?: string;
 }
 /**
- * Platform components installed through the GitOps engine.
+ * Kubernetes labels.
+ */
+export interface Labels2 {
+  [k: string]: string | undefined;
+}
+/**
+ * Platform components delivered by the GitOps engine.
  */
 export interface Components {
   certManager?: CertManager;
@@ -812,31 +1430,58 @@ export interface Components {
   gatewayApi?: GatewayApi;
   ingress?: Ingress;
 }
+/**
+ * cert-manager and an ACME ClusterIssuer.
+ */
 export interface CertManager {
+  /**
+   * Install cert-manager.
+   */
   enabled?: boolean;
-  version?: ChartVersion;
+  version?: ChartVersion12;
+  /**
+   * An ACME ClusterIssuer named letsencrypt (Let's Encrypt by default).
+   */
   acme?: {
+    /**
+     * Account email the ACME server sends expiry notices to.
+     */
     email: string;
+    /**
+     * ACME directory URL (default Let's Encrypt production).
+     */
     server?: string;
+    /**
+     * Solve challenges with DNS records at the provider (otherwise HTTP-01 through an Ingress).
+     */
     dns01?: {
+      /**
+       * DNS provider: Google Cloud DNS, Cloudflare or AWS Route 53.
+       */
       provider: 'google' | 'cloudflare' | 'route53';
+      /**
+       * google: the Google Cloud project of the zone (required).
+       */
       project?: string;
-      credentialsSecret?: Name;
+      credentialsSecret?: Name22;
     };
   };
-  namespace?: Name;
-  releaseName?: Name;
+  namespace?: Name23;
+  releaseName?: Name24;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
   values?: {};
 }
 /**
- * external-dns: records for Services and Gateway/Ingress routes in the provider's zones, owned through TXT records by the cluster name.
+ * external-dns: DNS records for Services and routes.
  */
 export interface ExternalDns {
+  /**
+   * Install external-dns.
+   */
   enabled?: boolean;
-  version?: ChartVersion;
+  version?: ChartVersion13;
   /**
    * DNS provider: Google Cloud DNS, Cloudflare, or AWS Route 53.
    */
@@ -849,7 +1494,10 @@ export interface ExternalDns {
    * route53: the AWS region the SDK signs requests for (AWS_DEFAULT_REGION, default us-east-1).
    */
   region?: string;
-  domainFilters?: Hostname[];
+  /**
+   * Zones external-dns may change (default: every zone the credentials reach).
+   */
+  domainFilters?: Hostname1[];
   /**
    * Kubernetes objects external-dns makes records for (default: service and ingress, plus gateway-httproute and gateway-grpcroute when components.gatewayApi is enabled).
    *
@@ -859,33 +1507,42 @@ export interface ExternalDns {
     'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
     ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
   ];
-  credentialsSecret?: Name8;
-  namespace?: Name;
-  releaseName?: Name;
+  credentialsSecret?: Name25;
+  namespace?: Name26;
+  releaseName?: Name27;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
   values?: {};
 }
 /**
- * A component that is on or off (metrics-server: with Talos's kubelet serving-certificate rotation and a CSR approver).
+ * metrics-server, with kubelet serving-certificate rotation and its CSR approver.
  */
 export interface Toggle {
+  /**
+   * Install the component.
+   */
   enabled?: boolean;
-  version?: ChartVersion;
-  namespace?: Name;
-  releaseName?: Name;
+  version?: ChartVersion14;
+  namespace?: Name28;
+  releaseName?: Name29;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
   values?: {};
 }
 /**
- * Rook Ceph: the operator and the cluster charts, OSDs on the disks with purpose ceph, a replicated block pool and its StorageClass.
+ * Rook Ceph on the disks with purpose ceph.
  */
 export interface RookCeph {
+  /**
+   * Install Rook Ceph.
+   */
   enabled?: boolean;
-  version?: ChartVersion;
+  version?: ChartVersion15;
+  /**
+   * The CephCluster: which nodes and disks, monitors, replicas.
+   */
   cluster?: {
     /**
      * false: only the nodes that declare disks with purpose ceph, each with those disks. true: every node, with the same ceph disks (Cluster API clusters: their extra disks).
@@ -899,39 +1556,57 @@ export interface RookCeph {
      * Replicas of the block pool (failure domain host; default 3, or the number of OSD hosts when fewer).
      */
     replicas?: number;
+    /**
+     * The Ceph dashboard.
+     */
     dashboard?: boolean;
     /**
      * The block pool's StorageClass (ceph-block) is the cluster's default class.
      */
     defaultStorageClass?: boolean;
   };
-  namespace?: Name;
-  releaseName?: Name;
-  /**
-   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
-   */
-  values?: {};
-}
-export interface Linkerd {
-  enabled?: boolean;
-  version?: ChartVersion;
-  highAvailability?: boolean;
-  proxyInitRunAsRoot?: boolean;
-  /**
-   * The linkerd-viz extension (dashboard, tap, metrics) after the control plane.
-   */
-  viz?: boolean;
-  namespace?: Name;
-  releaseName?: Name;
+  namespace?: Name30;
+  releaseName?: Name31;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
   values?: {};
 }
 /**
- * The Gateway API CRDs, from the upstream repository at a pinned tag, applied before every controller that needs them (Linkerd, Cilium gatewayAPI, Envoy Gateway, Contour, external-dns Gateway sources).
+ * The Linkerd service mesh.
+ */
+export interface Linkerd {
+  /**
+   * Install Linkerd.
+   */
+  enabled?: boolean;
+  version?: ChartVersion16;
+  /**
+   * The charts' HA values (three replicas, pod anti-affinity, resource requests).
+   */
+  highAvailability?: boolean;
+  /**
+   * Run proxy-init as root (some kernels need it for iptables).
+   */
+  proxyInitRunAsRoot?: boolean;
+  /**
+   * The linkerd-viz extension (dashboard, tap, metrics) after the control plane.
+   */
+  viz?: boolean;
+  namespace?: Name32;
+  releaseName?: Name33;
+  /**
+   * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
+   */
+  values?: {};
+}
+/**
+ * The Gateway API CRDs.
  */
 export interface GatewayApi {
+  /**
+   * Apply the Gateway API CRDs.
+   */
   enabled?: boolean;
   /**
    * The kubernetes-sigs/gateway-api release tag whose CRDs are applied (default v1.6.1).
@@ -942,78 +1617,149 @@ export interface GatewayApi {
    */
   channel?: 'standard' | 'experimental';
 }
+/**
+ * The ingress controller and its Gateway.
+ */
 export interface Ingress {
   /**
    * The controller that takes traffic into the cluster; orrery emits its GatewayClass and a Gateway named "ingress" whose Service takes its address from loadBalancerPool. cilium: Cilium's Gateway API (with components.gatewayApi) or else its Ingress controller. ingress-nginx was retired in March 2026 and is refused.
    */
   controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
-  version?: ChartVersion;
-  loadBalancerPool?: Name9;
-  namespace?: Name;
-  releaseName?: Name;
+  version?: ChartVersion17;
+  loadBalancerPool?: Name34;
+  namespace?: Name35;
+  releaseName?: Name36;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
   values?: {};
 }
+/**
+ * A namespace of the cluster, with its Pod Security levels.
+ */
 export interface Namespace {
-  name: Name;
+  name: Name37;
   /**
    * Pod Security Admission levels (labels pod-security.kubernetes.io/*).
    */
   podSecurity?: {
+    /**
+     * Pods that break this level are refused.
+     */
     enforce?: 'privileged' | 'baseline' | 'restricted';
+    /**
+     * Pods that break this level are recorded in the audit log.
+     */
     audit?: 'privileged' | 'baseline' | 'restricted';
+    /**
+     * Pods that break this level get a warning.
+     */
     warn?: 'privileged' | 'baseline' | 'restricted';
   };
-  labels?: Labels;
+  labels?: Labels3;
+  /**
+   * Annotations of the namespace.
+   */
   annotations?: {
     [k: string]: string | undefined;
   };
 }
 /**
+ * Kubernetes labels.
+ */
+export interface Labels3 {
+  [k: string]: string | undefined;
+}
+/**
  * Network-policy intent for one namespace.
  */
 export interface NetworkPolicy {
-  namespace: Name;
+  namespace: Name38;
+  /**
+   * Directions denied unless a rule allows them.
+   */
   defaultDeny?: ('ingress' | 'egress')[];
   /**
    * Allow egress to CoreDNS on 53/udp and 53/tcp.
    */
   allowDns?: boolean;
+  /**
+   * What is allowed.
+   */
   allow?: PolicyRule[];
 }
 /**
  * Allow traffic to (ingress) or from (egress) the selected pods.
  */
 export interface PolicyRule {
-  name: Name;
+  name: Name39;
+  /**
+   * ingress: traffic to the selected pods. egress: traffic from them.
+   */
   direction: 'ingress' | 'egress';
-  pods?: Labels;
+  pods?: Labels4;
   /**
    * Empty or absent: any peer.
    */
   peers?: Peer[];
+  /**
+   * Ports allowed (default: all).
+   */
   ports?: Port[];
+}
+/**
+ * Kubernetes labels.
+ */
+export interface Labels4 {
+  [k: string]: string | undefined;
 }
 /**
  * Who is on the other side. Empty: anywhere.
  */
 export interface Peer {
-  namespace?: Name;
-  pods?: Labels;
-  cidr?: Cidr;
+  namespace?: Name40;
+  pods?: Labels5;
+  cidr?: Cidr4;
   /**
    * DNS name (Cilium only).
    */
   fqdn?: string;
-  cluster?: Name;
+  cluster?: Name41;
 }
+/**
+ * Kubernetes labels.
+ */
+export interface Labels5 {
+  [k: string]: string | undefined;
+}
+/**
+ * A port of an allow rule.
+ */
 export interface Port {
   /**
    * Port number or named port.
    */
   port: number | string;
+  /**
+   * Last port of a range that starts at port (a number).
+   */
   endPort?: number;
+  /**
+   * TCP, UDP or SCTP.
+   */
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+/**
+ * A kustomize directory of your own in the GitOps repository (your workloads), reconciled in the apps layer: after the platform's controllers and configs.
+ */
+export interface App {
+  name: Name42;
+  /**
+   * The directory, relative to the repository root (like gitops.repository.path), that holds a kustomization.yaml; outside orrery's output directory.
+   */
+  path: string;
+  /**
+   * Other apps of this cluster (by name) that are reconciled and healthy before this one.
+   */
+  dependsOn?: Name7[];
 }
