@@ -141,9 +141,16 @@ export function buildModel(model: Model, diagnostics: readonly Diagnostic[], opt
 function clusterNamespaces(model: Model, artifacts: Artifacts): Map<string, Set<string>> {
   const gitops = model.constellation.gitops;
   const hub = model.clusters.find((c) => c.role === 'management');
+  // Namespaces any layer of the cluster's tree creates (a manager's second Cluster API namespace
+  // is in its controllers layer), indexed once by cluster: fleets of thousands of clusters.
+  const created = new Map<string, string[]>();
+  for (const b of artifacts.bundles) {
+    const cluster = b.dir.slice(0, b.dir.indexOf('/'));
+    for (const o of b.objects) if (o.kind === 'Namespace') created.set(cluster, [...(created.get(cluster) ?? []), o.metadata.name]);
+  }
   return new Map(
     model.clusters.map((c) => {
-      const own = artifacts.bundles.filter((b) => b.dir === `${c.name}/namespaces`).flatMap((b) => b.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+      const own = created.get(c.name) ?? [];
       // Flux bootstrap creates flux-system; Argo CD runs in its namespace on the hub, or on every cluster.
       const engine = gitops.engine === 'flux' ? [FLUX_NAMESPACE] : !hub || hub.name === c.name ? [gitops.argocd.namespace] : [];
       return [c.name, new Set([...SYSTEM_NAMESPACES, ...engine, ...own])];

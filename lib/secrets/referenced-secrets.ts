@@ -58,8 +58,10 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
   };
   const supplied = new Map<string, Supplied>();
   const wanted = [...input.model.constellation.sopsRecipients].sort();
-  // orrery's own Secrets, by cluster/namespace/name: indexed once (fleets of thousands of clusters).
-  const generatedAll = new Map(input.requirements.filter((r) => r.toDist && r.kubernetes).map((r) => [`${r.cluster}/${r.namespace}/${r.name}`, r]));
+  // orrery's own Secrets, by the cluster whose tree delivers them (a Cluster API cluster's: its
+  // manager's), namespace and object name: indexed once (fleets of thousands of clusters).
+  const generatedAll = new Map(input.requirements.filter((r) => r.toDist && r.kubernetes).map((r) => [`${r.deliveredTo ?? r.cluster}/${r.namespace}/${r.secretName ?? r.name}`, r]));
+  const referencedByFile = new Map(input.referenced.map((r) => [operatorSecretFile(r), r]));
   for (const cluster of input.model.clusters) {
     const known = input.namespaces.get(cluster.name) ?? new Set<string>();
     for (const file of suppliedSecretFiles(input.secrets, cluster.name)) {
@@ -82,7 +84,13 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
       }
       const expected = operatorSecretFile({ cluster: cluster.name, namespace, name });
       if (expected !== file) {
-        at(file, 'secrets/file-name', `holds the Secret ${namespace}/${name}, so its name must be ${shown(expected)} (secret-<namespace>-<name>.yaml, as in dist/): rename it`);
+        // Named for a Secret the output reads, but holding another: the name inside is the likelier slip.
+        const meant = referencedByFile.get(file);
+        const set = meant ? [...(meant.name !== name ? [`metadata.name to ${JSON.stringify(meant.name)}`] : []), ...(meant.namespace !== namespace ? [`metadata.namespace to ${JSON.stringify(meant.namespace)}`] : [])] : [];
+        const fix = meant
+          ? `, but ${meant.consumer} reads ${meant.namespace}/${meant.name}, which the file is named for: set its ${set.join(' and ')}, or rename it to ${shown(expected)} if it is another Secret`
+          : `, so its name must be ${shown(expected)} (secret-<namespace>-<name>.yaml, as in dist/): rename it`;
+        at(file, 'secrets/file-name', `holds the Secret ${namespace}/${name}${fix}`);
         continue;
       }
       const own = generatedAll.get(`${cluster.name}/${namespace}/${name}`);

@@ -92,7 +92,8 @@ describe('the registry of referenced Secrets is complete', () => {
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (/^(secretName|authSecretRef)$/.test(k) && typeof v === 'string') out.push(v);
-        else if (/(SecretRef|secretKeyRef|secretRef|passwordSecret)$/.test(k) && v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') out.push((v as { name: string }).name);
+        // credentialsRef: CAPMOX's ProxmoxCluster names its credentials Secret so (api/v1alpha2 proxmoxcluster_types.go).
+        else if (/(SecretRef|secretKeyRef|secretRef|passwordSecret|credentialsRef)$/.test(k) && v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') out.push((v as { name: string }).name);
         else refsIn(v, out);
       }
     }

@@ -44,11 +44,6 @@ export const secretsComponent: ClusterComponent = {
       // A Secret delivered to another cluster's tree (Cluster API) is reported at the spec that needs it.
       source = r.source;
       const content = secrets.get(r.file);
-      if (content === undefined && r.operator) {
-        // Supplied by the operator: stored encrypted here, or created in the cluster by hand.
-        problem('warning', 'secrets/operator-supplied', `${r.why}: create it in ${r.deliveredTo ?? cluster.name} (${r.operator.create}), or store it SOPS-encrypted as secrets/${r.file} (keys ${r.operator.keys.join(', ')}) for the GitOps engine to apply`);
-        continue;
-      }
       if (content === undefined) {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
@@ -90,8 +85,7 @@ export const secretsComponent: ClusterComponent = {
         continue;
       }
       if (meta?.namespace !== r.namespace) {
-        const fix = r.operator ? `set its metadata.namespace to ${JSON.stringify(r.namespace)}` : `run npx orrery secrets --rotate ${r.id}`;
-        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: ${fix}`);
+        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: run npx orrery secrets --rotate ${r.id}`);
         continue;
       }
       files.push({ name: `secret-${r.namespace}-${meta?.name ?? r.name}.yaml`, content });
