@@ -110,11 +110,15 @@ export type Name11 = string;
  */
 export type Name12 = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name13 = string;
+/**
  * A CIDR (10.0.0.0/28) or an inclusive range (10.0.0.10-10.0.0.20).
  */
 export type AddressRange = string;
 /**
- * An IPv4 address.
+ * The machines' default gateway, inside their network and outside the addresses.
  */
 export type Ipv4 = string;
 /**
@@ -124,17 +128,25 @@ export type IpAddress1 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name13 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
 export type Name14 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name15 = string;
 /**
- * An IPv4 address.
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name16 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name17 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name18 = string;
+/**
+ * mode vip: the shared IPv4 address on the control planes' subnet, free (no node's, not the gateway, not a pool's).
  */
 export type Ipv41 = string;
 /**
@@ -172,7 +184,7 @@ export type KubernetesVersion1 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name16 = string;
+export type Name19 = string;
 /**
  * An IPv4 or IPv6 address.
  */
@@ -200,7 +212,7 @@ export type IpAddress7 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name17 = string;
+export type Name20 = string;
 /**
  * Cilium chart version (default: versions.cilium).
  */
@@ -212,27 +224,7 @@ export type IpAddress8 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name18 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name19 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name20 = string;
-/**
- * An IPv4 or IPv6 address.
- */
-export type IpAddress9 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
 export type Name21 = string;
-/**
- * Chart version (default: versions.certManager).
- */
-export type ChartVersion12 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -242,17 +234,17 @@ export type Name22 = string;
  */
 export type Name23 = string;
 /**
+ * An IPv4 or IPv6 address.
+ */
+export type IpAddress9 = string;
+/**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name24 = string;
 /**
- * Chart version (default: versions.externalDns).
+ * Chart version (default: versions.certManager).
  */
-export type ChartVersion13 = string;
-/**
- * A DNS name.
- */
-export type Hostname1 = string;
+export type ChartVersion12 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -266,9 +258,13 @@ export type Name26 = string;
  */
 export type Name27 = string;
 /**
- * Chart version (default: versions.<component>).
+ * Chart version (default: versions.externalDns).
  */
-export type ChartVersion14 = string;
+export type ChartVersion13 = string;
+/**
+ * A DNS name.
+ */
+export type Hostname1 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -278,37 +274,37 @@ export type Name28 = string;
  */
 export type Name29 = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name30 = string;
+/**
+ * Chart version (default: versions.<component>).
+ */
+export type ChartVersion14 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name31 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name32 = string;
+/**
  * Chart version (default: versions.rookCeph).
  */
 export type ChartVersion15 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name30 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name31 = string;
-/**
- * Chart version (default: versions.linkerd).
- */
-export type ChartVersion16 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name32 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
 export type Name33 = string;
-/**
- * Chart version of envoy-gateway or contour (default: versions.<controller>).
- */
-export type ChartVersion17 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name34 = string;
+/**
+ * Chart version (default: versions.linkerd).
+ */
+export type ChartVersion16 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -317,6 +313,10 @@ export type Name35 = string;
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name36 = string;
+/**
+ * Chart version of envoy-gateway or contour (default: versions.<controller>).
+ */
+export type ChartVersion17 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -334,10 +334,6 @@ export type Name39 = string;
  */
 export type Name40 = string;
 /**
- * Addresses in this network.
- */
-export type Cidr4 = string;
-/**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name41 = string;
@@ -345,6 +341,22 @@ export type Name41 = string;
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name42 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name43 = string;
+/**
+ * Addresses in this network.
+ */
+export type Cidr4 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name44 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name45 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -664,8 +676,11 @@ export interface Provisioning {
  * Cluster API settings (method cluster-api): the provider and the machine pools. Compiled into the Cluster API objects its management cluster reconciles (see README "Cluster API").
  */
 export interface ClusterApi {
+  /**
+   * The infrastructure provider: proxmox (CAPMOX), sidero (Sidero Metal, in maintenance: a warning) or packet (Equinix Metal, retired: a warning and no output).
+   */
   provider: 'proxmox' | 'packet' | 'sidero';
-  namespace?: Name7;
+  namespace?: Name12;
   proxmox?: ProxmoxProvider;
   packet?: PacketProvider;
   sidero?: SideroProvider;
@@ -676,8 +691,11 @@ export interface ClusterApi {
    */
   machinePools: [MachinePool, ...MachinePool[]];
 }
+/**
+ * Proxmox VE settings (provider proxmox): the VM template, the nodes, the address pool, the credentials.
+ */
 export interface ProxmoxProvider {
-  credentialsSecret?: Name12;
+  credentialsSecret?: Name13;
   /**
    * Proxmox nodes VMs may be placed on.
    *
@@ -695,7 +713,7 @@ export interface ProxmoxProvider {
      */
     sourceNode: string;
     /**
-     * VM template id.
+     * VM id of the template (a Talos NoCloud image of the cluster's version and schematic; the cluster-api README names the Image Factory image).
      */
     templateId: number;
     /**
@@ -704,13 +722,18 @@ export interface ProxmoxProvider {
     bootDisk?: string;
   };
   /**
-   * Addresses CAPMOX hands to machines.
+   * Addresses CAPMOX hands to machines (through the in-cluster IPAM provider), with the prefix and gateway of their network: the node network.
    */
   ipv4Pool: {
     /**
+     * Ranges or networks of machine addresses; one per machine plus one per pool while it rolls. Keep the VIP, the gateway and load-balancer pools out.
+     *
      * @minItems 1
      */
     addresses: [AddressRange, ...AddressRange[]];
+    /**
+     * Prefix length of the machines' network (the prefix of network.nodeCidr).
+     */
     prefix: number;
     gateway: Ipv4;
   };
@@ -724,43 +747,55 @@ export interface ProxmoxProvider {
   bridge?: string;
 }
 /**
- * Retired: Equinix Metal shut down on 2026-06-30. Accepted so old specs still parse; synth refuses to generate for it.
+ * @deprecated
+ * Equinix Metal settings (provider packet). Retired: nothing is generated from them.
  */
 export interface PacketProvider {
   /**
+   * @deprecated
    * Equinix Metal project id.
    */
   projectId: string;
   /**
+   * @deprecated
    * Metro code, e.g. ams.
    */
   metro: string;
   /**
+   * @deprecated
    * Who manages the control-plane VIP.
    */
   vipManager?: 'CPEM' | 'KUBE_VIP' | 'EMLB';
 }
 /**
- * Sidero Metal (maintenance mode): machines bound to registered servers by server class.
+ * Sidero Metal settings (provider sidero): the server class, the Environment servers boot, the metadata server.
  */
 export interface SideroProvider {
-  serverClass?: Name13;
-  environment?: Name14;
+  serverClass?: Name14;
+  environment?: Name15;
   /**
-   * Where machines fetch their Talos config (the kernel argument talos.config=<url>/configdata?uuid=).
+   * Sidero's address as the servers reach it: where they fetch their Talos config (the kernel argument talos.config=<url>/configdata?uuid=) and register; also Sidero's API endpoint for clusterctl init.
    */
   metadataServerUrl?: string;
-  /**
-   * Arges (2019) only: Sidero v0.6 servers register through Sidero's own API, so this is rejected; use metadataServerUrl.
-   */
-  discoveryKubeconfigUrl?: string;
 }
+/**
+ * A set of identical machines Cluster API keeps at its replica count: the control plane (one TalosControlPlane) or a worker pool (a MachineDeployment with a health check).
+ */
 export interface MachinePool {
-  name: Name7;
+  name: Name16;
+  /**
+   * controlplane: the one control-plane pool (etcd and the API server); worker: a worker pool. One controlplane pool per cluster.
+   */
   role: 'controlplane' | 'worker';
+  /**
+   * Machines in the pool. Changing it scales the pool and rolls nothing; an odd number of control planes keeps etcd's quorum.
+   */
   replicas: number;
   machine?: MachineTemplate;
   labels?: Labels;
+  /**
+   * Node taints on the pool's machines (in their Talos config). A change rolls the pool.
+   */
   taints?: Taint[];
   /**
    * Sidero: pin machines to registered servers (otherwise any server of the class is used).
@@ -768,7 +803,7 @@ export interface MachinePool {
   servers?: BoundServer[];
 }
 /**
- * Provider machine settings; unset fields take the provider's defaults.
+ * The provider's machine settings (Proxmox: cores, sockets, memory, disks; Sidero: the server class). A change makes a new machine template and rolls the pool.
  */
 export interface MachineTemplate {
   /**
@@ -788,14 +823,17 @@ export interface MachineTemplate {
    */
   diskGiB?: number;
   /**
+   * @deprecated
    * Packet: machine plan (e.g. c3.small.x86). Packet is retired: nothing is generated.
    */
   plan?: string;
-  serverClass?: Name15;
+  serverClass?: Name17;
   /**
    * Proxmox: disks beyond the boot disk. CAPMOX v0.9 cannot attach disks (its Storage type has only bootVolume), so the VM template must carry them; a full clone copies them.
    *
    * @minItems 1
+   *
+   * Items: One disk of the VM template besides its boot disk.
    */
   extraDisks?: [
     {
@@ -821,7 +859,7 @@ export interface MachineTemplate {
   ];
 }
 /**
- * Kubernetes labels.
+ * Node labels on the pool's machines (in their Talos config). A change rolls the pool.
  */
 export interface Labels {
   [k: string]: string | undefined;
@@ -851,12 +889,15 @@ export interface BoundServer {
    * The Server resource's name (its SMBIOS UUID).
    */
   uuid: string;
+  /**
+   * The server's BMC, which Sidero uses to power-cycle and PXE-boot it; set it and Sidero skips its own BMC set-up.
+   */
   bmc?: {
     /**
      * BMC (IPMI/Redfish) address.
      */
     endpoint: string;
-    credentialsSecret: Name7;
+    credentialsSecret: Name18;
   };
 }
 /**
@@ -1074,7 +1115,7 @@ export interface Kubernetes {
  * A machine provisioned with talosctl. maintenanceAddress: where the node listens before its config is applied (talosctl apply-config --insecure), when that differs from its configured address. reservedAddress: with dhcp, the address the DHCP server reserves for it. schematic, installDisk: replace the cluster's talos.schematic / talos.installDisk for this node.
  */
 export interface Node {
-  name: Name16;
+  name: Name19;
   /**
    * controlplane: runs etcd and the API server (and announces the VIP). worker: runs workloads only.
    */
@@ -1227,7 +1268,7 @@ export interface Schematic1 {
   };
 }
 /**
- * Kubernetes labels.
+ * Kubernetes labels of the node.
  */
 export interface Labels1 {
   [k: string]: string | undefined;
@@ -1246,7 +1287,7 @@ export interface Cni {
  * Cilium's settings (cni.name cilium).
  */
 export interface Cilium {
-  namespace?: Name17;
+  namespace?: Name20;
   version?: ChartVersion11;
   /**
    * Cilium replaces kube-proxy (Talos's is turned off). Cilium's L2 announcements and Gateway API need it.
@@ -1350,14 +1391,14 @@ export interface LoadBalancing {
  * Addresses for LoadBalancer Services; anycast names a constellation anycast address instead.
  */
 export interface LbPool {
-  name: Name18;
+  name: Name21;
   /**
    * Address ranges of the pool: CIDRs or first-last ranges; an L2-announced pool lies on the node subnet.
    *
    * @minItems 1
    */
   addresses?: [AddressRange, ...AddressRange[]];
-  anycast?: Name19;
+  anycast?: Name22;
   /**
    * Services without a pool request may get addresses from it; false: only Services that ask for it (label orrery.dev/lb-pool or MetalLB's annotation).
    */
@@ -1387,7 +1428,7 @@ export interface Bgp {
  * A BGP neighbour. routeVia adds a Talos static route to the peer through that gateway (peers that are not on-link).
  */
 export interface BgpPeer {
-  name: Name20;
+  name: Name23;
   address: IpAddress9;
   /**
    * The router's AS number (required).
@@ -1397,7 +1438,7 @@ export interface BgpPeer {
    * Where the TCP MD5 password of the session lives: a Secret you supply (npx orrery secrets --add) with the key password — in metallb-system (type kubernetes.io/basic-auth) for MetalLB, in kube-system for Cilium.
    */
   password?: {
-    secret: Name21;
+    secret: Name24;
   };
   /**
    * Bidirectional Forwarding Detection on the session (MetalLB only).
@@ -1413,7 +1454,7 @@ export interface BgpPeer {
   routeVia?: string;
 }
 /**
- * Kubernetes labels.
+ * Only nodes with these labels peer (default: every node).
  */
 export interface Labels2 {
   [k: string]: string | undefined;
@@ -1463,11 +1504,11 @@ export interface CertManager {
        * google: the Google Cloud project of the zone (required).
        */
       project?: string;
-      credentialsSecret?: Name22;
+      credentialsSecret?: Name25;
     };
   };
-  namespace?: Name23;
-  releaseName?: Name24;
+  namespace?: Name26;
+  releaseName?: Name27;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1507,9 +1548,9 @@ export interface ExternalDns {
     'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
     ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
   ];
-  credentialsSecret?: Name25;
-  namespace?: Name26;
-  releaseName?: Name27;
+  credentialsSecret?: Name28;
+  namespace?: Name29;
+  releaseName?: Name30;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1524,8 +1565,8 @@ export interface Toggle {
    */
   enabled?: boolean;
   version?: ChartVersion14;
-  namespace?: Name28;
-  releaseName?: Name29;
+  namespace?: Name31;
+  releaseName?: Name32;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1565,8 +1606,8 @@ export interface RookCeph {
      */
     defaultStorageClass?: boolean;
   };
-  namespace?: Name30;
-  releaseName?: Name31;
+  namespace?: Name33;
+  releaseName?: Name34;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1593,8 +1634,8 @@ export interface Linkerd {
    * The linkerd-viz extension (dashboard, tap, metrics) after the control plane.
    */
   viz?: boolean;
-  namespace?: Name32;
-  releaseName?: Name33;
+  namespace?: Name35;
+  releaseName?: Name36;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1626,9 +1667,9 @@ export interface Ingress {
    */
   controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
   version?: ChartVersion17;
-  loadBalancerPool?: Name34;
-  namespace?: Name35;
-  releaseName?: Name36;
+  loadBalancerPool?: Name37;
+  namespace?: Name38;
+  releaseName?: Name39;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1638,7 +1679,7 @@ export interface Ingress {
  * A namespace of the cluster, with its Pod Security levels.
  */
 export interface Namespace {
-  name: Name37;
+  name: Name40;
   /**
    * Pod Security Admission levels (labels pod-security.kubernetes.io/*).
    */
@@ -1665,7 +1706,7 @@ export interface Namespace {
   };
 }
 /**
- * Kubernetes labels.
+ * Labels of the namespace.
  */
 export interface Labels3 {
   [k: string]: string | undefined;
@@ -1674,7 +1715,7 @@ export interface Labels3 {
  * Network-policy intent for one namespace.
  */
 export interface NetworkPolicy {
-  namespace: Name38;
+  namespace: Name41;
   /**
    * Directions denied unless a rule allows them.
    */
@@ -1692,7 +1733,7 @@ export interface NetworkPolicy {
  * Allow traffic to (ingress) or from (egress) the selected pods.
  */
 export interface PolicyRule {
-  name: Name39;
+  name: Name42;
   /**
    * ingress: traffic to the selected pods. egress: traffic from them.
    */
@@ -1708,7 +1749,7 @@ export interface PolicyRule {
   ports?: Port[];
 }
 /**
- * Kubernetes labels.
+ * The pods the rule is for (default: every pod of the namespace).
  */
 export interface Labels4 {
   [k: string]: string | undefined;
@@ -1717,17 +1758,17 @@ export interface Labels4 {
  * Who is on the other side. Empty: anywhere.
  */
 export interface Peer {
-  namespace?: Name40;
+  namespace?: Name43;
   pods?: Labels5;
   cidr?: Cidr4;
   /**
    * DNS name (Cilium only).
    */
   fqdn?: string;
-  cluster?: Name41;
+  cluster?: Name44;
 }
 /**
- * Kubernetes labels.
+ * Pods with these labels.
  */
 export interface Labels5 {
   [k: string]: string | undefined;
@@ -1753,7 +1794,7 @@ export interface Port {
  * A kustomize directory of your own in the GitOps repository (your workloads), reconciled in the apps layer: after the platform's controllers and configs.
  */
 export interface App {
-  name: Name42;
+  name: Name45;
   /**
    * The directory, relative to the repository root (like gitops.repository.path), that holds a kustomization.yaml; outside orrery's output directory.
    */

@@ -16,6 +16,14 @@ describe.skipIf(!HAS_SHARED)('conformance: emitted Kubernetes objects', () => {
     expect(validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 5, labels: 'x' } } as never).length).toBeGreaterThan(0);
     expect(validate({ apiVersion: 'example.com/v1', kind: 'Nothing' })).toEqual(['no upstream schema for example.com/v1 Nothing']);
   });
+  it('a CRD schema with anyOf/oneOf branches: the branches constrain, only the structural schema closes the object', () => {
+    // CiliumNetworkPolicy spec: oneOf endpointSelector|nodeSelector, anyOf ingress|ingressDeny|egress|egressDeny.
+    const policy = (spec: Record<string, unknown>): { apiVersion: string; kind: string } => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'p', namespace: 'apps' }, spec } as never);
+    expect(validate(policy({ endpointSelector: {}, egress: [{ toFQDNs: [{ matchName: 'api.example.com' }] }] }))).toEqual([]);
+    // Negative controls: a misspelt field (the API server would prune it) and a missing branch.
+    expect(validate(policy({ endpointSelector: {}, egress: [{}], egres: [] })).length).toBeGreaterThan(0);
+    expect(validate(policy({ endpointSelector: {} })).length).toBeGreaterThan(0);
+  });
   // The examples, and the maximal specs of the schema walk (every key set at once).
   it.each([...exampleSpecs().map((e) => ({ ...e, cwd: REPO })), ...maximalSpecs()])('$name: every object validates against the upstream Kubernetes 1.36 / CRD schemas', async ({ spec, cwd }) => {
     const result = await compileSpecDir(spec, { cwd });

@@ -29,6 +29,8 @@ export interface SchemaNode {
   readonly format?: string;
   readonly description?: string;
   readonly 'x-orrery-pending'?: string;
+  /** JSON Schema's annotation (editors strike such keys through): accepted so old specs parse, compiled into nothing. */
+  readonly deprecated?: boolean;
 }
 
 /** One key of the spec: where it is in the schema and whether its parent requires it. */
@@ -41,6 +43,8 @@ export interface SpecKey {
   readonly required: boolean;
   /** Set for the key carrying x-orrery-pending (its subtree is not walked). */
   readonly pending?: string;
+  /** Set for a deprecated key (a retired provider's settings): its subtree is not walked. */
+  readonly retired?: true;
 }
 
 const defs = (): Record<string, SchemaNode> => (loadSpecSchema() as { $defs: Record<string, SchemaNode> }).$defs;
@@ -63,8 +67,8 @@ export function specKeys(): SpecKey[] {
   const out: SpecKey[] = [];
   const walk = (kind: SpecKey['kind'], node: SchemaNode, p: string[], required: boolean, depth: number): void => {
     const n = deref(node);
-    if (p.length > 0) out.push({ kind, path: p, label: labelOf(kind, p), node: n, required, ...(n['x-orrery-pending'] ? { pending: n['x-orrery-pending'] } : {}) });
-    if (n['x-orrery-pending'] || depth > 12) return;
+    if (p.length > 0) out.push({ kind, path: p, label: labelOf(kind, p), node: n, required, ...(n['x-orrery-pending'] ? { pending: n['x-orrery-pending'] } : {}), ...(n.deprecated === true ? { retired: true as const } : {}) });
+    if (n['x-orrery-pending'] || n.deprecated === true || depth > 12) return;
     for (const [k, child] of Object.entries(n.properties ?? {})) walk(kind, child, [...p, k], (n.required ?? []).includes(k), depth + 1);
     if (n.items) walk(kind, n.items, [...p, '[]'], true, depth + 1);
     if (n.additionalProperties && typeof n.additionalProperties === 'object') walk(kind, n.additionalProperties, [...p, '{}'], true, depth + 1);
@@ -104,6 +108,11 @@ export function loadVariants(): Variant[] {
 export interface Compiled {
   readonly files: ReadonlyMap<string, string> | undefined;
   readonly diagnostics: string;
+  /**
+   * The diagnostics without their line and column, sorted: what "checked" compares. Deleting a key
+   * moves the lines below it, and a diagnostic there would otherwise pass for a changed finding.
+   */
+  readonly findings: string;
   readonly errors: number;
   readonly schemaErrors: number;
 }
@@ -115,6 +124,7 @@ export function compileDocs(docs: ReadonlyMap<string, unknown>, secrets: Readonl
   return {
     files: result.files,
     diagnostics: renderDiagnostics(result.diagnostics, 'text'),
+    findings: result.diagnostics.map((d) => `${d.severity} ${d.file} ${d.pointer} ${d.rule}: ${d.message}`).sort().join('\n'),
     errors: result.diagnostics.filter((d) => d.severity === 'error').length,
     schemaErrors: result.diagnostics.filter((d) => d.rule.startsWith('schema/')).length,
   };
@@ -208,6 +218,9 @@ export function candidates(key: SpecKey, value: unknown): { what: string; value?
     }
     if (value.startsWith('/dev/')) out.push({ what: 'another device', value: `${value.replace(/[a-z0-9]$/, '')}z` });
     if (/^https?:\/\//.test(value)) out.push({ what: 'another URL', value: value.replace(/^(https?:\/\/)/, '$1other.') });
+    // The next of a numbered name (a disk slot scsi2, a UUID ending in digits): often the only valid change of a pattern.
+    const numbered = /^(.*?)(\d+)$/.exec(value);
+    if (numbered && !ip && !version) out.push({ what: 'next number', value: `${numbered[1]}${Number(numbered[2]) + 1}` });
     out.push({ what: 'suffix', value: `${value}x` }, { what: 'prefix', value: `x${value}` });
   }
   if (Array.isArray(value) && value.length > (n.minItems ?? 0)) out.push({ what: 'drop the last item', value: value.slice(0, -1) });
@@ -234,9 +247,10 @@ export interface KeyVerdict {
   /**
    * compiled: a change changes the output; checked: only the diagnostics; by-children: a mapping
    * that cannot change as a whole (required, or with minProperties) whose keys are each judged;
-   * pending: x-orrery-pending; fixed: a const (apiVersion, kind).
+   * pending: x-orrery-pending; fixed: a const (apiVersion, kind); retired: deprecated in the schema
+   * (the test proves each is set in a maximal spec and warned about there).
    */
-  readonly verdict: 'compiled' | 'checked' | 'by-children' | 'pending' | 'dropped' | 'no-valid-change' | 'not-in-maximal-spec' | 'fixed';
+  readonly verdict: 'compiled' | 'checked' | 'by-children' | 'pending' | 'retired' | 'dropped' | 'no-valid-change' | 'not-in-maximal-spec' | 'fixed';
   readonly tried: readonly string[];
 }
 
@@ -245,6 +259,7 @@ export type Compile = (docs: ReadonlyMap<string, unknown>, secrets: ReadonlyMap<
 
 export function judge(key: SpecKey, variants: readonly Variant[], baselines: ReadonlyMap<string, Compiled>, compile: Compile = compileDocs): KeyVerdict {
   if (key.pending) return { label: key.label, verdict: 'pending', tried: [] };
+  if (key.retired) return { label: key.label, verdict: 'retired', tried: [] };
   if (key.node.const !== undefined) return { label: key.label, verdict: 'fixed', tried: [] };
   // The first occurrence in each maximal spec, until one proves the key (an enum may have one
   // valid change in one spec only: provisioning.method cluster-api needs clusterApi).
@@ -282,7 +297,7 @@ function judgeIn(key: SpecKey, variant: Variant, base: Compiled, at: Occurrence,
       // Compiled: a valid change that changes what synth writes. Checked: one that only changes
       // what the rules say (an error or warning). A changed output is the stronger proof: keep trying.
       if (result.errors === 0 && !sameFiles(result.files, base.files)) return { label: key.label, variant: variant.name, pointer: at.pointer, verdict: 'compiled', tried };
-      if (result.diagnostics !== base.diagnostics) checked = true;
+      if (result.findings !== base.findings) checked = true;
     }
     return { label: key.label, variant: variant.name, pointer: at.pointer, verdict: checked ? 'checked' : valid ? 'dropped' : 'no-valid-change', tried };
   }
