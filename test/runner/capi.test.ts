@@ -214,6 +214,18 @@ describe('the pivot is resumable', () => {
     expect(mutating(w.log())).toEqual([]);
   }, 300_000);
 
+  it('a workload’s credentials that never arrive on its manager stop the run at that cluster, saying where they come from', async () => {
+    const w = await constellation({ handMade: false });
+    w.update((s) => (s.fluxWithholds = ['constellation/proxmox-nyc']));
+    const r = await run(w, { real: true, clusters: ['jupiter', 'callisto'] });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("stopped at callisto: the Secrets callisto's provider needs on jupiter");
+    // Synth refused the spec without the file, so what is left to check is the manager's GitOps.
+    expect(r.err).toContain("constellation/proxmox-nyc not on jupiter yet (jupiter's GitOps engine applies dist/jupiter/secrets/secret-constellation-proxmox-nyc.yaml once pushed: check that the layer holding its Secrets reconciles");
+    // Nothing of callisto was applied by hand meanwhile: the runner never creates an operator's Secret.
+    expect(w.state().kube['https://10.10.10.5:6443'].objects['Secret/constellation/proxmox-nyc']).toBeUndefined();
+  }, 300_000);
+
   it('without the operator’s credentials file the runner refuses the spec, naming the file and the command', async () => {
     const w = await constellation({ handMade: false });
     rmSync(path.join(w.dir, 'secrets/jupiter/secret-constellation-proxmox-nyc.yaml'));

@@ -10,7 +10,7 @@ import { applyStep, bootstrapSteps, nodesReadyStep, objectsStdin, secretStep } f
 import { waitStep } from '../kube/wait-step.ts';
 import { clusterBootstrap } from '../sources/bootstrap.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
-import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
+import { done, NotYet, pending, StepError, WaitTimeout, type RunContext, type Step } from '../step.ts';
 import { tildePath } from '../talos/steps.ts';
 import { tmp, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { capiContextName, type RunnerCapiBringUp } from './bring-up.ts';
@@ -297,18 +297,34 @@ function operatorSecretsSteps(s: CapiSession): Step[] {
     id: `${c}/operator-secrets`,
     cluster: c,
     title: `the Secrets ${c}'s provider needs on ${b.managedBy}`,
-    what: `${list} on ${b.managedBy} (its GitOps engine applies them from dist/${b.managedBy}/secrets/)`,
+    what: `${list} on ${b.managedBy}`,
     placeholder: tmp(`${b.managedBy}/kubeconfig`),
     kubeconfig: (ctx) => s.home(ctx),
     probe: (k) => kubectl(k, ['get', 'secret', ...wanted.map((o) => o.name), '-n', b.namespace, '-o', 'name']),
-    async status(ctx, k) {
-      const missing = [];
-      for (const o of wanted) if (!(await getJson(ctx, k, ['secret', o.name, '-n', o.namespace]))) missing.push(o);
-      if (missing.length === 0) return { ok: true, reason: `${list} exist` };
-      return { ok: false, reason: missing.map((o) => `${o.namespace}/${o.name} is not on ${b.managedBy} yet (${supplyHint(o, b.managedBy!)}; ${b.managedBy}'s GitOps engine applies it from dist/${b.managedBy}/secrets/)`).join('; ') };
-    },
+    status,
   });
-  return [step];
+  // Synth refused the spec without the files, so a Secret that does not arrive is GitOps's: say which, and where to look.
+  async function status(ctx: RunContext, k: TempRef): Promise<{ ok: boolean; reason: string }> {
+    const missing = [];
+    for (const o of wanted) if (!(await getJson(ctx, k, ['secret', o.name, '-n', o.namespace]))) missing.push(o);
+    if (missing.length === 0) return { ok: true, reason: `${list} exist` };
+    return { ok: false, reason: `${missing.map((o) => `${o.namespace}/${o.name}`).join(', ')} not on ${b.managedBy} yet (${whereFrom(missing)})` };
+  }
+  const whereFrom = (missing: readonly { namespace: string; name: string }[]): string =>
+    `${b.managedBy}'s GitOps engine applies ${missing.map((o) => `dist/${b.managedBy}/secrets/secret-${o.namespace}-${o.name}.yaml`).join(', ')} once pushed: check that the layer holding its Secrets reconciles — a decryption error names sops-age`;
+  return [
+    {
+      ...step,
+      async act(ctx, ...rest) {
+        try {
+          await step.act(ctx, ...rest);
+        } catch (err) {
+          if (!(err instanceof WaitTimeout)) throw err;
+          throw new StepError(`${err.message}: ${(await status(ctx, await s.home(ctx))).reason}`);
+        }
+      },
+    },
+  ];
 }
 
 function namespaceStdin(namespace: string): ReturnType<typeof objectsStdin> {
