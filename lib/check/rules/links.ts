@@ -25,9 +25,13 @@ export function checkLinks({ c, file, emit, method, nodes }: ClusterFacts): void
   function checkNode(n: Node, i: number): void {
     const base = pointer('nodes', i);
     const bond = bondName(n);
-    const members: readonly string[] = n.bond?.interfaces ?? [];
     const vlans = (n.vlans ?? []).map((v, k) => ({ v, k, name: vlanName(n, v), parent: vlanParent(n, v) }));
     const vlanNames = new Set(vlans.flatMap((x) => (x.name ? [x.name] : [])));
+    const listed: readonly string[] = n.bond?.interfaces ?? [];
+    // A member that names the bond or a VLAN is reported once (bond-member-is-logical), not again
+    // by every rule about members.
+    const logical = (m: string): boolean => m === bond || vlanNames.has(m);
+    const members = listed.filter((m) => !logical(m));
     const primary = primaryInterface(n);
     const vipHere = n.role === 'controlplane' && c.endpoint.mode === 'vip' && c.endpoint.vip !== undefined && method === 'talosctl';
     const vipNote = vipHere ? `; the API VIP ${quote(c.endpoint.vip)} would be announced on a link this node does not have` : '';
@@ -40,8 +44,8 @@ export function checkLinks({ c, file, emit, method, nodes }: ClusterFacts): void
       } else if (count === 1) {
         emit(file, `${base}/bond`, 'links/bond-single-member', `bond ${quote(bond)} has one member: it adds no redundancy; add the second link, or drop the bond and set interface`, 'warning');
       }
-      members.forEach((m, k) => {
-        if (m === bond || vlanNames.has(m)) emit(file, `${base}/bond/interfaces/${k}`, 'links/bond-member-is-logical', `${quote(m)} is ${m === bond ? 'the bond itself' : 'a VLAN of this node'}; a bond's members are physical links`);
+      listed.forEach((m, k) => {
+        if (logical(m)) emit(file, `${base}/bond/interfaces/${k}`, 'links/bond-member-is-logical', `${quote(m)} is ${m === bond ? 'the bond itself' : 'a VLAN of this node'}; a bond's members are physical links`);
       });
       if (n.interfaceSelector) {
         emit(file, `${base}/interfaceSelector`, 'links/selector-with-bond', `with a bond the node's link is the bond (or a VLAN on it): select the members with bond.interfaceSelectors and drop interfaceSelector`);
