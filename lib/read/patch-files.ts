@@ -1,4 +1,4 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -66,6 +66,13 @@ export async function withPatchFiles(parsed: ReadResult, where: { specDir: strin
       const missing = await lstat(full).then(() => false, () => true);
       if (missing) at('talos-patch/file-missing', `patch file ${JSON.stringify(ref)} does not exist (looked for ${displayPath}; a patch file's path is relative to the spec directory)`);
       else at(kind.rule === 'spec/not-a-file' ? 'talos-patch/not-a-file' : kind.rule, `patch file ${JSON.stringify(ref)}: ${kind.rule === 'spec/not-a-file' ? 'it is not a regular file' : kind.problem}`);
+      continue;
+    }
+    // entryKind looks at the file itself; a linked directory on the way (patches -> /etc) must not lead out either.
+    const real = await realpath(full).catch(() => full);
+    const rel = path.relative(where.root, real);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      at('spec/link-outside', `patch file ${JSON.stringify(ref)} resolves to ${real}, outside ${where.root} (through a symbolic link); orrery reads nothing from outside the spec directory (a review of it would not show the file): copy the file in instead`);
       continue;
     }
     const read = await readBounded(full, MAX_SPEC_FILE_BYTES);
