@@ -1,23 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFiles } from '../../../lib/pipeline.ts';
 import { parseSpecText } from '../../../lib/read/read-spec.ts';
 import type { Diagnostic } from '../../../lib/diagnostics/diagnostic.ts';
+import { FIXTURES } from '../../helpers.ts';
 
-/**
- * A patch that replaces what orrery derives is a warning naming both places: the patch's pointer
- * (the diagnostic's) and the spec key orrery derived the value from (in the message). Talos merges a
- * patch document into the config's document of the same kind and name, scalars replacing scalars
- * (siderolabs/talos@v1.13.9 pkg/machinery/config/configpatcher strategic merge, config/merge/merge.go),
- * so each of these really changes the machine.
- */
-const CONSTELLATION = `apiVersion: orrery.dev/v1alpha1
-kind: Constellation
-name: overrides
-gitops:
-  repository: {url: ssh://git@example.com/fleet.git}
-sops:
-  ageRecipients: [age1ngwfd0dfm602wsxrmhff7p08zyv0f8ehyflzepetac808hz9r4dscg3dj5]
-`;
+/** The fixtures' constellation (the test age recipient). */
+const CONSTELLATION = readFileSync(path.join(FIXTURES, 'base', 'clusters', 'constellation.yaml'), 'utf8');
 const cluster = (patches: string, contract = '1.13'): string => `apiVersion: orrery.dev/v1alpha1
 kind: Cluster
 name: lab
@@ -45,6 +35,13 @@ function findings(patches: string, contract?: string): Diagnostic[] {
 }
 const shown = (ds: readonly Diagnostic[]): string[] => ds.map((d) => `${d.severity} ${d.pointer}: ${d.message}`);
 
+/**
+ * A patch that replaces what orrery derives is a warning naming both places: the patch's pointer
+ * (the diagnostic's) and the spec key orrery derived the value from (in the message). Talos merges a
+ * patch document into the config's document of the same kind and name, scalars replacing scalars
+ * (siderolabs/talos@v1.13.9 pkg/machinery/config/configpatcher strategic merge, config/merge/merge.go),
+ * so each of these really changes the machine.
+ */
 describe('a patch that overrides what orrery derives', () => {
   it('cluster.network.cni: a warning at the patch naming /cni/name', () => {
     const ds = findings('    - name: cni\n      documents: [{cluster: {network: {cni: {name: flannel}}}}]');
