@@ -17,6 +17,7 @@ import { secretRequirements, type SecretRequirement } from './secrets/requiremen
 import { operatorSecretFiles, pendingSecretsTransaction, readSecretFiles, secretFilesFor, SECRETS_JOURNAL } from './secrets/store.ts';
 import { checkStoredSecrets, type SecretCheck } from './secrets/verify-stored.ts';
 import type { AgeIdentities } from './sops/keys.ts';
+import { reviewModel } from './build/review.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -76,7 +77,10 @@ export function checkFiles(files: readonly SourceFile[], specDirDisplay: string)
   const invalidClusters = new Set(invalid.flatMap((d) => (typeof d?.name === 'string' ? [d.name] : [])));
   const semantic = checkSemantics(collected.set, { invalidClusters });
   if (hasErrors(schemaDiagnostics) || hasErrors(semantic)) return { diagnostics: [...schemaDiagnostics, ...semantic] };
-  const { model, diagnostics: resolveNotes } = resolve(collected.set);
+  const { model, diagnostics: resolved } = resolve(collected.set);
+  if (hasErrors(resolved)) return { diagnostics: [...semantic, ...resolved] };
+  // Findings that need what the components derive (a Talos patch overriding orrery's documents).
+  const resolveNotes = [...resolved, ...reviewModel(model, REGISTRY.cluster, valid)];
   if (hasErrors(resolveNotes)) return { diagnostics: [...semantic, ...resolveNotes] };
   const needed = secretRequirements(model);
   if (needed.length > 0 && model.constellation.sopsRecipients.length === 0) {

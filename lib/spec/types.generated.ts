@@ -58,6 +58,20 @@ export type Name6 = string;
  */
 export type Name7 = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name8 = string;
+/**
+ * Talos machine-config documents as talosctl --config-patch takes them: at most one v1alpha1 partial (machine:, cluster:) and typed documents (apiVersion: v1alpha1, kind: ..., name: ...), each kind known to the cluster's config contract. Talos merges each into the document of the same kind and name, or adds it.
+ *
+ * @minItems 1
+ */
+export type TalosPatchDocuments = [{}, ...{}[]];
+/**
+ * A YAML file of Talos documents (one or more, separated by ---), relative to this spec file's directory and inside it.
+ */
+export type TalosPatchFile = string;
+/**
  * A DNS name.
  */
 export type Hostname = string;
@@ -66,17 +80,21 @@ export type Hostname = string;
  */
 export type Cidr = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name9 = string;
+/**
  * An address with its prefix length, e.g. 192.168.42.201/24.
  */
 export type InterfaceAddress = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name8 = string;
+export type Name10 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name9 = string;
+export type Name11 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -405,6 +423,10 @@ export interface ProxmoxProvider {
    * Network bridge of the machines' one network device (net0), e.g. vmbr0 (default: the template's).
    */
   bridge?: string;
+  /**
+   * VLAN tag of the machines' network device on the Proxmox bridge (CAPMOX networkDevices[].vlan, Proxmox tag=): Proxmox tags and untags the frames, so Talos sees a plain link and needs no VLANConfig. Needs bridge. Bonds belong to the Proxmox host, under its bridge.
+   */
+  vlan?: number;
 }
 /**
  * Retired: Equinix Metal shut down on 2026-06-30. Accepted so old specs still parse; synth refuses to generate for it.
@@ -449,6 +471,10 @@ export interface MachinePool {
    * Sidero: pin machines to registered servers (otherwise any server of the class is used).
    */
   servers?: BoundServer[];
+  /**
+   * Your own Talos patches for this pool's machines, merged after orrery's documents and the cluster's talos.patches (one strategicPatches entry each).
+   */
+  patches?: TalosPatch[];
 }
 /**
  * Provider machine settings; unset fields take the provider's defaults.
@@ -540,6 +566,14 @@ export interface BoundServer {
   };
 }
 /**
+ * One Talos patch: documents inline, or a file of them (one of the two).
+ */
+export interface TalosPatch {
+  name: Name8;
+  documents?: TalosPatchDocuments;
+  file?: TalosPatchFile;
+}
+/**
  * How clients reach the Kubernetes API.
  */
 export interface Endpoint {
@@ -597,6 +631,10 @@ export interface Talos {
     [k: string]: string | undefined;
   };
   kernelModules?: KernelModule[];
+  /**
+   * Your own Talos patches (the escape hatch for what the spec does not model), for every machine or, with role, for control planes or workers only. Merged in this order after all of orrery's documents, then each node's or pool's own patches.
+   */
+  patches?: TalosClusterPatch[];
 }
 /**
  * Image Factory schematic: what goes into the installer image.
@@ -643,6 +681,18 @@ export interface KernelModule {
   name: string;
   parameters?: string[];
 }
+/**
+ * One Talos patch for the cluster's machines: documents inline, or a file of them (one of the two).
+ */
+export interface TalosClusterPatch {
+  name: Name9;
+  /**
+   * Only for machines of this role (default: every machine).
+   */
+  role?: 'controlplane' | 'worker';
+  documents?: TalosPatchDocuments;
+  file?: TalosPatchFile;
+}
 export interface Kubernetes {
   version?: KubernetesVersion;
   allowSchedulingOnControlPlanes?: boolean;
@@ -654,7 +704,7 @@ export interface Node {
   name: Name;
   role: 'controlplane' | 'worker';
   /**
-   * Network link by name, e.g. enp0s17.
+   * The link that carries the node's addresses, default route and (control planes) the API VIP, by name: a physical link (enp0s17), the bond, or a declared VLAN (bond0.42). Default with a bond: the bond.
    */
   interface?: string;
   interfaceSelector?: InterfaceSelector;
@@ -673,6 +723,12 @@ export interface Node {
   schematic?: Schematic;
   labels?: Labels;
   taints?: Taint[];
+  bond?: Bond;
+  vlans?: Vlan[];
+  /**
+   * Your own Talos patches for this node, merged last (after orrery's documents and the cluster's talos.patches).
+   */
+  patches?: TalosPatch[];
 }
 export interface InterfaceSelector {
   hardwareAddr?: string;
@@ -698,6 +754,73 @@ export interface DataDisk {
    * Wipe the disk once before first use (a runner step).
    */
   wipe?: boolean;
+}
+/**
+ * A bond (link aggregation) of the node's links: one of interfaces or interfaceSelectors. The node's addresses go on the bond (the default interface) or on a VLAN on it, never on a member.
+ */
+export interface Bond {
+  /**
+   * The bond link's name (a kernel name: at most 15 characters, no dot).
+   */
+  name?: string;
+  /**
+   * Member links by name, e.g. [eno1, eno2].
+   *
+   * @minItems 1
+   */
+  interfaces?: [string, ...string[]];
+  /**
+   * Member links by hardware; each selector must match exactly one link (a Talos LinkAliasConfig per member).
+   *
+   * @minItems 1
+   */
+  interfaceSelectors?: [InterfaceSelector, ...InterfaceSelector[]];
+  /**
+   * Bonding mode, e.g. 802.3ad (LACP: the switch ports form a link aggregation group) or active-backup (no switch configuration).
+   */
+  mode:
+    'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb';
+  lacpRate?: 'slow' | 'fast';
+  xmitHashPolicy?: 'layer2' | 'layer3+4' | 'layer2+3' | 'encap2+3' | 'encap3+4';
+  /**
+   * Link monitoring interval in ms (802.3ad default: 100).
+   */
+  miimon?: number;
+  /**
+   * ms before a recovered member is used (802.3ad default: 200).
+   */
+  updelay?: number;
+  /**
+   * ms before a failed member is dropped (802.3ad default: 200).
+   */
+  downdelay?: number;
+  mtu?: number;
+}
+/**
+ * A tagged VLAN link on a parent link. Name it in interface (e.g. bond0.42) to carry the node's addresses, default route and, on control planes, the API VIP.
+ */
+export interface Vlan {
+  /**
+   * VLAN id (802.1Q: 1-4094).
+   */
+  id: number;
+  /**
+   * The parent link (default: the node's bond).
+   */
+  link?: string;
+  /**
+   * The VLAN link's name (default: <link>.<id>, e.g. bond0.42; at most 15 characters).
+   */
+  name?: string;
+  /**
+   * Static addresses of a VLAN that is not the node's interface (the interface's are the node's addresses).
+   */
+  addresses?: InterfaceAddress[];
+  /**
+   * DHCPv4 on a VLAN that is not the node's interface.
+   */
+  dhcp?: boolean;
+  mtu?: number;
 }
 export interface Cni {
   /**
@@ -859,7 +982,7 @@ export interface ExternalDns {
     'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
     ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
   ];
-  credentialsSecret?: Name8;
+  credentialsSecret?: Name10;
   namespace?: Name;
   releaseName?: Name;
   /**
@@ -948,7 +1071,7 @@ export interface Ingress {
    */
   controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
   version?: ChartVersion;
-  loadBalancerPool?: Name9;
+  loadBalancerPool?: Name11;
   namespace?: Name;
   releaseName?: Name;
   /**

@@ -10,6 +10,7 @@ import { distPath, type Compiled } from '../sources/compiled.ts';
 import { NotYet, StepError, type RunContext } from '../step.ts';
 import { tmp, type Arg, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { installImageOf } from './patches.ts';
+import { nodePatchFiles } from '../../model/facts/talos-patches.ts';
 
 export interface TalosNode {
   readonly name: string;
@@ -20,6 +21,8 @@ export interface TalosNode {
   readonly maintenanceAddress: string;
   /** dist/ path of the node's patch. */
   readonly patch: string;
+  /** dist/ paths of the operator's patches the node gets after it, in merge order. */
+  readonly extraPatches: readonly string[];
   /** Rendered machine config in the private temp dir. */
   readonly config: string;
   readonly installImage?: string;
@@ -66,9 +69,20 @@ export class TalosSession {
       const address = n.primaryAddress;
       if (!address) throw new StepError(`${c}: node ${n.name} has no address the runner can reach (DHCP without reservedAddress): add reservedAddress or a static address`);
       const rel = `${c}/talos/nodes/${n.name}.yaml`;
-      const patch = compiled.files.get(rel);
-      const installImage = patch ? installImageOf(patch) : undefined;
-      return { name: n.name, role: n.role, address, maintenanceAddress: n.maintenanceAddress ?? address, patch: distPath(compiled, rel), config: `${this.configDir}/${n.name}.yaml`, ...(installImage ? { installImage } : {}), model: n };
+      const extra = nodePatchFiles(cluster, n.name).map((a) => `${c}/talos/${a.file}`);
+      // The image the node installs is the last one its patches set (an operator patch may replace orrery's).
+      const installImage = [rel, ...extra].map((f) => compiled.files.get(f)).reduce<string | undefined>((image, text) => (text !== undefined ? (installImageOf(text) ?? image) : image), undefined);
+      return {
+        name: n.name,
+        role: n.role,
+        address,
+        maintenanceAddress: n.maintenanceAddress ?? address,
+        patch: distPath(compiled, rel),
+        extraPatches: extra.map((f) => distPath(compiled, f)),
+        config: `${this.configDir}/${n.name}.yaml`,
+        ...(installImage ? { installImage } : {}),
+        model: n,
+      };
     });
     this.controlPlanes = this.nodes.filter((n) => n.role === 'controlplane');
   }
@@ -106,7 +120,12 @@ export class TalosSession {
   patchCommand(node: TalosNode): ToolCommand {
     return {
       tool: 'talosctl',
-      args: ['machineconfig', 'patch', tmp(`${this.configDir}/${node.role === 'controlplane' ? 'controlplane' : 'worker'}.yaml`), '--patch', `@${node.patch}`, '--output', tmp(node.config)],
+      // Patches apply in order (talos@v1.13.9 configpatcher.Apply): orrery's node patch, then the operator's.
+      args: [
+        'machineconfig', 'patch', tmp(`${this.configDir}/${node.role === 'controlplane' ? 'controlplane' : 'worker'}.yaml`),
+        ...[node.patch, ...node.extraPatches].flatMap((p) => ['--patch', `@${p}`]),
+        '--output', tmp(node.config),
+      ],
       timeoutMs: 60_000,
     };
   }

@@ -73,12 +73,12 @@ export function talosctl(state, argv, io) {
   }
   if (cmd === 'machineconfig' && sub === 'patch') {
     const input = args.positional[2];
-    const patch = args.get('--patch', '-p').replace(/^@/, '');
     const out = args.get('--output', '-o');
     const doc = parse(readFileSync(input, 'utf8'));
-    const text = readFileSync(patch, 'utf8');
-    const hostname = parseAllDocuments(text).map((d) => d.toJSON()).find((d) => d?.kind === 'HostnameConfig')?.hostname;
-    writeFileSync(out, stringify({ ...doc, hostname, nodePatch: sha(text) }));
+    // Every --patch, in order (talosctl applies them one after the other); the last hostname wins.
+    const texts = args.all('--patch').map((p) => readFileSync(p.replace(/^@/, ''), 'utf8'));
+    const hostname = texts.flatMap((t) => parseAllDocuments(t).map((d) => d.toJSON())).filter((d) => d?.kind === 'HostnameConfig').at(-1)?.hostname;
+    writeFileSync(out, stringify({ ...doc, hostname, nodePatch: sha(texts[0]), ...(texts.length > 1 ? { extraPatches: texts.slice(1).map(sha) } : {}) }));
     return {};
   }
   if (cmd === 'get' && args.get('--insecure')) {
@@ -105,6 +105,8 @@ export function talosctl(state, argv, io) {
       return { stderr: `Dry run summary:\nApplied configuration without a reboot (skipped in dry-run).\nConfig diff:\n\n${diff}\n` };
     }
     node.config = hash;
+    // How many patch files the applied config was rendered from (the node file and the operator's).
+    node.patchFiles = 1 + (config.extraPatches?.length ?? 0);
     node.ca = config.ca;
     node.cniNone = config.cniNone;
     node.kubernetes = config.kubernetes;
