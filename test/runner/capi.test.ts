@@ -150,9 +150,9 @@ describe('the Cluster API constellation (clusters/) from a kind bootstrap cluste
     expect(kube.contexts.map((c: { name: string }) => c.name)).toEqual(['jupiter-admin@jupiter', 'callisto-admin@callisto', 'ganymede-admin@ganymede']);
     const talos = parse(readFileSync(path.join(w.home, '.talos/config'), 'utf8'));
     expect(Object.keys(talos.contexts)).toEqual(['jupiter', 'callisto', 'ganymede']);
-    const records = [readFileSync(w.logFile, 'utf8'), up.out, up.err];
+    const records = [w.logText(), up.out, up.err];
     for (const k of w.state().issuedSecrets as string[]) for (const r of records) expect(r.includes(k)).toBe(false);
-    for (const r of [...records, readFileSync(w.stateFile, 'utf8')]) expect(r.includes(PROXMOX_TOKEN)).toBe(false);
+    for (const r of [...records, w.stateText()]) expect(r.includes(PROXMOX_TOKEN)).toBe(false);
     expect(w.leftovers()).toEqual([]);
   });
 

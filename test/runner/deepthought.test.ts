@@ -63,7 +63,7 @@ describe('deepthought-homelab (seed 002: talosctl, flannel, Rook disks marked wi
     expect(apps.every((a) => a.status?.health?.status === 'Healthy')).toBe(true);
     // The decryption key and the deploy key went in on stdin, as Secrets (the fakes keep hashes only).
     expect(w.log().filter((e) => e.stdin).length).toBeGreaterThanOrEqual(3);
-    expect(readFileSync(w.logFile, 'utf8')).not.toContain('fake deploy key');
+    expect(w.logText()).not.toContain('fake deploy key');
   });
 
   it('a rerun wipes nothing again (the journal), and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,21 +6,16 @@ import { parse } from 'yaml';
 import { main } from '../../lib/cli/main.ts';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { REPO } from '../helpers.ts';
+import { startFakeServer, type FakeLogEntry } from './fake-server.ts';
 
 /** The fakes the harness can put on PATH. */
 export const FAKE_TOOLS = ['talosctl', 'kubectl', 'helm', 'flux', 'clusterctl', 'kind'] as const;
 export type FakeTool = (typeof FAKE_TOOLS)[number];
 
-const FAKES = path.join(REPO, 'test', 'runner', 'fakes', 'fake-tools.mjs');
 export const TEST_AGE_KEY = readFileSync(path.join(REPO, 'test-keys', 'age-test-key.txt'), 'utf8');
 
-export interface LogEntry {
+export interface LogEntry extends FakeLogEntry {
   readonly tool: FakeTool;
-  readonly args: string[];
-  readonly mutating: boolean;
-  readonly stdin?: { readonly bytes: number; readonly sha256: string };
-  readonly env: string[];
-  readonly hanging?: boolean;
 }
 
 /** The fakes' shared state (see fake-tools.mjs); loosely typed on purpose: tests poke at it. */
@@ -38,14 +33,18 @@ export interface Workspace {
   readonly home: string;
   readonly tmpBase: string;
   readonly bin: string;
-  readonly stateFile: string;
-  readonly logFile: string;
   state(): FakeState;
+  /** The fakes' state as JSON text: the simulated clusters (what the state file held). */
+  stateText(): string;
   update(mutate: (s: FakeState) => void): void;
   log(): LogEntry[];
+  /** The log as JSON lines: what a recorded file of the tools' calls would hold. */
+  logText(): string;
   clearLog(): void;
   /** Runs `orrery …` in the workspace with the fakes first on PATH; --poll-interval 0s and --wait-timeout 5s unless given. */
   run(argv: readonly string[], env?: Record<string, string | undefined>): Promise<RunResult>;
+  /** The fakes' state, credentials and journal as they are now (see WorkspaceSnapshot). */
+  snapshot(): WorkspaceSnapshot;
   /** What the private temp directories left behind (must be nothing after a run). */
   leftovers(): string[];
   dispose(): Promise<void>;
@@ -55,6 +54,8 @@ export interface WorkspaceOptions {
   /** Tools not put on PATH. */
   readonly missing?: readonly FakeTool[];
   readonly state?: (s: FakeState) => void;
+  /** Start from this snapshot (same example) instead of freshly booted machines. */
+  readonly from?: WorkspaceSnapshot;
 }
 
 interface NodeInit {
@@ -65,25 +66,20 @@ interface NodeInit {
   readonly dataDisks: readonly { readonly purpose: string; readonly wipe: boolean; readonly path?: string; readonly selector?: { readonly type?: string; readonly model?: string; readonly serial?: string; readonly wwid?: string; readonly busPath?: string } }[];
 }
 
-/** A copy of an example (spec, secrets, dist) with fake machines in maintenance mode, as after PXE boot. */
-export async function workspace(example: string, options: WorkspaceOptions = {}): Promise<Workspace> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-ws-'));
-  const tmpBase = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-tmp-'));
-  const src = example === 'clusters' ? REPO : path.join(REPO, 'examples', example);
-  for (const part of ['clusters', 'secrets', 'dist']) if (existsSync(path.join(src, part))) await cp(path.join(src, part), path.join(dir, part), { recursive: true });
-  const home = path.join(dir, 'home');
-  const bin = path.join(dir, 'bin');
-  mkdirSync(home);
-  mkdirSync(bin);
-  const stateFile = path.join(dir, 'fake-state.json');
-  const logFile = path.join(dir, 'fake-log.jsonl');
-  for (const tool of FAKE_TOOLS) {
-    if (options.missing?.includes(tool)) continue;
-    const file = path.join(bin, tool);
-    writeFileSync(file, `#!/usr/bin/env node\nimport(${JSON.stringify(FAKES)}).then((m) => m.main(${JSON.stringify(tool)}, ${JSON.stringify(stateFile)}, ${JSON.stringify(logFile)}));\n`);
-    chmodSync(file, 0o755);
+/** The fake machines of an example, in maintenance mode as after PXE boot (JSON: every workspace gets its own copy). */
+const machines = new Map<string, Promise<string>>();
+
+function machinesOf(example: string, src: string): Promise<string> {
+  let found = machines.get(example);
+  if (!found) {
+    found = fakeMachines(example, src);
+    machines.set(example, found);
   }
-  const compiled = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
+  return found;
+}
+
+async function fakeMachines(example: string, src: string): Promise<string> {
+  const compiled = await compileSpecDir(path.join(src, 'clusters'), { cwd: src });
   if (!compiled.model || !compiled.files) throw new Error(`example ${example} does not compile`);
   const nodes: Record<string, unknown> = {};
   for (const c of compiled.model.clusters) {
@@ -125,30 +121,57 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
       };
     }
   }
-  const initial: FakeState = { versions: {}, talos: { nodes }, kube: {} };
+  return JSON.stringify(nodes);
+}
+
+/**
+ * What a workspace's clusters are after some runs: the fakes' state and what the runner wrote
+ * outside dist/ (credentials under home/, the journal under .orrery/). A test that only needs "a
+ * cluster that is up" starts from one instead of bringing it up again; its assertions run anew.
+ */
+export interface WorkspaceSnapshot {
+  readonly example: string;
+  readonly state: string;
+  readonly files: ReadonlyMap<string, { readonly text: string; readonly mode: number }>;
+}
+
+/** A copy of an example (spec, secrets, dist) with fake machines in maintenance mode, as after PXE boot — or as in `options.from`. */
+export async function workspace(example: string, options: WorkspaceOptions = {}): Promise<Workspace> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-ws-'));
+  const tmpBase = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-tmp-'));
+  const src = example === 'clusters' ? REPO : path.join(REPO, 'examples', example);
+  for (const part of ['clusters', 'secrets', 'dist']) if (existsSync(path.join(src, part))) await cp(path.join(src, part), path.join(dir, part), { recursive: true });
+  const home = path.join(dir, 'home');
+  const bin = path.join(dir, 'bin');
+  mkdirSync(home);
+  mkdirSync(bin);
+  if (options.from && options.from.example !== example) throw new Error(`snapshot of ${options.from.example} restored into ${example}`);
+  for (const [rel, f] of options.from?.files ?? []) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(dir, rel), f.text, { mode: f.mode });
+  }
+  const nodes = JSON.parse(await machinesOf(example, src)) as Record<string, unknown>;
+  const initial: FakeState = options.from ? (JSON.parse(options.from.state) as FakeState) : { versions: {}, talos: { nodes }, kube: {} };
   options.state?.(initial);
-  writeFileSync(stateFile, JSON.stringify(initial, null, 1));
-  writeFileSync(logFile, '');
+  const fakes = startFakeServer({ bin, tools: FAKE_TOOLS.filter((t) => !options.missing?.includes(t)), initial: JSON.stringify(initial) });
 
   const ws: Workspace = {
     dir,
     home,
     tmpBase,
     bin,
-    stateFile,
-    logFile,
-    state: () => JSON.parse(readFileSync(stateFile, 'utf8')) as FakeState,
+    state: () => JSON.parse(fakes.stateText()) as FakeState,
+    stateText: () => fakes.stateText(),
     update(mutate) {
       const s = ws.state();
       mutate(s);
-      writeFileSync(stateFile, JSON.stringify(s, null, 1));
+      fakes.setStateText(JSON.stringify(s));
     },
-    log: () =>
-      readFileSync(logFile, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as LogEntry),
-    clearLog: () => writeFileSync(logFile, ''),
+    log: () => fakes.log.map((e) => structuredClone(e) as LogEntry),
+    logText: () => fakes.log.map((e) => `${JSON.stringify(e)}\n`).join(''),
+    clearLog: () => {
+      fakes.log.length = 0;
+    },
     async run(argv, env = {}) {
       const keys = ['PATH', 'HOME', 'TMPDIR', 'SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME', ...Object.keys(env)];
       const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
@@ -178,9 +201,15 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
         for (const [k, v] of Object.entries(saved)) set(k, v);
       }
     },
+    snapshot() {
+      const files = new Map<string, { text: string; mode: number }>();
+      for (const top of [home, path.join(dir, '.orrery')]) for (const [file, text] of filesUnder(top)) files.set(path.relative(dir, file), { text, mode: statSync(file).mode & 0o777 });
+      return { example, state: fakes.stateText(), files };
+    },
     // tsx keeps its own cache in TMPDIR (tsx-N) when the CLI runs as a process; only orrery's dirs count.
     leftovers: () => readdirSync(tmpBase).filter((n) => n.startsWith('orrery-')),
     async dispose() {
+      fakes.close();
       await rm(dir, { recursive: true, force: true });
       await rm(tmpBase, { recursive: true, force: true });
     },

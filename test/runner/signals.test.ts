@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.ts';
@@ -38,11 +38,8 @@ describe('Ctrl-C and SIGTERM: the private temp directory goes, the running tool 
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      const hanging = (): { pid: number } | undefined =>
-        readFileSync(w.logFile, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('"hanging":true'))
-          .map((l) => JSON.parse(l) as { pid: number })[0];
+      // The fake records the pid of the tool process the runner started (the shim) when it hangs.
+      const hanging = (): { pid: number } | undefined => w.log().find((e) => e.hanging && e.pid !== undefined) as { pid: number } | undefined;
       await until('the hanging apply-config', () => hanging() !== undefined);
       // While the tool runs, the rendered configs and the decrypted bundle are in the private dir: 0700, files 0600.
       expect(w.leftovers()).toHaveLength(1);

@@ -85,12 +85,12 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
     const bundle = await bundleOf(w, 'vtalos');
     const own = [...secretsOf(w, [bundle], { ownOnly: true }), talosKey, Buffer.from(talosKey, 'base64').toString()];
     const all = [...secretsOf(w, [bundle]), talosKey];
-    const records = [readFileSync(w.logFile, 'utf8'), first.out, first.err, plan0.out, plan0.err, ...filesUnder(path.join(w.dir, '.orrery')).values()];
+    const records = [w.logText(), first.out, first.err, plan0.out, plan0.err, ...filesUnder(path.join(w.dir, '.orrery')).values()];
     for (const s of all) for (const text of records) expect(text.includes(s), `secret ${s.slice(0, 6)}… leaked`).toBe(false);
     // The fakes' state is the simulated cluster: it may hold what the cluster issued, never the runner's secrets.
-    for (const s of own) expect(readFileSync(w.stateFile, 'utf8').includes(s), `secret ${s.slice(0, 6)}… reached a tool's state`).toBe(false);
+    for (const s of own) expect(w.stateText().includes(s), `secret ${s.slice(0, 6)}… reached a tool's state`).toBe(false);
     // Negative control: the check can fail — the issued kubeconfig key is in the state file.
-    expect(all.some((s) => readFileSync(w.stateFile, 'utf8').includes(s))).toBe(true);
+    expect(all.some((s) => w.stateText().includes(s))).toBe(true);
     for (const e of w.log()) {
       expect(e.env).not.toContain('SOPS_AGE_KEY');
       expect(e.env).not.toContain('KUBECONFIG');
@@ -174,7 +174,7 @@ describe('bootstrap races and node states', () => {
     expect(plan.code).toBe(1);
     expect(plan.out).toMatch(/blocked  apply the machine config to talos-wo-1 — talos-wo-1 is unreachable: 192.168.42.204: .*no route to host.*is it powered on and booted/);
     const slow = await ws('vtalos-lab', { state: (s) => (s.talos.nodes['talos-cp-1'].installTime = 1_000_000) });
-    const up = await slow.run(['up', '--yes', '--wait-timeout', '1s']);
+    const up = await slow.run(['up', '--yes', '--wait-timeout', '1s', '--poll-interval', '100ms']);
     expect(up.code).toBe(1);
     expect(up.err).toContain('stopped at vtalos: wait for talos-cp-1 to boot its config: timed out after 1s waiting for talos-cp-1 to run its installed config (secure API at 192.168.42.201, stage running)');
     expect(up.err).toContain('run orrery up vtalos again');
