@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic.ts';
+import { rookCephCluster } from '../model/facts/rook-ceph.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 import { bootstrapClusterName } from './capi/bring-up.ts';
 import { capiBringUpFromModel, type CapiSource } from './capi/source.ts';
@@ -17,7 +18,6 @@ import { Redactor } from './redactor.ts';
 import { JsonProgress, planJson, renderDryRun, renderPlanText, summary, TextProgress, type ClusterHeader } from './report.ts';
 import { clusterBootstrap } from './sources/bootstrap.ts';
 import { loadCompiled, staleFiles, type Compiled } from './sources/compiled.ts';
-import { cephCluster } from './sources/rook.ts';
 import { RunContext, StepError, type RunOptions, type Step } from './step.ts';
 import { talosctlSteps, talosKubeTarget } from './talos/cluster-steps.ts';
 import { TalosSession } from './talos/session.ts';
@@ -122,7 +122,7 @@ function planFor(input: RunnerInput, compiled: Compiled, cluster: ClusterModel, 
   const reqs = [talosRequirement(cluster), { tool: 'kubectl', kubernetes: cluster.kubernetes.version, why: cluster.name } as Requirement];
   if (input.command === 'upgrade') {
     const ordered = [...session.controlPlanes, ...session.nodes.filter((n) => n.role === 'worker')];
-    const ceph = cephCluster(cluster);
+    const ceph = rookCephCluster(cluster);
     return { header, steps: [renderStep(session), ...ordered.map((n) => upgradeNodeStep(session, n, kube, ceph)), upgradeKubernetesStep(session, kube)], requirements: reqs };
   }
   const node = session.nodes.find((n) => n.name === input.node)!;

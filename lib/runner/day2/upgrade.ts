@@ -1,7 +1,7 @@
 import { resourceSpecs } from '../json-stream.ts';
 import { waitCephHealthy } from '../kube/ceph.ts';
 import { getJson, type KubeTarget } from '../kube/kubectl.ts';
-import type { CephClusterRef } from '../sources/rook.ts';
+import type { CephClusterRef } from '../../model/facts/rook-ceph.ts';
 import { done, NotYet, pending, StepError, WaitTimeout, type RunContext, type Step } from '../step.ts';
 import { factoryImage } from '../talos/patches.ts';
 import { lastLine, type TalosNode, type TalosSession } from '../talos/session.ts';

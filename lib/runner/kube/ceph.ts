@@ -1,4 +1,4 @@
-import type { CephClusterRef } from '../sources/rook.ts';
+import type { CephClusterRef } from '../../model/facts/rook-ceph.ts';
 import type { RunContext } from '../step.ts';
 import type { TempRef, ToolCommand } from '../tools/command.ts';
 import { goDuration } from '../talos/steps.ts';

@@ -1,10 +1,10 @@
+import { rookCephCluster } from '../../model/facts/rook-ceph.ts';
 import type { Model } from '../../model/model.ts';
 import { gitopsSteps, releaseOwner } from '../kube/gitops-plan.ts';
 import type { KubeTarget } from '../kube/kubectl.ts';
 import { bootstrapSteps } from '../kube/steps.ts';
 import { clusterBootstrap } from '../sources/bootstrap.ts';
 import type { Compiled } from '../sources/compiled.ts';
-import { cephCluster } from '../sources/rook.ts';
 import type { Step } from '../step.ts';
 import { tmp } from '../tools/command.ts';
 import { wipeStep } from './disks.ts';
@@ -29,7 +29,7 @@ export function talosKubeTarget(session: TalosSession): KubeTarget {
 export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSession, creds: Credentials, beforeGitops: (kube: KubeTarget) => readonly Step[] = () => []): Step[] {
   const cluster = session.cluster;
   const kube = talosKubeTarget(session);
-  const ceph = cephCluster(cluster);
+  const ceph = rookCephCluster(cluster);
   return [
     renderStep(session),
     talosconfigStep(session, creds.talosconfigFile, creds.home),
