@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import type { ClusterModel, Model } from '../../model/model.ts';
 import { hasEncryptedSecrets, type BootstrapRelease } from '../sources/bootstrap.ts';
 import type { Compiled } from '../sources/compiled.ts';
-import { decryptionKeySecret } from '../sources/decryption.ts';
+import { decryptionKeySecret } from '../../gitops/decryption-key.ts';
 import type { Step } from '../step.ts';
 import { argocdConfigStep, argocdInstallStep, argocdKsopsStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
 import type { KubeTarget } from './kubectl.ts';
@@ -54,7 +54,7 @@ export function gitopsSteps(target: KubeTarget, model: Model, compiled: Compiled
   return [
     argocdInstallStep(target, ns),
     argocdConfigStep(target, compiled, ns),
-    ...(secrets ? [sopsAgeStep(target, model, key), argocdKsopsStep(target, ns, key)] : []),
+    ...(secrets ? [sopsAgeStep(target, model, key), argocdKsopsStep(target, compiled, ns)] : []),
     ...(ssh ? [argocdRepositoryStep(target, model, ns)] : []),
     argocdRootStep(target, compiled, host === cluster.name),
     argocdReconciledStep(target, compiled, ns),

@@ -4,13 +4,14 @@ import { identityToRecipient } from 'age-encryption';
 import { parse } from 'yaml';
 import type { Model } from '../../model/model.ts';
 import { FLUX_NAMESPACE } from '../../gitops/flux.ts';
-import type { DecryptionKeySecret } from '../sources/decryption.ts';
+import type { DecryptionKeySecret } from '../../gitops/decryption-key.ts';
+import { ARGOCD_REPO_SERVER_PATCH } from '../../gitops/ksops.ts';
 import { repoPath } from '../../gitops/layout.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
 import { goDuration } from '../talos/steps.ts';
-import { tmp, type StdinPayload, type TempRef, type ToolCommand } from '../tools/command.ts';
+import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
 import { ARGOCD_CM_PATCH } from '../../gitops/argocd-config.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { applyStep, objectsStdin } from './steps.ts';
@@ -245,59 +246,39 @@ export function argocdConfigStep(target: KubeTarget, compiled: Compiled, namespa
 }
 
 /**
- * KSOPS in argocd-repo-server, so `<cluster>/secrets/` (a KSOPS generator) builds: an init
- * container copies ksops and its kustomize into the repo server, which reads the age key from
- * the mounted `sops-age` (viaduct-ai/kustomize-sops v4.5.1 README "Argo CD Integration", the
- * patch README "SOPS under Argo CD" documents).
+ * KSOPS in argocd-repo-server: the patch synth wrote (lib/gitops/ksops.ts, the file a by-hand
+ * operator applies too). Done when the Deployment has the patch's init container with its image
+ * and the repo server's SOPS_AGE_KEY_FILE with its value.
  */
-export function ksopsRepoServerPatch(secret: DecryptionKeySecret): Record<string, unknown> {
-  return {
-    spec: {
-      template: {
-        spec: {
-          volumes: [{ name: 'custom-tools', emptyDir: {} }, { name: secret.name, secret: { secretName: secret.name } }],
-          initContainers: [{ name: 'install-ksops', image: `viaductoss/ksops:${KSOPS_VERSION}`, command: ['/usr/local/bin/ksops', 'install', '--with-kustomize', '/custom-tools'], volumeMounts: [{ mountPath: '/custom-tools', name: 'custom-tools' }] }],
-          containers: [
-            {
-              name: 'argocd-repo-server',
-              env: [{ name: 'SOPS_AGE_KEY_FILE', value: `/.config/sops/age/${secret.key}` }],
-              volumeMounts: [
-                { mountPath: '/usr/local/bin/kustomize', name: 'custom-tools', subPath: 'kustomize' },
-                { mountPath: '/usr/local/bin/ksops', name: 'custom-tools', subPath: 'ksops' },
-                { mountPath: '/.config/sops/age', name: secret.name },
-              ],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
-export const KSOPS_VERSION = 'v4.5.1';
-
-export function argocdKsopsStep(target: KubeTarget, namespace: string, secret: DecryptionKeySecret): Step {
+export function argocdKsopsStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
   const c = target.cluster.name;
-  const file = `${c}/ksops-repo-server-patch.json`;
-  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'deployment', 'argocd-repo-server', '--type', 'strategic', '--patch-file', tmp(file)]);
-  const note = { note: `orrery writes the KSOPS ${KSOPS_VERSION} patch of argocd-repo-server (init container, SOPS_AGE_KEY_FILE, the ${secret.name} mount) to <tmp:${file}>` };
+  const file = distPath(compiled, ARGOCD_REPO_SERVER_PATCH);
+  type Container = { name?: string; image?: string; env?: { name?: string; value?: string }[] };
+  type Pod = { initContainers?: Container[]; containers?: Container[] };
+  const want = (parse(compiled.files.get(ARGOCD_REPO_SERVER_PATCH) ?? 'null') as { spec?: { template?: { spec?: Pod } } } | null)?.spec?.template?.spec;
+  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'deployment', 'argocd-repo-server', '--type', 'strategic', '--patch-file', file]);
+  const has = (pod: Pod | undefined): boolean => {
+    const init = want?.initContainers ?? [];
+    const envs = want?.containers?.flatMap((w) => (w.env ?? []).map((e) => ({ container: w.name, ...e }))) ?? [];
+    return (
+      init.every((w) => pod?.initContainers?.some((i) => i.name === w.name && i.image === w.image)) &&
+      envs.every((e) => pod?.containers?.some((x) => x.name === e.container && x.env?.some((v) => v.name === e.name && v.value === e.value)))
+    );
+  };
   return {
     id: `${c}/argocd-ksops`,
     cluster: c,
     title: `install KSOPS into argocd-repo-server`,
     kind: 'change',
     risk: 'safe',
-    dryRun: () => [note, patch(target.placeholder)],
+    dryRun: () => [patch(target.placeholder)],
     async check(ctx) {
+      if (!want?.initContainers?.length) throw new StepError(`${file} is not in the compiled output: run orrery synth (it is written when Argo CD reconciles SOPS-encrypted Secrets)`);
       const k = await target.kubeconfig(ctx);
-      type Container = { name?: string; env?: { name?: string }[] };
-      const d = await getJson<{ spec?: { template?: { spec?: { initContainers?: Container[]; containers?: Container[] } } } }>(ctx, k, ['deployment', 'argocd-repo-server', '-n', namespace]);
-      const pod = d?.spec?.template?.spec;
-      const ready = pod?.initContainers?.some((i) => i.name === 'install-ksops') && pod.containers?.some((x) => x.name === 'argocd-repo-server' && x.env?.some((e) => e.name === 'SOPS_AGE_KEY_FILE'));
-      return ready ? done('argocd-repo-server runs KSOPS') : pending('argocd-repo-server has no KSOPS', [note, patch(k)]);
+      const d = await getJson<{ spec?: { template?: { spec?: Pod } } }>(ctx, k, ['deployment', 'argocd-repo-server', '-n', namespace]);
+      return has(d?.spec?.template?.spec) ? done(`argocd-repo-server runs KSOPS (${file})`) : pending(`argocd-repo-server lacks ${file}`, [patch(k)]);
     },
     async act(ctx, checked) {
-      await ctx.tmp.replace(file, JSON.stringify(ksopsRepoServerPatch(secret)));
       for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
     },
   };
