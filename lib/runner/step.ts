@@ -1,4 +1,5 @@
 import type { Journal } from './journal.ts';
+import { probeClientCertificate, type ClientCertificateProbe } from './talos/api-probe.ts';
 import type { PrivateDir } from './private-dir.ts';
 import type { Redactor } from './redactor.ts';
 import type { DryRunLine, ToolCommand } from './tools/command.ts';
@@ -89,6 +90,8 @@ export const SILENT: Reporter = { stepStart() {}, command() {}, waiting() {}, st
 
 export class RunContext {
   reporter: Reporter = SILENT;
+  /** Does the server at a Talos API address ask for a client certificate? (maintenance detection; tests replace it) */
+  clientCertificateProbe: (address: string) => Promise<ClientCertificateProbe> = (address) => probeClientCertificate(address, { env: this.options.env });
 
   constructor(
     readonly tools: Tools,

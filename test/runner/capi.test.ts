@@ -54,7 +54,7 @@ async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: strin
       waitTimeoutMs: 5000,
       pollIntervalMs: 0,
       cwd: w.dir,
-      env: { PATH: process.env.PATH, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+      env: { PATH: process.env.PATH, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY, ...w.networkEnv },
       terminal: pipeTerminal((t) => (out += t), (t) => (err += t)),
       ...(argv.real ? {} : { capiSource: (_model, cluster) => bringUp(cluster.name) }),
       ...argv,

@@ -128,7 +128,7 @@ describe('orrery reset NODE', () => {
     const code = await runRunner({
       command: 'reset', clusters: [], node: 'talos-wo-1', specDir: 'clusters', outDir: 'dist', dryRun: false, yes: false, confirm: [], format: 'text',
       waitTimeoutMs: 5000, pollIntervalMs: 0, cwd: w.dir,
-      env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+      env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY, ...w.networkEnv },
       terminal: { out: () => undefined, err: (t) => (err += t), tty: true, interactive: true, prompt: async (q) => (asked.push(q), answers.shift() ?? '') },
     });
     expect(asked).toEqual(['Run 1 pending step(s)? [y/N] ', 'reset talos-wo-1 destroys data. Type talos-wo-1 to confirm: ']);

@@ -7,6 +7,7 @@ import { main } from '../../lib/cli/main.ts';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { REPO } from '../helpers.ts';
 import { startFakeServer, type FakeLogEntry } from './fake-server.ts';
+import { startFakeTalosApi, type ApiMode, type FakeTalosApi } from './fake-talos-api.ts';
 
 /** The fakes the harness can put on PATH. */
 export const FAKE_TOOLS = ['talosctl', 'kubectl', 'helm', 'flux', 'clusterctl', 'kind'] as const;
@@ -43,6 +44,10 @@ export interface Workspace {
   clearLog(): void;
   /** Runs `orrery …` in the workspace with the fakes first on PATH; --poll-interval 0s and --wait-timeout 5s unless given. */
   run(argv: readonly string[], env?: Record<string, string | undefined>): Promise<RunResult>;
+  /** The fake machines' port 50000 as the runner's mTLS probe reached it (through HTTPS_PROXY). */
+  readonly talosApi: FakeTalosApi;
+  /** The environment a spawned orrery needs besides PATH, HOME, TMPDIR: the proxy to the fake machines (never a real address). */
+  readonly networkEnv: Readonly<Record<string, string>>;
   /** The fakes' state, credentials and journal as they are now (see WorkspaceSnapshot). */
   snapshot(): WorkspaceSnapshot;
   /** What the private temp directories left behind (must be nothing after a run). */
@@ -54,6 +59,8 @@ export interface WorkspaceOptions {
   /** Tools not put on PATH. */
   readonly missing?: readonly FakeTool[];
   readonly state?: (s: FakeState) => void;
+  /** Port 50000 answers nowhere (the proxy says 502): the runner's mTLS probe cannot tell, talosctl decides. */
+  readonly apiUnreachable?: boolean;
   /** Start from this snapshot (same example) instead of freshly booted machines. */
   readonly from?: WorkspaceSnapshot;
 }
@@ -154,12 +161,16 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
   const initial: FakeState = options.from ? (JSON.parse(options.from.state) as FakeState) : { versions: {}, talos: { nodes }, kube: {} };
   options.state?.(initial);
   const fakes = startFakeServer({ bin, tools: FAKE_TOOLS.filter((t) => !options.missing?.includes(t)), initial: JSON.stringify(initial) });
+  const talosApi = await startFakeTalosApi((address) => (options.apiUnreachable ? undefined : apiModeAt(JSON.parse(fakes.stateText()) as FakeState, address)));
+  const networkEnv = { HTTPS_PROXY: talosApi.proxyUrl };
 
   const ws: Workspace = {
     dir,
     home,
     tmpBase,
     bin,
+    talosApi,
+    networkEnv,
     state: () => JSON.parse(fakes.stateText()) as FakeState,
     stateText: () => fakes.stateText(),
     update(mutate) {
@@ -173,7 +184,7 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
       fakes.log.length = 0;
     },
     async run(argv, env = {}) {
-      const keys = ['PATH', 'HOME', 'TMPDIR', 'SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME', ...Object.keys(env)];
+      const keys = ['PATH', 'HOME', 'TMPDIR', 'SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', ...Object.keys(env)];
       const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
       const cwd = process.cwd();
       const set = (k: string, v: string | undefined): void => {
@@ -185,7 +196,9 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
       set('TMPDIR', tmpBase);
       // The key inline: children must never see it (the env allowlist).
       set('SOPS_AGE_KEY', TEST_AGE_KEY);
-      for (const k of ['SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME']) set(k, undefined);
+      for (const k of ['SOPS_AGE_KEY_FILE', 'KUBECONFIG', 'TALOSCONFIG', 'XDG_CONFIG_HOME', 'https_proxy', 'NO_PROXY', 'no_proxy']) set(k, undefined);
+      // The mTLS probe reaches the fake machines' port 50000 through this proxy, never the network.
+      set('HTTPS_PROXY', talosApi.proxyUrl);
       for (const [k, v] of Object.entries(env)) set(k, v);
       const args = [...argv];
       if (!args.includes('--poll-interval')) args.push('--poll-interval', '0s');
@@ -210,11 +223,24 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
     leftovers: () => readdirSync(tmpBase).filter((n) => n.startsWith('orrery-')),
     async dispose() {
       fakes.close();
+      await talosApi.close();
       await rm(dir, { recursive: true, force: true });
       await rm(tmpBase, { recursive: true, force: true });
     },
   };
   return ws;
+}
+
+/**
+ * What port 50000 of a fake machine at `address` is: the maintenance service while it waits
+ * for a config, apid (mTLS) once it installs or runs one, nothing when it is off.
+ */
+function apiModeAt(state: FakeState, address: string): ApiMode | undefined {
+  for (const n of Object.values((state.talos?.nodes ?? {}) as Record<string, { mode: string; address?: string; maintenanceAddress?: string }>)) {
+    if (n.mode === 'maintenance' && n.maintenanceAddress === address) return 'maintenance';
+    if ((n.mode === 'configured' || n.mode === 'installing') && (n.address === address || n.maintenanceAddress === address)) return 'configured';
+  }
+  return undefined;
 }
 
 /** `tool sub…` of every logged call, flags included, as one line each (the exact command sequence). */

@@ -32,7 +32,7 @@ describe('Ctrl-C and SIGTERM: the private temp directory goes, the running tool 
       spaces.push(w);
       const child = spawn(process.execPath, [path.join(REPO, 'bin', 'orrery.mjs'), 'up', '--yes', '--poll-interval', '0s'], {
         cwd: w.dir,
-        env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+        env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY, ...w.networkEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let err = '';

@@ -182,6 +182,35 @@ describe('bootstrap races and node states', () => {
   });
 });
 
+describe('maintenance mode: told by the mTLS probe of port 50000, talosctl only when the probe cannot tell', () => {
+  const maintenanceCalls = (w: Workspace): string[] => commandLines(w.log(), (e) => e.tool === 'talosctl' && e.args.includes('--insecure') && e.args[0] === 'get');
+  it('freshly booted machines: the probe sees no client-certificate request at each maintenance address; no insecure talosctl call', async () => {
+    const w = await ws('vtalos-lab');
+    const plan = await w.run(['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain('pending  apply the machine config to talos-cp-1 — talos-cp-1 is in maintenance mode at 192.168.42.142');
+    expect(plan.out).toContain('pending  apply the machine config to talos-wo-1 — talos-wo-1 is in maintenance mode at 192.168.42.204');
+    expect(maintenanceCalls(w)).toEqual([]);
+    expect(w.talosApi.probes.filter((p) => p.answered === 'maintenance').map((p) => p.address).sort()).toEqual(['192.168.42.142', '192.168.42.202', '192.168.42.203', '192.168.42.204']);
+  });
+
+  it('port 50000 unreachable for the probe: talosctl get machinestatus --insecure decides, with the same plan', async () => {
+    const w = await ws('vtalos-lab', { apiUnreachable: true });
+    const plan = await w.run(['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain('pending  apply the machine config to talos-cp-1 — talos-cp-1 is in maintenance mode at 192.168.42.142');
+    expect(maintenanceCalls(w)).toEqual(['192.168.42.142', '192.168.42.202', '192.168.42.203', '192.168.42.204'].map((a) => `talosctl get machinestatus --insecure --nodes ${a} -o json`));
+  });
+
+  it('a configured node of another cluster: the probe sees the client-certificate request, the secure error names the CA', async () => {
+    const w = await ws('vtalos-lab', { state: (s) => Object.assign(s.talos.nodes['talos-cp-2'], { mode: 'configured', ca: 'T1RIRVItQ0E=', stage: 'running' }) });
+    const r = await w.run(['plan']);
+    expect(r.out).toContain('blocked  apply the machine config to talos-cp-2 — talos-cp-2 at 192.168.42.202 answers with credentials of another cluster');
+    expect(w.talosApi.probes).toContainEqual({ address: '192.168.42.202', answered: 'configured' });
+    expect(maintenanceCalls(w)).toEqual([]);
+  });
+});
+
 describe('before anything runs', () => {
   it('a missing tool: named with the version needed, and nothing but version probes ran', async () => {
     const w = await ws('vtalos-lab', { missing: ['helm', 'flux'] });
