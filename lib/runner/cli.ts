@@ -14,6 +14,7 @@ export const RUNNER_OPTIONS = {
   state: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   confirm: { type: 'string', multiple: true },
+  'skip-preflight': { type: 'boolean', default: false },
   'wait-timeout': { type: 'string', default: '20m' },
   'poll-interval': { type: 'string', default: '5s' },
 } as const;
@@ -28,6 +29,7 @@ export const RUNNER_HELP = `Options:
   --talosconfig FILE      merge talosconfig contexts here (default: TALOSCONFIG, else ~/.talos/config)
   --git-private-key FILE  SSH key for flux bootstrap / Argo CD (its public half: a deploy key with write access)
   --state DIR             the journal (default: .orrery/state beside the spec directory; no secrets)
+  --skip-preflight        apply a changed config even when the node lacks a link or disk it names
   --wait-timeout DUR      upper bound for every wait: install, etcd, health, nodes Ready, reconciliation (default: 20m)
   --poll-interval DUR     between probes while waiting (default: 5s)
   --format FORMAT         text or json (default: text)
@@ -78,6 +80,7 @@ export async function runRunnerCommand({ values, positionals, io }: CommandInput
     ...(str('git-private-key') ? { gitPrivateKey: str('git-private-key')! } : {}),
     dryRun: values['dry-run'] === true,
     yes: values.yes === true,
+    ...(values['skip-preflight'] === true ? { skipPreflight: true } : {}),
     confirm: ((values.confirm as string[] | undefined) ?? []).flatMap((c) => c.split(',')).filter((c) => c !== ''),
     format,
     waitTimeoutMs,

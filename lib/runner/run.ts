@@ -47,6 +47,8 @@ export interface RunnerInput {
   readonly kubeconfig?: string;
   readonly talosconfig?: string;
   readonly gitPrivateKey?: string;
+  /** --skip-preflight (see RunOptions). */
+  readonly skipPreflight?: boolean;
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
   readonly cwd: string;
@@ -244,6 +246,7 @@ export async function runRunner(input: RunnerInput): Promise<number> {
       // As given: tools run in the same working directory, and the command line shows no absolute path.
       ...(input.gitPrivateKey ? { gitPrivateKey: input.gitPrivateKey } : {}),
       confirmed: new Set(input.confirm),
+      ...(input.skipPreflight ? { skipPreflight: true } : {}),
     };
     const stateDir = input.stateDir ? path.resolve(input.cwd, input.stateDir) : path.join(path.dirname(path.resolve(input.cwd, input.specDir)), '.orrery', 'state');
     const ctx = new RunContext(tools, tmpDir, new Redactor(), new Journal(stateDir), options);

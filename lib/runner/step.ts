@@ -75,6 +75,8 @@ export interface RunOptions {
   readonly gitPrivateKey?: string;
   /** Names confirmed with --confirm (destructive steps). */
   readonly confirmed: ReadonlySet<string>;
+  /** --skip-preflight: apply a changed config even when the node lacks a link or disk it names. */
+  readonly skipPreflight?: boolean;
 }
 
 /** What a step shows while it runs. */

@@ -65,9 +65,17 @@ export interface WorkspaceOptions {
   readonly from?: WorkspaceSnapshot;
 }
 
+interface DiskInit {
+  readonly path?: string;
+  readonly selector?: { readonly type?: string; readonly model?: string; readonly serial?: string; readonly wwid?: string; readonly busPath?: string };
+}
+
 interface NodeInit {
   readonly name: string;
   readonly role: string;
+  readonly interface?: string;
+  readonly interfaceSelector?: { readonly hardwareAddr?: string; readonly driver?: string; readonly busPath?: string };
+  readonly installDisk?: DiskInit;
   readonly primaryAddress?: string;
   readonly maintenanceAddress?: string;
   readonly dataDisks: readonly { readonly purpose: string; readonly wipe: boolean; readonly path?: string; readonly selector?: { readonly type?: string; readonly model?: string; readonly serial?: string; readonly wwid?: string; readonly busPath?: string } }[];
@@ -90,7 +98,7 @@ async function fakeMachines(example: string, src: string): Promise<string> {
   if (!compiled.model || !compiled.files) throw new Error(`example ${example} does not compile`);
   const nodes: Record<string, unknown> = {};
   for (const c of compiled.model.clusters) {
-    for (const n of c.nodes as readonly NodeInit[]) {
+    for (const [index, n] of (c.nodes as readonly NodeInit[]).entries()) {
       const patch = compiled.files.get(`${c.name}/talos/nodes/${n.name}.yaml`) ?? '';
       const image = /image: (\S+)/.exec(patch)?.[1] ?? '';
       // One fake disk per data disk marked wipe, with what its selector asks for; each holds an old partition.
@@ -122,13 +130,42 @@ async function fakeMachines(example: string, src: string): Promise<string> {
         version: c.talos.version,
         schematic: /installer\/([0-9a-f]{64}):/.exec(image)?.[1],
         systemDisk: 'sda',
-        disks: [{ id: 'sda', spec: { dev_path: '/dev/sda', size: 256e9, transport: 'sata', rotational: false, model: 'SSD' } }, ...disks],
+        disks: [systemDiskOf(n.installDisk ?? (c.talos as { installDisk?: DiskInit }).installDisk), ...disks],
+        links: linksOf(n, index),
         // A re-used disk: an old partition with a filesystem on it.
         volumes: disks.flatMap((d) => [{ id: d.id, spec: { type: 'disk', name: 'gpt' } }, { id: `${d.id}1`, spec: { type: 'partition', name: 'xfs', parent: d.id } }]),
       };
     }
   }
   return JSON.stringify(nodes);
+}
+
+/** The disk a fake machine installs to: what the spec's install disk asks for (an SSD at /dev/sda by default). */
+function systemDiskOf(disk: DiskInit | undefined): { id: string; spec: Record<string, unknown> } {
+  const sel = disk?.selector ?? {};
+  return {
+    id: 'sda',
+    spec: {
+      dev_path: disk?.path ?? '/dev/sda',
+      size: 256e9,
+      transport: sel.type === 'nvme' ? 'nvme' : 'sata',
+      rotational: sel.type === 'hdd',
+      model: sel.model ?? 'SSD',
+      ...(sel.serial ? { serial: sel.serial } : {}),
+      ...(sel.wwid ? { wwid: sel.wwid } : {}),
+      ...(sel.busPath ? { bus_path: sel.busPath } : {}),
+    },
+  };
+}
+
+/** A fake machine's links (Talos LinkStatus): loopback and the NIC the spec names or selects. */
+function linksOf(n: NodeInit, index: number): { id: string; spec: Record<string, unknown> }[] {
+  const sel = n.interfaceSelector ?? {};
+  const mac = (sel.hardwareAddr ?? `02:00:5e:00:00:${(index + 16).toString(16)}`).toLowerCase().replace(/\*/g, '00');
+  return [
+    { id: 'lo', spec: { type: 'loopback', kind: '', hardwareAddr: '00:00:00:00:00:00' } },
+    { id: n.interface ?? 'enp1s0', spec: { type: 'ether', kind: '', hardwareAddr: mac, permanentAddr: mac, driver: sel.driver ?? 'e1000e', busPath: (sel.busPath ?? 'pci-0000:00:03.0').replace(/\*/g, '0') } },
+  ];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { kubeContextStatus, mergeKubeconfig, mergeTalosContext, talosContextStatus } from '../credentials.ts';
 import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
 import { tmp, type DryRunLine, type ToolCommand } from '../tools/command.ts';
+import { preflight } from './preflight.ts';
 import { lastLine, type TalosNode, type TalosSession } from './session.ts';
 
 /** `~/…` for a path under the operator's home (display only). */
@@ -86,6 +87,10 @@ export function applyStep(s: TalosSession, node: TalosNode): Step {
       if (dry.code !== 0) throw new StepError(`dry-run apply on ${node.name} failed: ${lastLine(dry.stderr)}`);
       const text = `${dry.stdout}\n${dry.stderr}`;
       if (/\bNo changes\.\s*$/m.test(text)) return done(`${node.name} runs this config (stage ${probe.stage})`);
+      if (!ctx.options.skipPreflight) {
+        const problems = await preflight(ctx, s, node);
+        if (problems.length > 0) throw new StepError(`preflight: ${problems.join('; ')} — applying the config could cut ${node.name} off: fix the spec (or the machine), or pass --skip-preflight`);
+      }
       const reboot = /with a reboot/.test(text);
       return pending(`${node.name}'s running config differs; Talos applies it ${reboot ? 'with a reboot' : 'without a reboot'}`, [applyCommand(s, node, false)], redactedDiff(ctx, text));
     },

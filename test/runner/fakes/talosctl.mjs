@@ -119,6 +119,7 @@ export function talosctl(state, argv, io) {
   if (cmd === 'get') {
     const node = secureNode(state, args);
     if (sub === 'machinestatus') return { stdout: machineStatus(node, node.stage ?? 'running') };
+    if (sub === 'links') return { stdout: (node.links ?? []).map((l) => `${JSON.stringify({ node: node.address, metadata: { namespace: 'network', type: 'LinkStatuses.net.talos.dev', id: l.id }, spec: l.spec }, null, 4)}\n`).join('') };
     if (sub === 'disks') return { stdout: (node.disks ?? []).map((d) => `${JSON.stringify({ node: node.address, metadata: { id: d.id }, spec: d.spec }, null, 4)}\n`).join('') };
     if (sub === 'systemdisk') return { stdout: `${JSON.stringify({ node: node.address, metadata: { id: 'system-disk' }, spec: { diskID: node.systemDisk ?? 'sda', devPath: `/dev/${node.systemDisk ?? 'sda'}` } }, null, 4)}\n` };
     if (sub === 'discoveredvolumes') return { stdout: (node.volumes ?? []).map((v) => `${JSON.stringify({ node: node.address, metadata: { id: v.id }, spec: v.spec }, null, 4)}\n`).join('') };
