@@ -18,7 +18,7 @@ import { Redactor } from './redactor.ts';
 import { JsonProgress, planJson, renderDryRun, renderPlanText, summary, TextProgress, type ClusterHeader } from './report.ts';
 import { clusterBootstrap } from './sources/bootstrap.ts';
 import { loadCompiled, staleFiles, type Compiled } from './sources/compiled.ts';
-import { RunContext, StepError, type RunOptions, type Step } from './step.ts';
+import { confirmationOf, RunContext, StepError, type RunOptions, type Step } from './step.ts';
 import { talosctlSteps, talosKubeTarget } from './talos/cluster-steps.ts';
 import { TalosSession } from './talos/session.ts';
 import { renderStep } from './talos/steps.ts';
@@ -279,11 +279,11 @@ export async function runRunner(input: RunnerInput): Promise<number> {
     }
     ctx.reporter = input.format === 'json' ? new JsonProgress(terminal) : new TextProgress(terminal);
     const result = await executeSteps(steps, ctx, {
-      async confirmDestructive(step) {
-        const names = step.confirmNames ?? [];
+      async confirmDestructive(step, check) {
+        const names = confirmationOf(step, check) ?? [];
         if (names.every((n) => options.confirmed.has(n))) return true;
         if (!terminal.interactive) return false;
-        const answer = await terminal.prompt(`${step.title} destroys data. Type ${names.join(' ')} to confirm: `);
+        const answer = await terminal.prompt(`${step.title} ${step.confirmWhy ?? 'destroys data'}. Type ${names.join(' ')} to confirm: `);
         return answer.trim().split(/\s+/).join(' ') === names.join(' ');
       },
     });

@@ -19,6 +19,8 @@ export interface StepCheck {
   readonly commands: readonly DryRunLine[];
   /** Extra lines shown under the step (a redacted config diff). */
   readonly detail?: readonly string[];
+  /** Names the operator must type (or pass with --confirm) before act() runs from this state. */
+  readonly confirm?: readonly string[];
 }
 
 /**
@@ -33,6 +35,8 @@ export interface Step {
   readonly risk: Risk;
   /** Names the operator must type (or pass with --confirm) before a destructive step. */
   readonly confirmNames?: readonly string[];
+  /** What the confirmation is for, after the title: "destroys data" unless said. */
+  readonly confirmWhy?: string;
   /** Other clusters this step needs up first (a workload cluster's management cluster). */
   readonly after?: readonly string[];
   /** The commands on a fresh cluster, without probing anything (orrery up --dry-run). */
@@ -142,8 +146,14 @@ export function done(reason: string): StepCheck {
   return { state: 'done', reason, commands: [] };
 }
 
-export function pending(reason: string, commands: readonly DryRunLine[], detail?: readonly string[]): StepCheck {
-  return { state: 'pending', reason, commands, ...(detail ? { detail } : {}) };
+export function pending(reason: string, commands: readonly DryRunLine[], detail?: readonly string[], confirm?: readonly string[]): StepCheck {
+  return { state: 'pending', reason, commands, ...(detail ? { detail } : {}), ...(confirm ? { confirm } : {}) };
+}
+
+/** The names a step needs confirmed from this state (typed, or --confirm), if any. */
+export function confirmationOf(step: Step, check: StepCheck): readonly string[] | undefined {
+  if (check.confirm) return check.confirm;
+  return step.risk === 'destructive' ? (step.confirmNames ?? []) : undefined;
 }
 
 export function blocked(reason: string): StepCheck {

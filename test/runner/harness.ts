@@ -280,6 +280,19 @@ function apiModeAt(state: FakeState, address: string): ApiMode | undefined {
   return undefined;
 }
 
+/**
+ * One bring-up of `example` (`up --yes` with a deploy key in home/), kept in `spaces` for
+ * disposal: its snapshot is where tests that need "a cluster that is up" start.
+ */
+export async function upSnapshot(example: string, spaces: Workspace[], confirm: readonly string[] = []): Promise<WorkspaceSnapshot> {
+  const w = await workspace(example);
+  spaces.push(w);
+  writeFileSync(path.join(w.home, 'deploy-key'), 'fake deploy key\n', { mode: 0o600 });
+  const up = await w.run(['up', '--yes', '--git-private-key', 'home/deploy-key', ...confirm]);
+  if (up.code !== 0) throw new Error(`bring-up of ${example} failed (exit ${up.code}):\n${up.err}`);
+  return w.snapshot();
+}
+
 /** `tool sub…` of every logged call, flags included, as one line each (the exact command sequence). */
 export function commandLines(entries: readonly LogEntry[], filter: (e: LogEntry) => boolean = () => true): string[] {
   return entries.filter((e) => !e.hanging && filter(e)).map((e) => [e.tool, ...e.args].join(' '));

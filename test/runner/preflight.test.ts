@@ -1,21 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configLinks, linkSelectorMatches } from '../../lib/runner/talos/preflight.ts';
-import { commandLines, mutating, workspace, type Workspace, type WorkspaceSnapshot } from './harness.ts';
+import { commandLines, mutating, upSnapshot, workspace, type Workspace, type WorkspaceSnapshot } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
 
-/** One bring-up per example; each test starts from its snapshot. */
-async function upOnce(example: string, confirm: readonly string[] = []): Promise<WorkspaceSnapshot> {
-  const w = await workspace(example);
-  spaces.push(w);
-  writeFileSync(path.join(w.home, 'deploy-key'), 'fake deploy key\n', { mode: 0o600 });
-  const up = await w.run(['up', '--yes', '--git-private-key', 'home/deploy-key', ...confirm]);
-  expect(up.code, up.err).toBe(0);
-  return w.snapshot();
-}
+const upOnce = (example: string, confirm: readonly string[] = []): Promise<WorkspaceSnapshot> => upSnapshot(example, spaces, confirm);
 
 async function from(example: string, snapshot: WorkspaceSnapshot, change: (s: Record<string, any>) => void): Promise<Workspace> {
   const w = await workspace(example, { from: snapshot, state: change });

@@ -42,11 +42,11 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
 
   it('plan on booted machines: exit 2, every step pending with its command, nothing changed', () => {
     expect(plan0.code).toBe(2);
-    expect(plan0.out).toContain('vtalos (talosctl, Talos v1.13.9, Flux): 0 done, 17 pending, 0 blocked');
+    expect(plan0.out).toContain('vtalos (talosctl, Talos v1.13.9, Flux): 0 done, 18 pending, 0 blocked');
     expect(plan0.out).toContain('pending  apply the machine config to talos-cp-1 — talos-cp-1 is in maintenance mode at 192.168.42.142');
     expect(plan0.out).toContain('talosctl apply-config --insecure --nodes 192.168.42.142 --file <tmp:vtalos/config/talos-cp-1.yaml>');
     expect(plan0.out).toMatch(/pending  bootstrap etcd on talos-cp-1 — after the steps before it \(talos-cp-1 is not running its config yet\)\n\s+talosctl --talosconfig <tmp:vtalos\/talosconfig> --nodes 192.168.42.201 --endpoints 192.168.42.201 bootstrap/);
-    expect(plan0.err).toContain('orrery plan: 17 step(s) pending: orrery up vtalos runs them');
+    expect(plan0.err).toContain('orrery plan: 18 step(s) pending: orrery up vtalos runs them');
   });
 
   it('up runs exactly the bring-up, in order, and leaves a running cluster', () => {
@@ -107,7 +107,7 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
     expect(mutating(w.log())).toEqual([]);
     const plan = await w.run(['plan']);
     expect(plan.code).toBe(0);
-    expect(plan.out).toContain('17 done, 0 pending, 0 blocked');
+    expect(plan.out).toContain('18 done, 0 pending, 0 blocked');
     expect(plan.err).toContain('orrery plan: nothing to do');
   });
 
@@ -115,7 +115,7 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
     w.update((s) => (s.talos.nodes['talos-wo-1'].config = 'something-else'));
     const plan = await w.run(['plan']);
     expect(plan.code).toBe(2);
-    expect(plan.out).toContain("pending  apply the machine config to talos-wo-1 — talos-wo-1's running config differs; Talos applies it without a reboot");
+    expect(plan.out).toContain("pending  apply the machine config to talos-wo-1 — talos-wo-1's running config differs; Talos 1.13 applies it live (no reboot)");
     expect(plan.out).toContain('| +  hostname: talos-wo-1');
     // The fake diff carries a token line: masked in the plan.
     expect(plan.out).toContain('| +  token: <redacted>');
@@ -251,8 +251,8 @@ describe('before anything runs', () => {
     const w = await ws('vtalos-lab');
     const r = await w.run(['up']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('0 done, 17 pending');
-    expect(r.err).toContain('orrery up: 17 step(s) pending; rerun with --yes to run them without a terminal');
+    expect(r.out).toContain('0 done, 18 pending');
+    expect(r.err).toContain('orrery up: 18 step(s) pending; rerun with --yes to run them without a terminal');
     expect(mutating(w.log())).toEqual([]);
   });
 });
@@ -274,7 +274,7 @@ describe('--dry-run and --format json', () => {
     const r = await w.run(['plan', '--format', 'json']);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.out) as { clusters: { name: string; steps: { id: string; state: string; commands: string[] }[] }[]; summary: Record<string, number> };
-    expect(doc.summary).toEqual({ done: 0, pending: 17, blocked: 0 });
+    expect(doc.summary).toEqual({ done: 0, pending: 18, blocked: 0 });
     expect(doc.clusters[0]!.steps.map((s) => s.id).slice(0, 4)).toEqual(['vtalos/render', 'vtalos/talosconfig', 'vtalos/apply/talos-cp-1', 'vtalos/apply/talos-cp-2']);
   });
 

@@ -6,7 +6,8 @@ import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../lib/runner/cli.ts';
 import { defaultCredentialFiles, extractKubeContext, kubeContextStatus, mergeKubeconfig, mergeTalosContext, talosContextStatus } from '../../lib/runner/credentials.ts';
-import { serverTag, runningSchematic } from '../../lib/runner/day2/upgrade.ts';
+import { runningSchematic } from '../../lib/runner/day2/upgrade.ts';
+import { serverTag } from '../../lib/runner/talos/version.ts';
 import { Journal } from '../../lib/runner/journal.ts';
 import { parseJsonStream } from '../../lib/runner/json-stream.ts';
 import { createPrivateDir, PrivateDirError } from '../../lib/runner/private-dir.ts';
@@ -245,6 +246,19 @@ describe('the journal', () => {
     const after = await new Journal(dir).load('lab');
     expect(after.wiped).toEqual({});
     expect(after.steps).toEqual({});
+  });
+
+  it('remembers which settings a node waits to reboot for, merged across runs, until the reboot clears them', async () => {
+    const dir = await scratch();
+    const j = new Journal(dir, () => new Date('2026-12-01T00:00:00Z'));
+    await j.recordReboot('lab', 'n1', ['machine.env (x)']);
+    await new Journal(dir).recordReboot('lab', 'n1', ['cluster.etcd (y)', 'machine.env (x)']);
+    expect((await new Journal(dir).load('lab')).reboots.n1?.reasons).toEqual(['machine.env (x)', 'cluster.etcd (y)']);
+    await new Journal(dir).clearReboot('lab', 'n1');
+    expect((await new Journal(dir).load('lab')).reboots).toEqual({});
+    await new Journal(dir).recordReboot('lab', 'n2', ['a']);
+    await new Journal(dir).forgetNode('lab', 'n2');
+    expect((await new Journal(dir).load('lab')).reboots).toEqual({});
   });
 });
 

@@ -8,6 +8,7 @@ import type { Compiled } from '../sources/compiled.ts';
 import type { Step } from '../step.ts';
 import { tmp } from '../tools/command.ts';
 import { wipeStep } from './disks.ts';
+import { rebootStep } from './reboot.ts';
 import { TalosSession } from './session.ts';
 import { applyStep, bootstrapStep, etcdMembersStep, healthStep, installedStep, kubeconfigStep, renderStep, talosconfigStep } from './steps.ts';
 
@@ -23,8 +24,8 @@ export function talosKubeTarget(session: TalosSession): KubeTarget {
 
 /**
  * A talosctl cluster from booted machines to reconciled by GitOps, in the order the consumers
- * impose: machines → etcd → credentials → health → data disks → CNI (nothing is Ready before
- * it) → the decryption key → GitOps, which then owns everything.
+ * impose: machines → etcd → credentials → health → reboots a changed config waits for → data
+ * disks → CNI (nothing is Ready before it) → the decryption key → GitOps, which then owns everything.
  */
 export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSession, creds: Credentials, beforeGitops: (kube: KubeTarget) => readonly Step[] = () => []): Step[] {
   const cluster = session.cluster;
@@ -39,6 +40,7 @@ export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSe
     etcdMembersStep(session),
     kubeconfigStep(session, creds.kubeconfigFile, creds.home),
     healthStep(session),
+    rebootStep(session, kube, ceph),
     ...session.nodes.filter((n) => n.model.dataDisks.some((d) => d.wipe)).map((n) => wipeStep(session, n, kube, ceph)),
     ...bootstrapSteps(kube, compiled, clusterBootstrap(cluster, compiled), session.nodes.length, releaseOwner(model, cluster, compiled)),
     // Before the engine: what its first reconciliation needs (a management cluster's CAPI providers).

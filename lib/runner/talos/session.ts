@@ -9,7 +9,10 @@ import { resourceSpecs } from '../json-stream.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { NotYet, StepError, type RunContext } from '../step.ts';
 import { tmp, type Arg, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
+import type { ConfigChangeEffects } from './config-changes.ts';
 import { installImageOf } from './patches.ts';
+
+export type ApplyEffects = ConfigChangeEffects | { readonly unknown: string };
 
 export interface TalosNode {
   readonly name: string;
@@ -51,6 +54,8 @@ export class TalosSession {
   readonly kubeconfigFile: string;
   private context: TalosContext | undefined;
   private probes = new Map<string, NodeProbe>();
+  /** What applying the rendered config does to each configured node whose config differs (set by its apply check). */
+  readonly applyEffects = new Map<string, ApplyEffects>();
   private kubeconfigText: string | undefined;
 
   constructor(

@@ -69,7 +69,7 @@ export function reconcile(state, cwd) {
       const nodes = Object.values(state.talos.nodes).filter((n) => n.mode === 'configured');
       const cni = Object.values(c.helm).some((r) => r.chart === 'cilium') || nodes.some((n) => n.cniNone === false);
       for (const n of nodes) {
-        c.objects[kubeKey('Node', '', n.name)] = { apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { ...conditionTrue(cni ? 'Ready' : 'NotReady'), nodeInfo: { kubeletVersion: `v${n.kubernetes ?? '1.36.2'}` } } };
+        c.objects[kubeKey('Node', '', n.name)] = { apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, spec: { unschedulable: (c.cordoned ?? []).includes(n.name) }, status: { ...conditionTrue(cni ? 'Ready' : 'NotReady'), nodeInfo: { kubeletVersion: `v${n.kubernetes ?? '1.36.2'}` } } };
         if (!cni) c.objects[kubeKey('Node', '', n.name)].status.conditions = [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }];
       }
     }
@@ -238,6 +238,7 @@ export function kubectl(state, argv, io) {
       const cc = c.objects[kubeKey('CephCluster', args.get('-n'), name)];
       if (!cc) fail(`Error from server (NotFound): cephclusters.ceph.rook.io "${name}" not found`);
       (state.cephWaits ??= []).push(state.talos?.upgradeOrder?.length ?? 0);
+      (state.cephWaitsByReboots ??= []).push(state.talos?.rebootOrder?.length ?? 0);
       // kubectl wait blocks until the condition holds; "never" (Infinity-like) simulates a timeout.
       if ((cc.healthyAfter ?? 0) > 100) fail(`error: timed out waiting for the condition on cephclusters/${name}`);
       cc.waitedFor = (cc.waitedFor ?? 0) + (cc.healthyAfter ?? 0);
@@ -263,6 +264,18 @@ export function kubectl(state, argv, io) {
       pod.spec.volumes = [...(pod.spec.volumes ?? []), ...want.volumes];
     } else fail(`fake kubectl: patch ${resource} --type ${args.get('--type')} not simulated`);
     return { stdout: `${resource}/${name} patched\n` };
+  }
+  if (verb === 'drain' || verb === 'uncordon') {
+    const name = args.positional[1];
+    if (!c.objects[kubeKey('Node', '', name)]) fail(`Error from server (NotFound): nodes "${name}" not found`);
+    c.cordoned = (c.cordoned ?? []).filter((n) => n !== name);
+    if (verb === 'drain') {
+      if (!args.get('--ignore-daemonsets')) fail(`error: unable to drain node "${name}" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)`);
+      c.cordoned.push(name);
+      (c.drained ??= []).push(name);
+      return { stdout: `node/${name} cordoned\nnode/${name} drained\n` };
+    }
+    return { stdout: `node/${name} uncordoned\n` };
   }
   if (verb === 'delete') {
     const [, resource, name] = args.positional;
