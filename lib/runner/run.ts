@@ -158,8 +158,8 @@ function selectClusters(input: RunnerInput, model: Model): ClusterModel[] {
   const unknown = names.filter((n) => !model.clusters.some((c) => c.name === n));
   if (unknown.length > 0) throw new InputError(`no cluster ${unknown.map((u) => JSON.stringify(u)).join(', ')} in the spec; clusters: ${model.clusters.map((c) => c.name).join(', ')}`);
   const chosen = names.length > 0 ? model.clusters.filter((c) => names.includes(c.name)) : [...model.clusters];
-  // Management clusters before the clusters they manage; otherwise spec order.
-  const rank = (c: ClusterModel): number => (c.provisioning.method === 'talosctl' ? 0 : c.managedBy ? 2 : 1);
+  // Management clusters before the clusters they manage (and the Argo CD hub before the clusters it registers); otherwise spec order.
+  const rank = (c: ClusterModel): number => 2 * (c.provisioning.method === 'talosctl' ? 0 : c.managedBy ? 2 : 1) + (c.role === 'management' ? 0 : 1);
   return chosen.sort((a, b) => rank(a) - rank(b));
 }
 

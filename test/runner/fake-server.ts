@@ -80,7 +80,8 @@ function environNames(pid: number, file: string): string[] {
     .filter((k): k is string => k !== undefined);
 }
 
-function alive(pid: number): boolean {
+/** Is process `pid` still running? (signal 0 tests without sending anything.) */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

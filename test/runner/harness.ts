@@ -63,6 +63,8 @@ export interface WorkspaceOptions {
   readonly apiUnreachable?: boolean;
   /** Start from this snapshot (same example) instead of freshly booted machines. */
   readonly from?: WorkspaceSnapshot;
+  /** Edits the copied spec (files under `dir`/clusters); dist/ is synthesised again from it. */
+  readonly respec?: (dir: string) => void;
 }
 
 interface DiskInit {
@@ -185,6 +187,10 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
   const tmpBase = await mkdtemp(path.join(os.tmpdir(), 'orrery-runner-tmp-'));
   const src = example === 'clusters' ? REPO : path.join(REPO, 'examples', example);
   for (const part of ['clusters', 'secrets', 'dist']) if (existsSync(path.join(src, part))) await cp(path.join(src, part), path.join(dir, part), { recursive: true });
+  if (options.respec) {
+    options.respec(dir);
+    await synthIn(dir);
+  }
   const home = path.join(dir, 'home');
   const bin = path.join(dir, 'bin');
   mkdirSync(home);
@@ -268,6 +274,23 @@ export async function workspace(example: string, options: WorkspaceOptions = {})
   return ws;
 }
 
+/** `orrery synth` in `dir` (in-process, with the test age key), for a workspace whose spec a test edited. */
+async function synthIn(dir: string): Promise<void> {
+  const cwd = process.cwd();
+  const saved = process.env.SOPS_AGE_KEY;
+  let err = '';
+  process.chdir(dir);
+  process.env.SOPS_AGE_KEY = TEST_AGE_KEY;
+  try {
+    const code = await main(['synth'], { out: () => undefined, err: (t) => (err += t) });
+    if (code !== 0) throw new Error(`orrery synth of the edited spec failed (exit ${code}):\n${err}`);
+  } finally {
+    process.chdir(cwd);
+    if (saved === undefined) delete process.env.SOPS_AGE_KEY;
+    else process.env.SOPS_AGE_KEY = saved;
+  }
+}
+
 /**
  * What port 50000 of a fake machine at `address` is: the maintenance service while it waits
  * for a config, apid (mTLS) once it installs or runs one, nothing when it is off.
@@ -291,6 +314,13 @@ export async function upSnapshot(example: string, spaces: Workspace[], confirm: 
   const up = await w.run(['up', '--yes', '--git-private-key', 'home/deploy-key', ...confirm]);
   if (up.code !== 0) throw new Error(`bring-up of ${example} failed (exit ${up.code}):\n${up.err}`);
   return w.snapshot();
+}
+
+/** vtalos-lab and deepthought-homelab brought up once each (deepthought's data-disk wipes confirmed): where node-level tests start. */
+export async function upTalosExamples(spaces: Workspace[]): Promise<{ vtalos: WorkspaceSnapshot; deepthought: WorkspaceSnapshot }> {
+  const vtalos = await upSnapshot('vtalos-lab', spaces);
+  const deepthought = await upSnapshot('deepthought-homelab', spaces, ['--confirm', 'talos-cp1-zaphod,talos-work1-trillian,talos-work2-marvin']);
+  return { vtalos, deepthought };
 }
 
 /** `tool sub…` of every logged call, flags included, as one line each (the exact command sequence). */

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configLinks, linkSelectorMatches } from '../../lib/runner/talos/preflight.ts';
-import { commandLines, mutating, upSnapshot, workspace, type Workspace, type WorkspaceSnapshot } from './harness.ts';
+import { commandLines, mutating, upTalosExamples, workspace, type Workspace, type WorkspaceSnapshot } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
-
-const upOnce = (example: string, confirm: readonly string[] = []): Promise<WorkspaceSnapshot> => upSnapshot(example, spaces, confirm);
 
 async function from(example: string, snapshot: WorkspaceSnapshot, change: (s: Record<string, any>) => void): Promise<Workspace> {
   const w = await workspace(example, { from: snapshot, state: change });
@@ -19,8 +17,7 @@ describe('preflight: a changed config goes to a configured node only if the node
   let vtalos: WorkspaceSnapshot;
   let deepthought: WorkspaceSnapshot;
   beforeAll(async () => {
-    vtalos = await upOnce('vtalos-lab');
-    deepthought = await upOnce('deepthought-homelab', ['--confirm', 'talos-cp1-zaphod,talos-work1-trillian,talos-work2-marvin']);
+    ({ vtalos, deepthought } = await upTalosExamples(spaces));
   }, 120_000);
 
   it('a link the config names that the machine does not have blocks the apply, naming the document and the links there are', async () => {

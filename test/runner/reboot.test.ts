@@ -3,12 +3,10 @@ import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeEffects, configChanges } from '../../lib/runner/talos/config-changes.ts';
-import { commandLines, mutating, upSnapshot, workspace, type FakeState, type Workspace, type WorkspaceSnapshot } from './harness.ts';
+import { commandLines, mutating, upTalosExamples, workspace, type FakeState, type Workspace, type WorkspaceSnapshot } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
-
-const upOnce = (example: string, confirm: readonly string[] = []): Promise<WorkspaceSnapshot> => upSnapshot(example, spaces, confirm);
 
 type Doc = Record<string, any>;
 
@@ -33,8 +31,7 @@ describe('a change that takes effect only after a reboot (Talos 1.14 applies eve
   let vtalos: WorkspaceSnapshot;
   let deepthought: WorkspaceSnapshot;
   beforeAll(async () => {
-    vtalos = await upOnce('vtalos-lab');
-    deepthought = await upOnce('deepthought-homelab', ['--confirm', 'talos-cp1-zaphod,talos-work1-trillian,talos-work2-marvin']);
+    ({ vtalos, deepthought } = await upTalosExamples(spaces));
   }, 120_000);
 
   it('plan says so; up applies live, then reboots the node only once its name is confirmed: drained, rebooted, uncordoned, health', async () => {

@@ -3,19 +3,12 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.ts';
+import { alive } from './fake-server.ts';
 import { filesUnder, TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(what: string, test: () => boolean, ms = 60_000): Promise<void> {
   const start = Date.now();

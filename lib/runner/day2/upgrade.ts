@@ -6,8 +6,8 @@ import { done, NotYet, pending, StepError, WaitTimeout, type RunContext, type St
 import { factoryImage } from '../talos/patches.ts';
 import { serverTag } from '../talos/version.ts';
 import { lastLine, type TalosNode, type TalosSession } from '../talos/session.ts';
-import { goDuration, healthStep } from '../talos/steps.ts';
-import type { ToolCommand } from '../tools/command.ts';
+import { healthStep } from '../talos/steps.ts';
+import { goDuration, type ToolCommand } from '../tools/command.ts';
 
 /** How long a node may take to report the new version after talosctl upgrade returns. */
 const RECONCILE_WINDOW_MS = 300_000;

@@ -2,16 +2,13 @@ import { parse } from 'yaml';
 import type { ClusterModel, Model } from '../../model/model.ts';
 import { hasEncryptedSecrets, type BootstrapRelease } from '../sources/bootstrap.ts';
 import type { Compiled } from '../sources/compiled.ts';
+import { argoHub } from '../../gitops/argocd.ts';
 import { decryptionKeySecret } from '../../gitops/decryption-key.ts';
 import type { Step } from '../step.ts';
 import { argocdConfigStep, argocdInstallStep, argocdKsopsStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
 import type { KubeTarget } from './kubectl.ts';
 import type { ReleaseOwner } from './steps.ts';
 
-/** Argo CD runs on the management cluster when there is one, else on each cluster (lib/gitops/argocd.ts argoDestination). */
-function argoHost(model: Model): string | undefined {
-  return model.clusters.find((c) => c.role === 'management')?.name;
-}
 
 /** Workload clusters that the management cluster's Flux reconciles (gitops.flux.workloadsFromManagement). */
 export function reconciledFromManagement(model: Model, cluster: ClusterModel): boolean {
@@ -46,7 +43,8 @@ export function gitopsSteps(target: KubeTarget, model: Model, compiled: Compiled
   if (model.constellation.gitops.engine === 'flux') {
     return [...(secrets ? [sopsAgeStep(target, model, decryptionKeySecret(model))] : []), fluxBootstrapStep(target, model), fluxReconciledStep(target, compiled)];
   }
-  const host = argoHost(model);
+  // Argo CD runs on the hub when there is one (the others are registered there: ./argocd-cluster.ts), else on each cluster.
+  const host = argoHub(model)?.name;
   if (host && host !== cluster.name) return [];
   const ns = model.constellation.gitops.argocd.namespace;
   const ssh = /^ssh:\/\/|^git@/.test(model.constellation.gitops.url);

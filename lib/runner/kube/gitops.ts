@@ -10,8 +10,7 @@ import { repoPath } from '../../gitops/layout.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
-import { goDuration } from '../talos/steps.ts';
-import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
+import { goDuration, type StdinPayload, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { ARGOCD_CM_PATCH } from '../../gitops/argocd-config.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { applyStep, objectsStdin } from './steps.ts';
@@ -284,11 +283,10 @@ export function argocdKsopsStep(target: KubeTarget, compiled: Compiled, namespac
   };
 }
 
-/** Every Application of the cluster Synced and Healthy. */
-export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
-  const c = target.cluster.name;
+/** Every Application of cluster `c` Synced and Healthy, in the Argo CD of `target` (the cluster itself, or the hub). */
+export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string, c: string = target.cluster.name): Step {
   const wanted = compiledObjects(compiled, `${c}/argocd/`, 'Application');
-  type App = KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string } } };
+  type App = KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string }; conditions?: readonly { message?: string }[] } };
   return waitStep({
     id: `${c}/reconciled`,
     cluster: c,
@@ -299,11 +297,14 @@ export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, nam
     probe: (k) => kubectl(k, ['get', 'applications.argoproj.io', '-n', namespace, '-o', 'json']),
     async status(ctx, k) {
       const list = await getJson<{ items?: App[] }>(ctx, k, ['applications.argoproj.io', '-n', namespace]);
-      const missing = wanted.filter((w) => {
+      const missing = wanted.flatMap((w) => {
         const app = list?.items?.find((i) => i.metadata?.name === w.name);
-        return app?.status?.sync?.status !== 'Synced' || app.status.health?.status !== 'Healthy';
+        if (app?.status?.sync?.status === 'Synced' && app.status.health?.status === 'Healthy') return [];
+        // Argo CD's own words when it cannot even compare (an unregistered or unreachable destination).
+        const why = app?.status?.conditions?.find((x) => x.message)?.message;
+        return [why ? `${w.name} (${why})` : w.name];
       });
-      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Application(s) Synced and Healthy` } : { ok: false, reason: `not Synced/Healthy: ${missing.map((w) => w.name).join(', ')}` };
+      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Application(s) Synced and Healthy` } : { ok: false, reason: `not Synced/Healthy: ${missing.join(', ')}` };
     },
   });
 }

@@ -1,5 +1,6 @@
 import { rookCephCluster } from '../../model/facts/rook-ceph.ts';
 import type { Model } from '../../model/model.ts';
+import { hubRegistrationSteps } from '../kube/argocd-cluster.ts';
 import { gitopsSteps, releaseOwner } from '../kube/gitops-plan.ts';
 import type { KubeTarget } from '../kube/kubectl.ts';
 import { bootstrapSteps } from '../kube/steps.ts';
@@ -46,5 +47,7 @@ export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSe
     // Before the engine: what its first reconciliation needs (a management cluster's CAPI providers).
     ...beforeGitops(kube),
     ...gitopsSteps(kube, model, compiled),
+    // A cluster other than the Argo CD hub: registered in the hub's Argo CD, which reconciles it.
+    ...hubRegistrationSteps(model, compiled, kube, creds),
   ];
 }

@@ -5,21 +5,8 @@ import { talosRuling, type TalosChange, type TalosRuling } from '../../model/fac
 import { serverTag } from './version.ts';
 import { resourceSpecs } from '../json-stream.ts';
 import type { RunContext } from '../step.ts';
+import type { ApplyEffects, ConfigChangeEffects } from './apply-effects.ts';
 import type { TalosNode, TalosSession } from './session.ts';
-
-/**
- * What applying the rendered config does to a configured node, by the one classification of
- * Talos's apply behaviour (lib/model/facts/talos-apply.ts) over the leaves that differ between the
- * node's running config and the rendered one, under the rules of the Talos the node runs.
- */
-export interface ConfigChangeEffects {
-  /** The Talos minor the node runs (`1.14`). */
-  readonly minor: string;
-  /** Settings auto mode reboots the node for (Talos 1.12/1.13): apply-config itself reboots it. */
-  readonly rebootsNow: readonly string[];
-  /** Settings applied live that take effect only after a reboot: `machine.env (running services keep …)`. */
-  readonly needsReboot: readonly string[];
-}
 
 type Doc = Record<string, unknown>;
 
@@ -69,7 +56,7 @@ export function changeEffects(minor: string, changes: readonly TalosChange[]): C
  * config as the spec string, siderolabs/talos#8980 and #12789; the resource is Sensitive, so only
  * in memory, never shown) and the Talos it runs, and classifies the rendered config against it.
  */
-export async function classifyApply(ctx: RunContext, s: TalosSession, node: TalosNode): Promise<ConfigChangeEffects | { readonly unknown: string }> {
+export async function classifyApply(ctx: RunContext, s: TalosSession, node: TalosNode): Promise<ApplyEffects> {
   const version = await ctx.exec(s.secure(node, ['version']), { allowFailure: true, quiet: true });
   const tag = version.code === 0 ? serverTag(version.stdout) : undefined;
   if (!tag) return { unknown: `talosctl version did not say which Talos ${node.name} runs` };

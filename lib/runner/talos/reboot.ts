@@ -2,9 +2,9 @@ import type { CephClusterRef } from '../../model/facts/rook-ceph.ts';
 import { waitCephHealthy } from '../kube/ceph.ts';
 import { kubectl, type KubeTarget } from '../kube/kubectl.ts';
 import { done, NotYet, pending, type RunContext, type Step } from '../step.ts';
-import type { DryRunLine, TempRef, ToolCommand } from '../tools/command.ts';
+import { goDuration, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
 import type { TalosNode, TalosSession } from './session.ts';
-import { goDuration, healthStep } from './steps.ts';
+import { healthStep } from './steps.ts';
 
 /**
  * Nodes whose applied config takes effect only after a reboot (Talos 1.14 applies every change

@@ -9,10 +9,8 @@ import { resourceSpecs } from '../json-stream.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { NotYet, StepError, type RunContext } from '../step.ts';
 import { tmp, type Arg, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
-import type { ConfigChangeEffects } from './config-changes.ts';
+import type { ApplyEffects } from './apply-effects.ts';
 import { installImageOf } from './patches.ts';
-
-export type ApplyEffects = ConfigChangeEffects | { readonly unknown: string };
 
 export interface TalosNode {
   readonly name: string;

@@ -1,9 +1,10 @@
 import { kubeContextStatus, mergeKubeconfig, mergeTalosContext, talosContextStatus } from '../credentials.ts';
 import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
-import { tmp, type DryRunLine, type ToolCommand } from '../tools/command.ts';
+import { goDuration, tmp, type DryRunLine, type ToolCommand } from '../tools/command.ts';
 import { preflight } from './preflight.ts';
 import { classifyApply } from './config-changes.ts';
-import { lastLine, type ApplyEffects, type TalosNode, type TalosSession } from './session.ts';
+import type { ApplyEffects } from './apply-effects.ts';
+import { lastLine, type TalosNode, type TalosSession } from './session.ts';
 
 /** `~/…` for a path under the operator's home (display only). */
 export function tildePath(file: string, home: string): string {
@@ -273,8 +274,3 @@ export function healthStep(s: TalosSession): Step {
   };
 }
 
-/** A duration as Go's flag parser takes it (`90s`, `10m0s`). */
-export function goDuration(ms: number): string {
-  const s = Math.max(1, Math.ceil(ms / 1000));
-  return s % 60 === 0 ? `${s / 60}m0s` : `${s}s`;
-}
