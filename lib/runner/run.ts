@@ -47,6 +47,8 @@ export interface RunnerInput {
   readonly kubeconfig?: string;
   readonly talosconfig?: string;
   readonly gitPrivateKey?: string;
+  readonly gitTokenFile?: string;
+  readonly gitUsername?: string;
   /** --skip-preflight (see RunOptions). */
   readonly skipPreflight?: boolean;
   readonly waitTimeoutMs: number;
@@ -245,6 +247,8 @@ export async function runRunner(input: RunnerInput): Promise<number> {
       kubeconfigFile: creds.kubeconfigFile,
       // As given: tools run in the same working directory, and the command line shows no absolute path.
       ...(input.gitPrivateKey ? { gitPrivateKey: input.gitPrivateKey } : {}),
+      ...(input.gitTokenFile ? { gitTokenFile: input.gitTokenFile } : {}),
+      ...(input.gitUsername ? { gitUsername: input.gitUsername } : {}),
       confirmed: new Set(input.confirm),
       ...(input.skipPreflight ? { skipPreflight: true } : {}),
     };

@@ -77,6 +77,10 @@ export interface RunOptions {
   readonly kubeconfigFile: string;
   /** SSH key for `flux bootstrap git` (its public half is a deploy key with write access). */
   readonly gitPrivateKey?: string;
+  /** A file holding the token for an https:// repository (read in memory, piped on stdin, never an argument). */
+  readonly gitTokenFile?: string;
+  /** The user name sent with the token (default `git`, flux bootstrap git's). */
+  readonly gitUsername?: string;
   /** Names confirmed with --confirm (destructive steps). */
   readonly confirmed: ReadonlySet<string>;
   /** --skip-preflight: apply a changed config even when the node lacks a link or disk it names. */

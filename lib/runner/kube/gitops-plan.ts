@@ -6,6 +6,7 @@ import { argoHub } from '../../gitops/argocd.ts';
 import { decryptionKeySecret } from '../../gitops/decryption-key.ts';
 import type { Step } from '../step.ts';
 import { argocdConfigStep, argocdInstallStep, argocdKsopsStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
+import { repoScheme } from './git-credentials.ts';
 import type { KubeTarget } from './kubectl.ts';
 import type { ReleaseOwner } from './steps.ts';
 
@@ -47,13 +48,13 @@ export function gitopsSteps(target: KubeTarget, model: Model, compiled: Compiled
   const host = argoHub(model)?.name;
   if (host && host !== cluster.name) return [];
   const ns = model.constellation.gitops.argocd.namespace;
-  const ssh = /^ssh:\/\/|^git@/.test(model.constellation.gitops.url);
+  const scheme = repoScheme(model.constellation.gitops.url);
   const key = decryptionKeySecret(model);
   return [
     argocdInstallStep(target, ns),
     argocdConfigStep(target, compiled, ns),
     ...(secrets ? [sopsAgeStep(target, model, key), argocdKsopsStep(target, compiled, ns)] : []),
-    ...(ssh ? [argocdRepositoryStep(target, model, ns)] : []),
+    ...(scheme === 'ssh' || scheme === 'https' ? [argocdRepositoryStep(target, model, ns)] : []),
     argocdRootStep(target, compiled, host === cluster.name),
     argocdReconciledStep(target, compiled, ns),
   ];

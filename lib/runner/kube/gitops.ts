@@ -14,6 +14,7 @@ import { goDuration, type StdinPayload, type TempRef, type ToolCommand } from '.
 import { ARGOCD_CM_PATCH } from '../../gitops/argocd-config.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { applyStep, objectsStdin } from './steps.ts';
+import { DEFAULT_GIT_USERNAME, readGitToken, repoScheme, TOKEN_LABEL, tokenStdin } from './git-credentials.ts';
 import { waitStep } from './wait-step.ts';
 
 /** Argo CD's own install manifest, pinned to the release whose CRDs orrery's output is validated against. */
@@ -69,7 +70,10 @@ function compiledObjects(compiled: Compiled, prefix: string, kind: string): { na
   return out;
 }
 
-export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, privateKey: string | undefined, timeoutMs: number): ToolCommand {
+/** A deploy key file (ssh) or a token on stdin (https) for `flux bootstrap git`. */
+export type FluxAuth = { readonly privateKey: string } | { readonly username: string; readonly token: StdinPayload };
+
+export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, auth: FluxAuth | undefined, timeoutMs: number): ToolCommand {
   const git = model.constellation.gitops;
   return {
     tool: 'flux',
@@ -78,16 +82,23 @@ export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, 
       `--url=${git.url}`, `--branch=${git.branch}`,
       // flux bootstrap --path: relative to the repository root (cmd/flux/bootstrap_git.go).
       `--path=${repoPath(model, `${cluster}/flux`).replace(/^\.\//, '')}`,
-      ...(privateKey ? [`--private-key-file=${privateKey}`, '--silent'] : []),
+      ...(auth && 'privateKey' in auth ? [`--private-key-file=${auth.privateKey}`, '--silent'] : []),
+      // --token-auth: the token (read from stdin, ./git-credentials.ts) pushes the manifests and
+      // becomes the flux-system Secret's username/password the GitRepository syncs with
+      // (bootstrap_git.go: secretOpts.Username/Password under bootstrapArgs.tokenAuth).
+      ...(auth && 'token' in auth ? ['--token-auth', `--username=${auth.username}`] : []),
       `--timeout=${goDuration(timeoutMs)}`,
     ],
+    ...(auth && 'token' in auth ? { stdin: auth.token } : {}),
     timeoutMs: timeoutMs + 60_000,
   };
 }
 
 /**
  * `flux bootstrap git` at <repo path>/<cluster>/flux: done when the flux-system Kustomization
- * exists and syncs that path. An ssh repository URL needs the deploy key (--git-private-key).
+ * exists and syncs that path. Bootstrap pushes to the repository: an ssh URL needs the deploy key
+ * (--git-private-key), an https URL a token (--git-token-file, on stdin); plain http never gets
+ * credentials.
  */
 export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
   const c = target.cluster.name;
@@ -98,7 +109,7 @@ export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
     title: `flux bootstrap git at ${path}`,
     kind: 'change',
     risk: 'safe',
-    dryRun: () => [fluxBootstrapCommand(target.placeholder, model, c, 'DEPLOY_KEY_FILE', 600_000)],
+    dryRun: () => [fluxBootstrapCommand(target.placeholder, model, c, repoScheme(model.constellation.gitops.url) === 'https' ? { username: DEFAULT_GIT_USERNAME, token: { label: TOKEN_LABEL, data: () => Buffer.alloc(0) } } : { privateKey: 'DEPLOY_KEY_FILE' }, 600_000)],
     async check(ctx) {
       const k = await target.kubeconfig(ctx);
       const ks = await getJson<KubeObjectStatus>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', FLUX_NAMESPACE, '-n', FLUX_NAMESPACE]);
@@ -107,17 +118,30 @@ export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
         if (synced !== path) throw new StepError(`Flux on ${c} already syncs ${synced}, not ${path}: bootstrap it by hand or fix gitops.repository.path`);
         return done(`Flux syncs ${path}`);
       }
-      const key = ctx.options.gitPrivateKey;
-      if (!key && /^ssh:\/\/|^git@/.test(model.constellation.gitops.url)) {
-        throw new StepError(`flux bootstrap git over ssh needs the deploy key: pass --git-private-key FILE (its public half must be a deploy key with write access to ${model.constellation.gitops.url})`);
-      }
-      return pending(`Flux is not installed on ${c}`, [fluxBootstrapCommand(k, model, c, key, ctx.options.waitTimeoutMs)]);
+      return pending(`Flux is not installed on ${c}`, [fluxBootstrapCommand(k, model, c, await fluxAuth(ctx, model.constellation.gitops.url), ctx.options.waitTimeoutMs)]);
     },
     async act(ctx, checked) {
       ctx.reporter.waiting('flux bootstrap (controllers installed, flux-system synced)');
       for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
     },
   };
+}
+
+/** What flux bootstrap authenticates with, by the repository URL's scheme. */
+async function fluxAuth(ctx: RunContext, url: string): Promise<FluxAuth | undefined> {
+  const scheme = repoScheme(url);
+  if (scheme === 'ssh') {
+    const key = ctx.options.gitPrivateKey;
+    if (!key) throw new StepError(`flux bootstrap git over ssh needs the deploy key: pass --git-private-key FILE (its public half must be a deploy key with write access to ${url})`);
+    return { privateKey: key };
+  }
+  if (scheme === 'https') {
+    const t = await readGitToken(ctx);
+    if (!t) throw new StepError(`flux bootstrap git over https pushes to ${url}: pass --git-token-file FILE (a token with write access; --git-username NAME if your Git host wants one)`);
+    return { username: t.username, token: tokenStdin(t.token) };
+  }
+  if (scheme === 'http') throw new StepError(`${url} is plain http: orrery sends no credentials over it (flux would need --allow-insecure-http); use an https:// or ssh:// URL`);
+  return undefined;
 }
 
 /** The first reconciliation: every orrery Kustomization Ready (they `wait` for their objects). */
@@ -169,17 +193,30 @@ export function argocdInstallStep(target: KubeTarget, namespace: string): Step {
   };
 }
 
-/** The repository credentials Argo CD reads from a Secret labelled argocd.argoproj.io/secret-type=repository. */
+/**
+ * The repository credentials Argo CD reads from a Secret labelled
+ * argocd.argoproj.io/secret-type=repository: `sshPrivateKey` for ssh, `username`/`password` for
+ * https (argo-cd v3.5.1 docs/operator-manual/declarative-setup.md "Repositories"). An https
+ * repository without --git-token-file is taken as public: Argo CD reads it without credentials.
+ */
 export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace: string): Step {
   const git = model.constellation.gitops;
-  const label = `<Secret ${namespace}/orrery-repository with your deploy key>`;
+  const https = repoScheme(git.url) === 'https';
+  const label = `<Secret ${namespace}/orrery-repository with your ${https ? 'token' : 'deploy key'}>`;
   const step = applyStep({
     id: `${target.cluster.name}/argocd-repository`,
-    title: `give Argo CD the repository's deploy key`,
+    title: `give Argo CD the repository's ${https ? 'token' : 'deploy key'}`,
     target,
     source: ['-f', '-'],
     dryRunStdin: { label, data: () => Buffer.alloc(0) },
     async stdin(ctx) {
+      if (https) {
+        const t = await readGitToken(ctx);
+        if (!t) throw new StepError(`Argo CD needs a token for ${git.url}: pass --git-token-file FILE`);
+        return objectsStdin(label, [
+          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orrery-repository', namespace, labels: { 'argocd.argoproj.io/secret-type': 'repository' } }, stringData: { type: 'git', url: git.url, username: t.username, password: t.token } },
+        ]);
+      }
       const file = ctx.options.gitPrivateKey;
       if (!file) throw new StepError(`Argo CD needs the deploy key of ${git.url}: pass --git-private-key FILE`);
       const key = await readFile(path.resolve(ctx.options.cwd, file), 'utf8').catch(() => {
@@ -199,9 +236,12 @@ export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace
   return {
     ...step,
     async check(ctx) {
+      const given = https ? ctx.options.gitTokenFile : ctx.options.gitPrivateKey;
+      const flag = https ? '--git-token-file' : '--git-private-key';
+      if (https && !given) return done(`${git.url} is read without credentials (a private repository needs --git-token-file)`);
       // Without the key the Secret cannot be compared; one that exists is taken as configured.
-      if (!ctx.options.gitPrivateKey && (await getJson(ctx, await target.kubeconfig(ctx), ['secret', 'orrery-repository', '-n', namespace]))) {
-        return done(`Secret ${namespace}/orrery-repository exists (pass --git-private-key to compare it)`);
+      if (!given && (await getJson(ctx, await target.kubeconfig(ctx), ['secret', 'orrery-repository', '-n', namespace]))) {
+        return done(`Secret ${namespace}/orrery-repository exists (pass ${flag} to compare it)`);
       }
       return step.check(ctx);
     },
