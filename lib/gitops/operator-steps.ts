@@ -94,7 +94,7 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
   return {
     engine: 'argocd',
     title: 'Argo CD',
-    intro: `Reconciled by the Argo CD of ${hub.name}; register this cluster there once (with ${hub.name}'s kubeconfig). Its Applications run in the AppProject \`${cluster.name}\`, which allows only this destination.`,
+    intro: `Reconciled by the Argo CD of ${hub.name}; this cluster must be registered there once: \`orrery up ${cluster.name}\` does it (Secret ${a.namespace}/orrery-cluster-${cluster.name}, from the kubeconfig it fetched), or by hand with ${hub.name}'s kubeconfig as below. Its Applications run in the AppProject \`${cluster.name}\`, which allows only this destination.`,
     commands: [
       server
         ? `argocd cluster add <kubeconfig context of ${cluster.name}> --name ${cluster.name}   # its server must be exactly ${server}`
