@@ -288,6 +288,20 @@ describe('Argo CD on the hub: jupiter runs it, ganymede and callisto are registe
     expect(mutating(w.log())).toEqual([]);
   });
 
+  it('once the hub\'s Application of the CNI has synced, the runner leaves the release to it (its values may move on in git)', async () => {
+    w.update((s) => (s.kube[ENDPOINTS.ganymede].helm['kube-system/cilium'].values = { changedBy: 'argocd' }));
+    const plan = await run(w, { command: 'plan', format: 'json' });
+    const steps = (JSON.parse(plan.out) as { clusters: { name: string; steps: { id: string; state: string; reason: string }[] }[] }).clusters.find((c) => c.name === 'ganymede')!.steps;
+    expect(steps.find((st) => st.id === 'ganymede/release/cilium')).toMatchObject({ state: 'done', reason: 'Argo CD Application ganymede-cilium on jupiter (Synced) exists: the GitOps engine owns the release' });
+    // Negative control: before it synced (e.g. not registered yet) the hub's Application owns nothing.
+    w.update((s) => (s.kube[JUPITER_API].objects['Application/argocd/ganymede-cilium'].status.sync.status = 'Unknown'));
+    w.update((s) => (s.kube[JUPITER_API].objects['Secret/argocd/orrery-cluster-ganymede'] = undefined));
+    const before = await run(w, { command: 'plan', format: 'json' });
+    const again = (JSON.parse(before.out) as { clusters: { name: string; steps: { id: string; state: string; reason: string }[] }[] }).clusters.find((c) => c.name === 'ganymede')!.steps;
+    expect(again.find((st) => st.id === 'ganymede/release/cilium')).toMatchObject({ state: 'pending', reason: 'release cilium has other values than dist/ganymede/bootstrap/cilium-values.yaml' });
+    expect((await run(w, {})).code).toBe(0);
+  });
+
   it('a registration with another server or another CA (a rebuilt cluster) is replaced', async () => {
     w.update((s) => {
       const secret = s.kube[JUPITER_API].objects['Secret/argocd/orrery-cluster-callisto'];

@@ -313,7 +313,7 @@ export function capiSteps(model: Model, compiled: Compiled, s: CapiSession, file
   const target = capiKubeTarget(s);
   const kind = kindTarget(s);
   // With the manager's Flux reconciling it, the manager installs its CNI too: the runner only waits for its nodes.
-  const bootstrap = b.gitopsFromManagement ? [nodesReadyStep(target, b.machines)] : bootstrapSteps(target, compiled, clusterBootstrap(s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled));
+  const bootstrap = b.gitopsFromManagement ? [nodesReadyStep(target, b.machines)] : bootstrapSteps(target, compiled, clusterBootstrap(s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled, files));
   const gitops = [...(b.gitopsFromManagement ? [] : gitopsSteps(target, model, compiled)), ...hubRegistrationSteps(model, compiled, target, files)];
   if (b.role === 'workload') {
     // The age key the manager's Flux decrypts this cluster's Secrets with is the runner's to create; the rest are the operator's.

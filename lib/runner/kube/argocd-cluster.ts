@@ -149,15 +149,21 @@ export function argocdClusterStep(hub: KubeTarget, target: KubeTarget, model: Mo
   };
 }
 
+/** The Argo CD hub as the other clusters' steps reach it (the context its bring-up merged), when `cluster` is reconciled from one. */
+export function hubTargetFor(model: Model, cluster: ClusterModel, files: MergedCredentials): KubeTarget | undefined {
+  const hub = argoHub(model);
+  if (model.constellation.gitops.engine !== 'argocd' || !hub || hub.name === cluster.name) return undefined;
+  return mergedContextTarget(hub, managerContextName(hub), files);
+}
+
 /**
  * A cluster other than the Argo CD hub (lib/gitops/argocd.ts argoHub): registered in the hub's
  * Argo CD, then its Applications — which live on the hub — Synced and Healthy. The hub is reached
  * through the context its own bring-up merged into the operator's kubeconfig.
  */
 export function hubRegistrationSteps(model: Model, compiled: Compiled, target: KubeTarget, files: MergedCredentials): Step[] {
-  const hub: ClusterModel | undefined = argoHub(model);
-  if (model.constellation.gitops.engine !== 'argocd' || !hub || hub.name === target.cluster.name) return [];
-  const hubTarget = mergedContextTarget(hub, managerContextName(hub), files);
+  const hubTarget = hubTargetFor(model, target.cluster, files);
+  if (!hubTarget) return [];
   const reconciled = argocdReconciledStep(hubTarget, compiled, model.constellation.gitops.argocd.namespace, target.cluster.name);
-  return [argocdClusterStep(hubTarget, target, model), { ...reconciled, after: [hub.name] }];
+  return [argocdClusterStep(hubTarget, target, model), { ...reconciled, after: [hubTarget.cluster.name] }];
 }

@@ -6,7 +6,9 @@ import { argoHub } from '../../gitops/argocd.ts';
 import { decryptionKeySecret } from '../../gitops/decryption-key.ts';
 import type { Step } from '../step.ts';
 import { argocdConfigStep, argocdInstallStep, argocdKsopsStep, argocdReconciledStep, argocdRepositoryStep, argocdRootStep, fluxBootstrapStep, fluxReconciledStep, sopsAgeStep } from './gitops.ts';
+import { hubTargetFor } from './argocd-cluster.ts';
 import { repoScheme } from './git-credentials.ts';
+import type { MergedCredentials } from './merged-context.ts';
 import type { KubeTarget } from './kubectl.ts';
 import type { ReleaseOwner } from './steps.ts';
 
@@ -16,8 +18,14 @@ export function reconciledFromManagement(model: Model, cluster: ClusterModel): b
   return model.constellation.gitops.engine === 'flux' && model.constellation.gitops.flux.workloadsFromManagement && cluster.managedBy !== undefined;
 }
 
-/** Who owns a bootstrap release once the GitOps engine runs: its HelmRelease, or the Argo CD Application of that chart. */
-export function releaseOwner(model: Model, cluster: ClusterModel, compiled: Compiled): (r: BootstrapRelease) => ReleaseOwner | undefined {
+/**
+ * Who owns a bootstrap release once the GitOps engine runs: its HelmRelease, or the Argo CD
+ * Application of that chart — on the hub for a cluster reconciled from one, where it exists as
+ * soon as the hub's ApplicationSet runs but owns the release only once it has synced (before
+ * the cluster is registered there it cannot: the runner installs the CNI meanwhile).
+ */
+export function releaseOwner(model: Model, cluster: ClusterModel, compiled: Compiled, files?: MergedCredentials): (r: BootstrapRelease) => ReleaseOwner | undefined {
+  const hub = files ? hubTargetFor(model, cluster, files) : undefined;
   return (r) => {
     if (model.constellation.gitops.engine === 'flux') {
       return { describe: `HelmRelease ${r.namespace}/${r.name}`, args: ['helmreleases.helm.toolkit.fluxcd.io', r.name, '-n', r.namespace] };
@@ -26,7 +34,10 @@ export function releaseOwner(model: Model, cluster: ClusterModel, compiled: Comp
       if (!rel.startsWith(`${cluster.name}/argocd/apps/`)) continue;
       const app = parse(text) as { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { source?: { chart?: string; helm?: { releaseName?: string } } } } | null;
       if (app?.kind === 'Application' && app.spec?.source?.chart === r.chart && app.metadata?.name) {
-        return { describe: `Argo CD Application ${app.metadata.name}`, args: ['applications.argoproj.io', app.metadata.name, '-n', app.metadata.namespace ?? model.constellation.gitops.argocd.namespace] };
+        const args = ['applications.argoproj.io', app.metadata.name, '-n', app.metadata.namespace ?? model.constellation.gitops.argocd.namespace];
+        if (!hub) return { describe: `Argo CD Application ${app.metadata.name}`, args };
+        const synced = (o: { status?: Record<string, unknown> }): boolean => (o.status?.sync as { status?: string } | undefined)?.status === 'Synced';
+        return { describe: `Argo CD Application ${app.metadata.name} on ${hub.cluster.name} (Synced)`, args, where: hub, owns: synced };
       }
     }
     return undefined;

@@ -43,7 +43,7 @@ export function talosctlSteps(model: Model, compiled: Compiled, session: TalosSe
     healthStep(session),
     rebootStep(session, kube, ceph),
     ...session.nodes.filter((n) => n.model.dataDisks.some((d) => d.wipe)).map((n) => wipeStep(session, n, kube, ceph)),
-    ...bootstrapSteps(kube, compiled, clusterBootstrap(cluster, compiled), session.nodes.length, releaseOwner(model, cluster, compiled)),
+    ...bootstrapSteps(kube, compiled, clusterBootstrap(cluster, compiled), session.nodes.length, releaseOwner(model, cluster, compiled, creds)),
     // Before the engine: what its first reconciliation needs (a management cluster's CAPI providers).
     ...beforeGitops(kube),
     ...gitopsSteps(kube, model, compiled),
