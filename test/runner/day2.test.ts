@@ -51,7 +51,12 @@ describe('orrery upgrade: Talos node by node, control planes first, then Kuberne
   });
 
   it('upgrades every node in order, verifies each, waits for health between nodes, then Kubernetes (dry run first)', async () => {
+    // A node whose applied config waited for a reboot (lib/runner/talos/reboot.ts): the upgrade reboots it.
+    const journal = path.join(w.dir, '.orrery/state/vtalos.json');
+    const before = JSON.parse(readFileSync(journal, 'utf8'));
+    writeFileSync(journal, JSON.stringify({ ...before, reboots: { 'talos-wo-1': { reasons: ['machine.env (x)'], at: '2026-12-01T00:00:00.000Z' } } }));
     const r = await w.run(['upgrade', 'vtalos', '--yes']);
+    expect(JSON.parse(readFileSync(journal, 'utf8')).reboots).toEqual({});
     expect(r.code, r.err).toBe(0);
     expect(mutating(w.log())).toEqual([
       `${V('192.168.42.201')} upgrade --image ${image} --wait`,

@@ -13,9 +13,12 @@ import { healthStep } from './steps.ts';
  * first, and only with their names confirmed (typed, or --confirm): `kubectl drain` first — Talos's
  * reboot sequence stops the pods but does not drain (internal/app/machined/pkg/runtime/v1alpha1/
  * v1alpha1_sequencer.go: Reboot is StopAllPods → stop everything → reboot; only Upgrade and a
- * graceful Reset cordon and drain) — then `talosctl reboot --wait` (talosctl tracks the node
- * until it is back), `kubectl uncordon` (the cordon is ours), and before the next node the whole
- * cluster healthy (talosctl health) and Ceph HEALTH_OK when Rook runs.
+ * graceful Reset cordon and drain; talosctl's own client-side `--drain` exists only from 1.13,
+ * siderolabs/talos 9cc7355, so the drain stays kubectl's and visible in the plan) — then
+ * `talosctl reboot --wait` (it tracks the node until it is ready again with another boot ID:
+ * siderolabs/talos@v1.13.9 cmd/talosctl/cmd/talos/reboot.go, action.BootIDChangedPostCheckFn),
+ * `kubectl uncordon` (the cordon is ours), and before the next node the whole cluster healthy
+ * (talosctl health) and Ceph HEALTH_OK when Rook runs.
  */
 export function rebootStep(s: TalosSession, kube: KubeTarget, ceph: CephClusterRef | undefined): Step {
   const c = s.cluster.name;
