@@ -5,7 +5,8 @@ import { rookCephCluster } from '../model/facts/rook-ceph.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 import { bootstrapClusterName } from './capi/bring-up.ts';
 import { capiBringUpFromModel, type CapiSource } from './capi/source.ts';
-import { CapiSession, managerContextName } from './capi/session.ts';
+import { CapiSession } from './capi/session.ts';
+import { mergedContextName } from './kube/merged-context.ts';
 import { capiSteps, providersStep } from './capi/steps.ts';
 import { defaultCredentialFiles } from './credentials.ts';
 import { resetStep } from './day2/reset.ts';
@@ -112,7 +113,7 @@ function planFor(input: RunnerInput, compiled: Compiled, cluster: ClusterModel, 
     const bringUp = (input.capiSource ?? capiBringUpFromModel)(model, cluster, compiled);
     if ('problem' in bringUp) return { header, steps: [problemStep(cluster.name, bringUp.problem)], requirements: [] };
     const manager = model.clusters.find((c) => c.name === bringUp.managedBy);
-    const session = new CapiSession(cluster, bringUp, creds, manager ? managerContextName(manager) : undefined);
+    const session = new CapiSession(cluster, bringUp, creds, manager ? mergedContextName(manager) : undefined);
     const reqs: Requirement[] = [...kubeRequirements(model, cluster, compiled, !bringUp.gitopsFromManagement)];
     if (bringUp.role === 'management') {
       reqs.push({ tool: 'kind', why: `${cluster.name} (bootstrap cluster ${bootstrapClusterName(cluster.name)})` });

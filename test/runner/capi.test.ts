@@ -289,7 +289,7 @@ describe('Argo CD on the hub: jupiter runs it, ganymede and callisto are registe
   });
 
   it('once the hub\'s Application of the CNI has synced, the runner leaves the release to it (its values may move on in git)', async () => {
-    w.update((s) => (s.kube[ENDPOINTS.ganymede].helm['kube-system/cilium'].values = { changedBy: 'argocd' }));
+    w.update((s) => (s.kube[ENDPOINTS.ganymede!].helm['kube-system/cilium'].values = { changedBy: 'argocd' }));
     const plan = await run(w, { command: 'plan', format: 'json' });
     const steps = (JSON.parse(plan.out) as { clusters: { name: string; steps: { id: string; state: string; reason: string }[] }[] }).clusters.find((c) => c.name === 'ganymede')!.steps;
     expect(steps.find((st) => st.id === 'ganymede/release/cilium')).toMatchObject({ state: 'done', reason: 'Argo CD Application ganymede-cilium on jupiter (Synced) exists: the GitOps engine owns the release' });

@@ -16,11 +16,6 @@ export interface Files {
   readonly home: string;
 }
 
-/** The kubeconfig context of a management cluster: Talos's `admin@<c>` for a talosctl one, CAPI's otherwise. */
-export function managerContextName(manager: { readonly name: string; readonly provisioning: { readonly method: string } }): string {
-  return manager.provisioning.method === 'talosctl' ? `admin@${manager.name}` : capiContextName(manager.name);
-}
-
 /**
  * One Cluster API cluster in one run: where its Cluster object lives (the kind bootstrap
  * cluster before the pivot, the cluster itself after; the management cluster for a workload

@@ -1,13 +1,12 @@
 import { parse } from 'yaml';
 import { argoDestination, argoHub } from '../../gitops/argocd.ts';
 import type { ClusterModel, Model } from '../../model/model.ts';
-import { managerContextName } from '../capi/session.ts';
 import type { Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
 import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
 import { argocdReconciledStep } from './gitops.ts';
 import { kubectl, type KubeTarget } from './kubectl.ts';
-import { mergedContextTarget, type MergedCredentials } from './merged-context.ts';
+import { mergedContextName, mergedContextTarget, type MergedCredentials } from './merged-context.ts';
 import { objectsStdin } from './steps.ts';
 
 /**
@@ -153,7 +152,7 @@ export function argocdClusterStep(hub: KubeTarget, target: KubeTarget, model: Mo
 export function hubTargetFor(model: Model, cluster: ClusterModel, files: MergedCredentials): KubeTarget | undefined {
   const hub = argoHub(model);
   if (model.constellation.gitops.engine !== 'argocd' || !hub || hub.name === cluster.name) return undefined;
-  return mergedContextTarget(hub, managerContextName(hub), files);
+  return mergedContextTarget(hub, mergedContextName(hub), files);
 }
 
 /**

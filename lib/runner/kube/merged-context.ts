@@ -1,10 +1,16 @@
 import { parse } from 'yaml';
 import type { ClusterModel } from '../../model/model.ts';
+import { capiContextName } from '../capi/bring-up.ts';
 import { extractKubeContext } from '../credentials.ts';
 import { NotYet, type RunContext } from '../step.ts';
 import { tildePath } from '../talos/steps.ts';
 import { tmp, type TempRef } from '../tools/command.ts';
 import type { KubeTarget } from './kubectl.ts';
+
+/** The context a cluster's bring-up merges into the operator's kubeconfig: Talos's `admin@<c>` for a talosctl one, CAPI's otherwise. */
+export function mergedContextName(cluster: { readonly name: string; readonly provisioning: { readonly method: string } }): string {
+  return cluster.provisioning.method === 'talosctl' ? `admin@${cluster.name}` : capiContextName(cluster.name);
+}
 
 /** Where the operator's credentials are merged (the runner's --kubeconfig, and home for display). */
 export interface MergedCredentials {
