@@ -106,9 +106,11 @@ async function registered(ctx: RunContext, hub: TempRef, namespace: string, name
  * Registers `target` in the hub's Argo CD: the cluster Secret built from the kubeconfig the runner
  * fetched, piped to kubectl on stdin (never a file in the repository, never an argument). Done
  * when the hub holds a registration with the same name, server and API server CA: the client
- * credentials are not compared (Talos mints a new admin certificate on every `talosctl
- * kubeconfig`), so a registration is replaced only when the cluster is another one (rebuilt:
- * another CA) or the destination moved.
+ * credentials are not compared (Talos mints a new admin key pair on every `talosctl kubeconfig`:
+ * siderolabs/talos@v1.13.9 pkg/kubeconfig/generate.go, x509.NewKeyPair, valid for
+ * cluster.adminKubeconfig.certLifetime), so a registration is replaced only when the cluster is
+ * another one (rebuilt: another CA) or the destination moved; stale credentials show in the wait
+ * that follows, in Argo CD's own words.
  */
 export function argocdClusterStep(hub: KubeTarget, target: KubeTarget, model: Model): Step {
   const c = target.cluster.name;
