@@ -4,7 +4,7 @@ import type { ObjectChange } from '../compare.ts';
 import { fieldDiff, formatPath, plainPath, type FieldChange } from '../field-diff.ts';
 import { listSome, type Impact, type ImpactContext } from './impact.ts';
 import { imageTag, talosFacts, type TalosFacts } from './talos-facts.ts';
-import { talosRuling, type TalosEffect } from './talos-rules.ts';
+import { talosRuling, type TalosEffect } from '../../model/facts/talos-apply.ts';
 
 interface NodeChange {
   readonly kind: string;

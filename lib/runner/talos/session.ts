@@ -9,6 +9,7 @@ import { resourceSpecs } from '../json-stream.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { NotYet, StepError, type RunContext } from '../step.ts';
 import { tmp, type Arg, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
+import type { ApplyEffects } from './apply-effects.ts';
 import { installImageOf } from './patches.ts';
 import { nodePatchFiles } from '../../model/facts/talos-patches.ts';
 
@@ -54,6 +55,8 @@ export class TalosSession {
   readonly kubeconfigFile: string;
   private context: TalosContext | undefined;
   private probes = new Map<string, NodeProbe>();
+  /** What applying the rendered config does to each configured node whose config differs (set by its apply check). */
+  readonly applyEffects = new Map<string, ApplyEffects>();
   private kubeconfigText: string | undefined;
 
   constructor(
@@ -196,9 +199,11 @@ export class TalosSession {
   }
 
   /**
-   * Configured (secure API answers with this cluster's CA), maintenance (the insecure API
-   * answers), foreign (TLS with another CA) or unreachable. Secure first: a node that just took
-   * its config still answers on the maintenance API until it reboots.
+   * Configured (secure API answers with this cluster's CA), maintenance, foreign (TLS with
+   * another CA) or unreachable. Secure first: a node that just took its config still answers on
+   * the maintenance API until it reboots. Then maintenance mode is told by the server on port
+   * 50000 of the maintenance address not asking for a client certificate (./api-probe.ts, the
+   * mTLS probe); only when that cannot be told does talosctl ask the insecure API.
    */
   async probe(ctx: RunContext, node: TalosNode): Promise<NodeProbe> {
     const cached = this.probes.get(node.name);
@@ -209,11 +214,18 @@ export class TalosSession {
       const status = resourceSpecs<{ stage?: string; status?: { ready?: boolean } }>(secure.stdout)[0]?.spec;
       result = { mode: 'configured', stage: status?.stage ?? 'unknown', ready: status?.status?.ready === true };
     } else {
-      const insecure = await ctx.exec({ tool: 'talosctl', args: ['get', 'machinestatus', '--insecure', '--nodes', node.maintenanceAddress, '-o', 'json'], timeoutMs: PROBE_TIMEOUT_MS }, { allowFailure: true, quiet: true });
-      const stage = insecure.code === 0 ? resourceSpecs<{ stage?: string }>(insecure.stdout)[0]?.spec.stage : undefined;
-      if (stage === 'maintenance') result = { mode: 'maintenance' };
+      const mtls = await ctx.clientCertificateProbe(node.maintenanceAddress);
+      // Why the maintenance address is not in maintenance mode; undefined when it is.
+      let notMaintenance: string | undefined;
+      if ('requested' in mtls) notMaintenance = mtls.requested ? 'asks for a client certificate (a configured node, not maintenance mode)' : undefined;
+      else {
+        const insecure = await ctx.exec({ tool: 'talosctl', args: ['get', 'machinestatus', '--insecure', '--nodes', node.maintenanceAddress, '-o', 'json'], timeoutMs: PROBE_TIMEOUT_MS }, { allowFailure: true, quiet: true });
+        const stage = insecure.code === 0 ? resourceSpecs<{ stage?: string }>(insecure.stdout)[0]?.spec.stage : undefined;
+        notMaintenance = stage === 'maintenance' ? undefined : lastLine(insecure.stderr);
+      }
+      if (notMaintenance === undefined) result = { mode: 'maintenance' };
       else if (FOREIGN_CA.test(secure.stderr)) result = { mode: 'foreign', detail: lastLine(secure.stderr) };
-      else result = { mode: 'unreachable', detail: `${node.address}: ${lastLine(secure.stderr)}; ${node.maintenanceAddress} (maintenance): ${lastLine(insecure.stderr)}` };
+      else result = { mode: 'unreachable', detail: `${node.address}: ${lastLine(secure.stderr)}; ${node.maintenanceAddress} (maintenance): ${notMaintenance}` };
     }
     this.probes.set(node.name, result);
     return result;
