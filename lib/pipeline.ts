@@ -23,6 +23,7 @@ import type { OperatorSecret } from './secrets/operator-secrets.ts';
 import { SYSTEM_NAMESPACES } from './k8s/namespaces.ts';
 import { FLUX_NAMESPACE } from './gitops/flux.ts';
 import { appDirDiagnostics } from './read/app-dirs.ts';
+import { reviewModel } from './build/review.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -92,7 +93,10 @@ export function checkFiles(files: readonly SourceFile[], specDirDisplay: string)
   const invalidClusters = new Set(invalid.flatMap((d) => (typeof d?.name === 'string' ? [d.name] : [])));
   const semantic = checkSemantics(collected.set, { invalidClusters });
   if (hasErrors(schemaDiagnostics) || hasErrors(semantic)) return { diagnostics: [...schemaDiagnostics, ...semantic] };
-  const { model, diagnostics: resolveNotes } = resolve(collected.set);
+  const { model, diagnostics: resolved } = resolve(collected.set);
+  if (hasErrors(resolved)) return { diagnostics: [...semantic, ...resolved] };
+  // Findings that need what the components derive (a Talos patch overriding orrery's documents).
+  const resolveNotes = [...resolved, ...reviewModel(model, REGISTRY.cluster, valid)];
   if (hasErrors(resolveNotes)) return { diagnostics: [...semantic, ...resolveNotes] };
   const needed = secretRequirements(model);
   if (needed.length > 0 && model.constellation.sopsRecipients.length === 0) {

@@ -29,7 +29,7 @@ export async function materializeFixture(fixture: string): Promise<string> {
   const names = existsSync(own) ? await readdir(own) : [];
   for (const name of names) {
     if (name.endsWith('.absent')) await rm(path.join(dir, 'clusters', name.replace(/\.absent$/, '')));
-    else await cp(path.join(own, name), path.join(dir, 'clusters', name));
+    else await cp(path.join(own, name), path.join(dir, 'clusters', name), { recursive: true });
   }
   // A fixture may carry its generated secrets (encrypted to the test key in test-keys/).
   const secrets = path.join(FIXTURES, fixture, 'secrets');

@@ -27,6 +27,20 @@ export interface ClusterContext {
 export interface ClusterComponent {
   readonly name: string;
   build(ctx: ClusterContext): Artifacts;
+  /** Findings about the spec that need what the component derives; run with the checks, before build. */
+  review?(cluster: ClusterModel): readonly SpecFinding[];
+}
+
+/**
+ * Something a component finds about the spec from what it derives (e.g. a Talos patch that
+ * overrides orrery's own documents). The pipeline locates it in the spec (file:line:col).
+ */
+export interface SpecFinding {
+  readonly severity: 'error' | 'warning';
+  readonly rule: string;
+  readonly message: string;
+  /** The spec file (its specPath) and the JSON pointer in it; in a patch file, the index of its YAML document too. */
+  readonly at: { readonly spec: string; readonly pointer: string; readonly document?: number };
 }
 
 /** Generation that spans the constellation (fleet docs, cross-cluster wiring). */

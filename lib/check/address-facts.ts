@@ -24,9 +24,9 @@ export function poolRanges(c: Cluster): PoolRange[] {
   return out;
 }
 
-/** The subnets of a node's static addresses. */
+/** The subnets of a node's static addresses (its interface's and its VLANs' own): the subnets it is on-link in. */
 export function nodeSubnets(node: NonNullable<Cluster['nodes']>[number]): Cidr[] {
-  return (node.addresses ?? []).flatMap((a) => parseCidr(a) ?? []);
+  return [...(node.addresses ?? []), ...(node.vlans ?? []).flatMap((v) => v.addresses ?? [])].flatMap((a) => parseCidr(a) ?? []);
 }
 
 /** Address families the cluster's nodes have (static addresses, DHCP reservations, the node network); empty when unknown. */

@@ -29,6 +29,8 @@ import { checkAnycastAddresses } from './rules/anycast-addresses.ts';
 import { checkMeshAddresses } from './rules/mesh-addresses.ts';
 import { checkManagementCycles } from './rules/management-cycles.ts';
 import { checkApps } from './rules/apps.ts';
+import { checkLinks } from './rules/links.ts';
+import { checkTalosPatches } from './rules/talos-patches.ts';
 
 export { nodeNetwork } from './context.ts';
 
@@ -50,6 +52,8 @@ const CLUSTER_RULES: readonly ((facts: ClusterFacts) => void)[] = [
   checkPolicyPorts,
   checkPlatformNamespaces,
   checkClusterApi,
+  checkLinks,
+  checkTalosPatches,
 ];
 
 /** Rule families that look across the constellation. */

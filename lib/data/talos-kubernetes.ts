@@ -25,6 +25,17 @@ export const NEWEST_TALOS_PATCH: Readonly<Record<string, string>> = {
 /** Talos minors whose machine-config contract orrery emits (the schemas it is tested against). */
 export const TALOS_CONTRACTS = ['1.12', '1.13', '1.14'] as const;
 
+/**
+ * The config contract a cluster's documents follow: the one set, else the Talos minor when orrery
+ * has it, else the newest (a newer Talos) or the oldest (an older one) it has.
+ */
+export function effectiveContract(talosVersion: string, contract?: string): string {
+  if (contract) return contract;
+  const minor = talosMinor(talosVersion);
+  const newest = TALOS_CONTRACTS[TALOS_CONTRACTS.length - 1]!;
+  return (TALOS_CONTRACTS as readonly string[]).includes(minor) ? minor : compareVersions(minor, newest) > 0 ? newest : TALOS_CONTRACTS[0];
+}
+
 export function talosMinor(version: string): string {
   const m = /^v?(\d+)\.(\d+)/.exec(version);
   return m ? `${m[1]}.${m[2]}` : version;

@@ -1,7 +1,7 @@
 import type { FileArtifact } from '../build/artifacts.ts';
 import type { Model } from '../model/model.ts';
 import { toYaml, yamlHeader } from '../output/yaml.ts';
-import { secretRequirements } from '../secrets/requirements.ts';
+import { needsKsops } from './ksops.ts';
 
 export const ARGOCD_CM_PATCH = 'argocd/argocd-cm-patch.yaml';
 
@@ -32,7 +32,7 @@ export function argoCdConfigPatch(model: Model): FileArtifact {
   const source = model.constellation.source;
   const namespace = model.constellation.gitops.argocd.namespace;
   const cilium = model.clusters.some((c) => c.cni.name === 'cilium');
-  const ksops = secretRequirements(model).some((r) => r.toDist);
+  const ksops = needsKsops(model);
   const data: Record<string, string> = { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA };
   if (cilium) data['resource.exclusions'] = toYaml([{ apiGroups: ['cilium.io'], kinds: ['CiliumIdentity'], clusters: ['*'] }]);
   if (ksops) data['kustomize.buildOptions'] = '--enable-alpha-plugins --enable-exec';

@@ -6,6 +6,7 @@ import type { ClusterModel, Model, NamespaceModel } from '../model/model.ts';
 import { yamlHeader } from '../output/yaml.ts';
 import { argoApplicationSet, argoArtifacts, WAVES } from './argocd.ts';
 import { argoCdConfigPatch } from './argocd-config.ts';
+import { argoCdRepoServerPatch } from './ksops.ts';
 import { bootstrapReleases, buildBootstrapPlan, renderBootstrap } from './bootstrap.ts';
 import type { Layer } from './component.ts';
 import { FLUX_NAMESPACE, FLUX_PRUNE_DISABLED, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
@@ -164,8 +165,8 @@ function fluxAlertsSecret(model: Model, cluster: ClusterModel): OperatorSecret[]
 
 /**
  * Fleet-level GitOps files: `.sourceignore` (Flux never ships Talos files, docs or orrery's
- * bookkeeping to a Kustomization) and, for Argo CD, the argocd-cm patch and (on a hub) the
- * fleet's ApplicationSet.
+ * bookkeeping to a Kustomization) and, for Argo CD, the argocd-cm patch, the KSOPS patch of
+ * argocd-repo-server (with SOPS Secrets) and (on a hub) the fleet's ApplicationSet.
  */
 export const gitopsFleetComponent: ConstellationComponent = {
   name: 'gitops-fleet',
@@ -180,7 +181,8 @@ export const gitopsFleetComponent: ConstellationComponent = {
     ];
     if (model.constellation.gitops.engine !== 'argocd') return { bundles: [], files };
     const appSet = argoApplicationSet(model);
-    return { bundles: appSet ? [{ dir: 'argocd', source, objects: [appSet] }] : [], files: [...files, argoCdConfigPatch(model)] };
+    const ksops = argoCdRepoServerPatch(model);
+    return { bundles: appSet ? [{ dir: 'argocd', source, objects: [appSet] }] : [], files: [...files, argoCdConfigPatch(model), ...(ksops ? [ksops] : [])] };
   },
 };
 

@@ -2,7 +2,9 @@ import type { ClusterModel, Model } from '../model/model.ts';
 import { secretRequirements } from '../secrets/requirements.ts';
 import { ARGOCD_CM_PATCH } from './argocd-config.ts';
 import { argoDestination, argoHub } from './argocd.ts';
+import { decryptionKeySecret } from './decryption-key.ts';
 import { FLUX_NAMESPACE, SOPS_AGE_SECRET } from './flux.ts';
+import { ARGOCD_REPO_SERVER_PATCH } from './ksops.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 
 /** What an operator runs, once, to hand a cluster to its GitOps engine (the cluster README's "GitOps" section). */
@@ -26,6 +28,7 @@ export function operatorSteps(model: Model, cluster: ClusterModel, options: { su
   const dirs = clusterDirs(cluster.name);
   // orrery's generated Secrets, or the operator's own in secrets/<cluster>/: either needs the decryption key.
   const holdsSecrets = options.suppliedSecrets === true || secretRequirements(model).some((r) => r.cluster === cluster.name && r.toDist);
+  const ageKey = decryptionKeySecret(model).key;
   const first = cluster.cni.name === 'cilium' ? `First install the CNI (nothing runs before it): ${fromRoot(model, `${cluster.name}/bootstrap/README.md`)}.` : undefined;
   if (git.engine === 'flux') {
     if (git.flux.workloadsFromManagement && cluster.managedBy) {
@@ -35,7 +38,7 @@ export function operatorSteps(model: Model, cluster: ClusterModel, options: { su
         engine: 'flux',
         title: 'Flux',
         intro: `Reconciled by the Flux of ${cluster.managedBy} through Cluster API's ${cluster.name}-kubeconfig Secret: no Flux runs here. Its Kustomizations are in ${fromRoot(model, `${clusterDirs(cluster.managedBy).flux}/workloads/${cluster.name}`)}, its HelmReleases in ${fromRoot(model, `${cluster.name}/releases`)}/, all in the namespace ${capiNamespace} of ${cluster.managedBy}.`,
-        commands: holdsSecrets ? [`# with the kubeconfig of ${cluster.managedBy}\nkubectl --namespace ${capiNamespace} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=age.agekey=${AGE_KEY}`] : [],
+        commands: holdsSecrets ? [`# with the kubeconfig of ${cluster.managedBy}\nkubectl --namespace ${capiNamespace} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=${ageKey}=${AGE_KEY}`] : [],
         notes: holdsSecrets ? [`kustomize-controller reads the decryption Secret in the Kustomization's own namespace: \`${SOPS_AGE_SECRET}\` goes into ${capiNamespace} on ${cluster.managedBy}, next to Cluster API's kubeconfig Secret.`] : [],
         first,
       };
@@ -47,7 +50,8 @@ export function operatorSteps(model: Model, cluster: ClusterModel, options: { su
       intro: `\`flux bootstrap\` installs Flux with its own GitRepository (flux-system) and points it at ${fromRoot(model, dirs.flux)}; orrery's layer Kustomizations in flux/orrery/ read that same source.`,
       commands: [
         `kubectl create namespace ${FLUX_NAMESPACE}`,
-        ...(holdsSecrets ? [`kubectl --namespace ${FLUX_NAMESPACE} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=age.agekey=${AGE_KEY}`] : []),
+        ...(holdsSecrets ? [`kubectl --namespace ${FLUX_NAMESPACE} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=${ageKey}=${AGE_KEY}`] : []),
+        ...(alerts?.secret ? [`kubectl --namespace ${FLUX_NAMESPACE} create secret generic ${alerts.secret} --from-literal=token=<${alerts.provider} token>`] : []),
         `flux bootstrap git --url=${git.url} --branch=${git.branch} \\\n  --path=${fromRoot(model, dirs.flux)}`,
       ],
       notes: [
@@ -62,11 +66,12 @@ export function operatorSteps(model: Model, cluster: ClusterModel, options: { su
   const hub = argoHub(model);
   const ksops = holdsSecrets
     ? [
-        `kubectl --namespace ${a.namespace} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=keys.txt=${AGE_KEY}`,
+        `kubectl --namespace ${a.namespace} create secret generic ${SOPS_AGE_SECRET} \\\n  --from-file=${ageKey}=${AGE_KEY}`,
+        `kubectl --namespace ${a.namespace} patch deployment argocd-repo-server --type strategic \\\n  --patch-file ${fromRoot(model, ARGOCD_REPO_SERVER_PATCH)}`,
       ]
     : [];
   const ksopsNote = holdsSecrets
-    ? [`${fromRoot(model, dirs.secrets)}/ is a KSOPS generator: argocd-repo-server needs the ksops and kustomize binaries and the age key (README "Argo CD": the repo-server patch mounts \`${SOPS_AGE_SECRET}\` and sets SOPS_AGE_KEY_FILE).`]
+    ? [`${fromRoot(model, dirs.secrets)}/ is a KSOPS generator: argocd-repo-server needs the ksops and kustomize binaries and the age key; ${fromRoot(model, ARGOCD_REPO_SERVER_PATCH)} adds them and mounts \`${SOPS_AGE_SECRET}\` where SOPS_AGE_KEY_FILE points.`]
     : [];
   const cmPatch = `kubectl --namespace ${a.namespace} patch configmap argocd-cm --type merge \\\n  --patch-file ${fromRoot(model, ARGOCD_CM_PATCH)}`;
   if (!hub) {
@@ -94,7 +99,7 @@ export function operatorSteps(model: Model, cluster: ClusterModel, options: { su
   return {
     engine: 'argocd',
     title: 'Argo CD',
-    intro: `Reconciled by the Argo CD of ${hub.name}; register this cluster there once (with ${hub.name}'s kubeconfig). Its Applications run in the AppProject \`${cluster.name}\`, which allows only this destination.`,
+    intro: `Reconciled by the Argo CD of ${hub.name}; this cluster must be registered there once: \`orrery up ${cluster.name}\` does it (Secret ${a.namespace}/orrery-cluster-${cluster.name}, from the kubeconfig it fetched), or by hand with ${hub.name}'s kubeconfig as below. Its Applications run in the AppProject \`${cluster.name}\`, which allows only this destination.`,
     commands: [
       server
         ? `argocd cluster add <kubeconfig context of ${cluster.name}> --name ${cluster.name}   # its server must be exactly ${server}`

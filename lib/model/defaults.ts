@@ -62,4 +62,11 @@ export const DEFAULTS = {
   extraDiskPurpose: 'ceph' as const,
   /** KubePrism: Talos's local API load balancer; Cilium talks to it instead of kube-proxy. */
   kubePrismPort: 7445,
+  bondName: 'bond0',
+  /**
+   * LACP bonds: Talos warns when miimon, updelay or downdelay is unset for 802.3ad
+   * (siderolabs/talos@v1.13.9 pkg/machinery/config/types/network/bond.go validateFor8023AD);
+   * these are the values of Talos's own BondConfig example there.
+   */
+  lacpTimers: { miimon: 100, updelay: 200, downdelay: 200 },
 } as const;

@@ -67,6 +67,45 @@ export interface NodeModel {
   readonly schematic?: spec.Schematic;
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly spec.Taint[];
+  /** A bond of the node's links; `interface` defaults to its name. */
+  readonly bond?: BondModel;
+  readonly vlans: readonly VlanModel[];
+  readonly patches: readonly TalosPatchModel[];
+}
+
+/** A node's bond: members by name or by selector (one of the two), Talos BondConfig settings. */
+export interface BondModel {
+  readonly name: string;
+  readonly interfaces: readonly string[];
+  readonly interfaceSelectors: readonly spec.InterfaceSelector[];
+  readonly mode: NonNullable<spec.Bond['mode']>;
+  readonly lacpRate?: spec.Bond['lacpRate'];
+  readonly xmitHashPolicy?: spec.Bond['xmitHashPolicy'];
+  readonly miimon?: number;
+  readonly updelay?: number;
+  readonly downdelay?: number;
+  readonly mtu?: number;
+}
+
+/** A VLAN link, resolved: its name and parent are always known. */
+export interface VlanModel {
+  readonly id: number;
+  readonly name: string;
+  readonly parent: string;
+  readonly addresses: readonly string[];
+  readonly dhcp: boolean;
+  readonly mtu?: number;
+}
+
+/** One of the operator's Talos patches (talos.patches, a node's or a pool's patches). */
+export interface TalosPatchModel {
+  readonly name: string;
+  /** Cluster-level patches: only machines of this role (absent: every machine). */
+  readonly role?: 'controlplane' | 'worker';
+  /** The Talos documents, in order, as plain data. */
+  readonly documents: readonly Readonly<Record<string, unknown>>[];
+  /** Where the operator wrote it: the spec file and the patch entry's pointer, and its file when it has one. */
+  readonly origin: { readonly spec: string; readonly pointer: string; readonly file?: string };
 }
 
 export interface ClusterModel {
@@ -99,6 +138,8 @@ export interface ClusterModel {
     readonly registryMirrors: Readonly<Record<string, readonly string[]>>;
     readonly sysctls: Readonly<Record<string, string>>;
     readonly kernelModules: readonly spec.KernelModule[];
+    /** The operator's cluster-level patches, in order (each possibly for one role). */
+    readonly patches: readonly TalosPatchModel[];
   };
   readonly kubernetes: { readonly version: string; readonly allowSchedulingOnControlPlanes: boolean };
   readonly nodes: readonly NodeModel[];
@@ -142,6 +183,7 @@ export interface MachinePoolModel {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly spec.Taint[];
   readonly servers: readonly spec.BoundServer[];
+  readonly patches: readonly TalosPatchModel[];
 }
 
 export interface ProxmoxModel {
@@ -152,6 +194,8 @@ export interface ProxmoxModel {
   /** Resolved: the provider's, else the cluster's name servers. */
   readonly dnsServers: readonly string[];
   readonly bridge?: string;
+  /** VLAN tag of the machines' network device on the Proxmox bridge. */
+  readonly vlan?: number;
 }
 
 export interface NamespaceModel {

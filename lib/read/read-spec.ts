@@ -2,22 +2,13 @@ import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diagnosticAt, type SourceFile } from './source-file.ts';
-import { toPlainData, type DataProblem } from './plain-data.ts';
 import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
 import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
 import { compareCodePoints } from '../util/order.ts';
-import { yamlSyntaxMessage } from './yaml-errors.ts';
+import { withPatchFiles } from './patch-files.ts';
+import { fileDiagnostic, MAX_SPEC_FILE_BYTES, parseYamlDocument, type ReadResult } from './yaml-document.ts';
 
-/** Files larger than this are refused before parsing: a spec file is hand-written text. */
-export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
-/** Alias expansion bound (the yaml library's guard against "billion laughs"). */
-export const MAX_ALIAS_COUNT = 100;
-
-export interface ReadResult {
-  readonly files: SourceFile[];
-  readonly diagnostics: Diagnostic[];
-}
+export { MAX_ALIAS_COUNT, MAX_SPEC_FILE_BYTES, type ReadResult } from './yaml-document.ts';
 
 export function toDisplayPath(file: string, cwd: string = process.cwd()): string {
   const rel = path.relative(cwd, file);
@@ -28,9 +19,6 @@ export function toDisplayPath(file: string, cwd: string = process.cwd()): string
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function fileDiagnostic(displayPath: string, rule: string, message: string, line = 1, col = 1): Diagnostic {
-  return { severity: 'error', file: displayPath, line, col, pointer: '', message, rule };
-}
 
 /** Parses one spec file's bytes: strict UTF-8 and printable characters only, then YAML. Pure. */
 export function parseSpecBytes(bytes: Buffer, displayPath: string, specPath: string): ReadResult {
@@ -49,7 +37,6 @@ function tooLarge(displayPath: string, size?: number): Diagnostic {
 
 /** Parses one spec file's text. Pure: no disk access. */
 export function parseSpecText(text: string, displayPath: string, specPath: string): ReadResult {
-  const diagnostics: Diagnostic[] = [];
   if (Buffer.byteLength(text) > MAX_SPEC_FILE_BYTES) {
     return { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/too-large', `file is larger than ${MAX_SPEC_FILE_BYTES} bytes; split the spec into several files`)] };
   }
@@ -80,35 +67,7 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
       ],
     };
   }
-  const doc = nonEmpty[0]!;
-  let syntaxReported = false;
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const pos = lineCounter.linePos(err.pos[0]);
-    if (err.code === 'DUPLICATE_KEY') {
-      const key = text.slice(err.pos[0]).split(/[:\n]/)[0]!.trim();
-      diagnostics.push(fileDiagnostic(displayPath, 'yaml/duplicate-key', `duplicate key ${JSON.stringify(key)}: each key may appear once in a mapping`, pos.line, pos.col));
-    } else if (!syntaxReported) {
-      // Later syntax errors are almost always consequences of the first one.
-      syntaxReported = true;
-      diagnostics.push(fileDiagnostic(displayPath, 'yaml/syntax', `YAML: ${yamlSyntaxMessage({ code: err.code, message: err.message, text, line: pos.line })}`, pos.line, pos.col));
-    }
-  }
-  if (diagnostics.length > 0) return { files: [], diagnostics };
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    const message = (err as Error).message;
-    return /excessive alias/i.test(message)
-      ? { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias-limit', `aliases expand beyond the limit of ${MAX_ALIAS_COUNT}: ${message}`)] }
-      : { files: [], diagnostics: [fileDiagnostic(displayPath, 'yaml/alias', `YAML: ${message.split('\n')[0]}`)] };
-  }
-  const problems: DataProblem[] = [];
-  const file: SourceFile = { displayPath, specPath, doc, lineCounter, data: toPlainData(data, problems) };
-  if (problems.length > 0) {
-    return { files: [], diagnostics: problems.map((p) => ({ ...diagnosticAt(file, p.pointer, 'error', 'yaml/control-character', p.message, { onKey: p.onKey }), pointer: p.shownAt ?? p.pointer })) };
-  }
-  return { files: [file], diagnostics: [] };
+  return parseYamlDocument(nonEmpty[0]!, text, lineCounter, displayPath, specPath);
 }
 
 const SPEC_NAME = /\.ya?ml$/;
@@ -150,7 +109,8 @@ export async function readSpecDir(specDir: string, cwd: string = process.cwd()):
       const read = await readBounded(full, MAX_SPEC_FILE_BYTES);
       if ('tooLarge' in read) return { files: [], diagnostics: [tooLarge(displayPath, read.tooLarge)] };
       if ('error' in read) return fail('spec/unreadable', `cannot read the file: ${read.error}`);
-      return parseSpecBytes(read.bytes, displayPath, `${path.basename(path.resolve(specDir))}/${name}`);
+      const parsed = parseSpecBytes(read.bytes, displayPath, `${path.basename(path.resolve(specDir))}/${name}`);
+      return withPatchFiles(parsed, { specDir, root, cwd });
     }),
   );
   return { files: results.flatMap((r) => r.files), diagnostics: results.flatMap((r) => r.diagnostics) };

@@ -11,6 +11,16 @@ export interface SourceFile {
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
   readonly data: unknown;
+  /** Files this one references by path (Talos patch files), keyed by the path as written; read by lib/read. */
+  readonly includes?: ReadonlyMap<string, IncludedFile>;
+}
+
+/** A file a spec file references (a Talos patch file): each of its YAML documents as a SourceFile of its own. */
+export interface IncludedFile {
+  readonly displayPath: string;
+  /** Path in generated comments: the spec directory's name and the path, e.g. `clusters/patches/audit.yaml`. */
+  readonly specPath: string;
+  readonly documents: readonly SourceFile[];
 }
 
 export interface Location {

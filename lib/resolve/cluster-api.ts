@@ -1,8 +1,9 @@
 import type { ClusterApiModel, MachinePoolModel } from '../model/model.ts';
 import type { Cluster, Constellation, MachinePool } from '../spec/types.generated.ts';
 import { DEFAULTS } from '../model/defaults.ts';
+import type { PatchResolver } from './talos-patches.ts';
 
-function resolvePool(p: MachinePool): MachinePoolModel {
+function resolvePool(p: MachinePool, patches: PatchResolver, index: number): MachinePoolModel {
   const { extraDisks, ...machine } = p.machine ?? {};
   return {
     name: p.name,
@@ -12,6 +13,7 @@ function resolvePool(p: MachinePool): MachinePoolModel {
     labels: Object.fromEntries(Object.entries(p.labels ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
     taints: p.taints ?? [],
     servers: p.servers ?? [],
+    patches: patches(p.patches, `/provisioning/clusterApi/machinePools/${index}/patches`),
   };
 }
 
@@ -20,7 +22,7 @@ function resolvePool(p: MachinePool): MachinePoolModel {
  * that lists it; a management cluster provisioned by Cluster API that nobody lists manages
  * itself (it is created from a bootstrap cluster and then pivoted onto itself).
  */
-export function resolveClusterApi(c: Cluster, cons: Constellation): ClusterApiModel | undefined {
+export function resolveClusterApi(c: Cluster, cons: Constellation, patches: PatchResolver): ClusterApiModel | undefined {
   const capi = c.provisioning.clusterApi;
   if (c.provisioning.method !== 'cluster-api' || !capi) return undefined;
   const listed = (cons.management ?? []).find((m) => m.manages.includes(c.name))?.cluster;
@@ -31,7 +33,7 @@ export function resolveClusterApi(c: Cluster, cons: Constellation): ClusterApiMo
     namespace: capi.namespace ?? DEFAULTS.clusterApiNamespace,
     manager,
     selfManaged: listed === undefined && c.role === 'management',
-    pools: capi.machinePools.map(resolvePool),
+    pools: capi.machinePools.map((p, i) => resolvePool(p, patches, i)),
     ...(px
       ? {
           proxmox: {
@@ -41,6 +43,7 @@ export function resolveClusterApi(c: Cluster, cons: Constellation): ClusterApiMo
             ipv4Pool: { addresses: px.ipv4Pool.addresses, prefix: px.ipv4Pool.prefix, gateway: px.ipv4Pool.gateway },
             dnsServers: px.dnsServers ?? c.network.nameservers ?? [],
             ...(px.bridge ? { bridge: px.bridge } : {}),
+            ...(px.vlan !== undefined ? { vlan: px.vlan } : {}),
           },
         }
       : {}),

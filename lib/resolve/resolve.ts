@@ -5,13 +5,16 @@ import type { SpecSet } from '../check/spec-set.ts';
 import { nodeNetwork } from '../check/check-semantics.ts';
 import { networkOf } from '../net/ip.ts';
 import { MAX_CLUSTER_ID, meshComponents } from '../check/mesh.ts';
-import { talosMinor, TALOS_CONTRACTS, compareVersions } from '../data/talos-kubernetes.ts';
+import { effectiveContract } from '../data/talos-kubernetes.ts';
 import type { ClusterModel, ConstellationModel, MeshGroupModel, Model, NodeModel } from '../model/model.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import { DEFAULTS, DEFAULT_VERSIONS, type ComponentVersions } from '../model/defaults.ts';
 import { pendingSections } from '../spec/pending.ts';
 import { resolveClusterApi } from './cluster-api.ts';
 import { compareCodePoints } from '../util/order.ts';
+import { resolveBond, resolveVlans } from './links.ts';
+import { patchResolver, type PatchResolver } from './talos-patches.ts';
+import { primaryInterface } from '../model/facts/links.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -64,12 +67,12 @@ function resolveMeshGroups(set: SpecSet, diagnostics: Diagnostic[]): MeshGroupMo
   }));
 }
 
-function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[number]): NodeModel {
+function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[number], patches: PatchResolver, index: number): NodeModel {
   const addresses = node.addresses ?? [];
   return defined({
     name: node.name,
     role: node.role,
-    interface: node.interface,
+    interface: primaryInterface(node),
     interfaceSelector: node.interfaceSelector,
     dhcp: node.dhcp ?? false,
     reservedAddress: node.reservedAddress,
@@ -84,6 +87,9 @@ function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[numbe
     schematic: node.schematic ?? cluster.talos?.schematic,
     labels: node.labels ?? {},
     taints: node.taints ?? [],
+    bond: resolveBond(node),
+    vlans: resolveVlans(node),
+    patches: patches(node.patches, `/nodes/${index}/patches`),
   }) as NodeModel;
 }
 
@@ -93,9 +99,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
   const versions: ComponentVersions = { ...base, ...defined({ ...c.versions }) };
   if (c.talos?.version) versions.talos = c.talos.version;
   if (c.kubernetes?.version) versions.kubernetes = c.kubernetes.version;
-  const minor = talosMinor(versions.talos);
-  const newest = TALOS_CONTRACTS[TALOS_CONTRACTS.length - 1]!;
-  const contract = c.talos?.contract ?? ((TALOS_CONTRACTS as readonly string[]).includes(minor) ? minor : compareVersions(minor, newest) > 0 ? newest : TALOS_CONTRACTS[0]);
+  const contract = effectiveContract(versions.talos, c.talos?.contract);
   const port = c.endpoint.port ?? DEFAULTS.endpointPort;
   const host = { vip: c.endpoint.vip, dns: c.endpoint.host, address: c.endpoint.address, provider: undefined }[c.endpoint.mode];
   const nodeNet = nodeNetwork(c);
@@ -103,6 +107,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
   const manages = (cons.management ?? []).filter((m) => m.cluster === c.name).flatMap((m) => m.manages);
   const mesh = meshGroups.flatMap((g) => g.members.filter((m) => m.cluster === c.name).map((m) => ({ group: g.name, id: m.id })));
   const cniName = c.cni?.name ?? DEFAULTS.cni;
+  const patches = patchResolver(entry.file);
   const podSecurity = (ns: NonNullable<Cluster['namespaces']>[number]): Record<string, string> =>
     Object.fromEntries(
       (['enforce', 'audit', 'warn'] as const).flatMap((mode) => {
@@ -144,14 +149,15 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
       registryMirrors: c.talos?.registryMirrors ?? {},
       sysctls: c.talos?.sysctls ?? {},
       kernelModules: c.talos?.kernelModules ?? [],
+      patches: patches(c.talos?.patches, '/talos/patches'),
     }),
     kubernetes: {
       version: versions.kubernetes,
       allowSchedulingOnControlPlanes: c.kubernetes?.allowSchedulingOnControlPlanes ?? DEFAULTS.allowSchedulingOnControlPlanes,
     },
-    nodes: (c.nodes ?? []).map((n) => resolveNode(c, n)),
+    nodes: (c.nodes ?? []).map((n, i) => resolveNode(c, n, patches, i)),
     machinePools: c.provisioning.clusterApi?.machinePools ?? [],
-    clusterApi: resolveClusterApi(c, cons),
+    clusterApi: resolveClusterApi(c, cons, patches),
     cni: defined({ name: cniName, cilium: cniName === 'cilium' ? { ...c.cni?.cilium } : undefined }),
     loadBalancing: c.loadBalancing ?? { provider: DEFAULTS.loadBalancingProvider },
     components: c.components ?? {},

@@ -11,9 +11,12 @@ export const RUNNER_OPTIONS = {
   kubeconfig: { type: 'string' },
   talosconfig: { type: 'string' },
   'git-private-key': { type: 'string' },
+  'git-token-file': { type: 'string' },
+  'git-username': { type: 'string' },
   state: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   confirm: { type: 'string', multiple: true },
+  'skip-preflight': { type: 'boolean', default: false },
   'wait-timeout': { type: 'string', default: '20m' },
   'poll-interval': { type: 'string', default: '5s' },
 } as const;
@@ -27,7 +30,11 @@ export const RUNNER_HELP = `Options:
   --kubeconfig FILE       merge kubeconfig contexts here (default: first KUBECONFIG entry, else ~/.kube/config)
   --talosconfig FILE      merge talosconfig contexts here (default: TALOSCONFIG, else ~/.talos/config)
   --git-private-key FILE  SSH key for flux bootstrap / Argo CD (its public half: a deploy key with write access)
+  --git-token-file FILE   token (one line) for an https:// repository: flux bootstrap --token-auth reads it
+                          on stdin; Argo CD gets it as the repository's password (write access for Flux)
+  --git-username NAME     user name sent with the token (default: git, as flux bootstrap git)
   --state DIR             the journal (default: .orrery/state beside the spec directory; no secrets)
+  --skip-preflight        apply a changed config even when the node lacks a link or disk it names
   --wait-timeout DUR      upper bound for every wait: install, etcd, health, nodes Ready, reconciliation (default: 20m)
   --poll-interval DUR     between probes while waiting (default: 5s)
   --format FORMAT         text or json (default: text)
@@ -76,8 +83,11 @@ export async function runRunnerCommand({ values, positionals, io }: CommandInput
     ...(str('kubeconfig') ? { kubeconfig: str('kubeconfig')! } : {}),
     ...(str('talosconfig') ? { talosconfig: str('talosconfig')! } : {}),
     ...(str('git-private-key') ? { gitPrivateKey: str('git-private-key')! } : {}),
+    ...(str('git-token-file') ? { gitTokenFile: str('git-token-file')! } : {}),
+    ...(str('git-username') ? { gitUsername: str('git-username')! } : {}),
     dryRun: values['dry-run'] === true,
     yes: values.yes === true,
+    ...(values['skip-preflight'] === true ? { skipPreflight: true } : {}),
     confirm: ((values.confirm as string[] | undefined) ?? []).flatMap((c) => c.split(',')).filter((c) => c !== ''),
     format,
     waitTimeoutMs,

@@ -1,4 +1,4 @@
-import { blocked, NotYet, pending, StepError, WaitTimeout, type RunContext, type Step, type StepCheck } from './step.ts';
+import { blocked, confirmationOf, NotYet, pending, StepError, WaitTimeout, type RunContext, type Step, type StepCheck } from './step.ts';
 import { ToolError, ToolMissingError } from './tools/process-tools.ts';
 import type { DryRunLine } from './tools/command.ts';
 
@@ -46,7 +46,7 @@ export function dryRunLines(steps: readonly Step[]): { step: Step; lines: readon
 }
 
 export interface ExecuteHooks {
-  /** Destructive steps: may the step run? (typed names or --confirm). */
+  /** Steps that need confirmation (destructive ones, reboots): may the step run? (typed names or --confirm). */
   confirmDestructive(step: Step, check: StepCheck): Promise<boolean>;
 }
 
@@ -78,9 +78,9 @@ export async function executeSteps(steps: readonly Step[], ctx: RunContext, hook
       ctx.reporter.stepEnd(i + 1, total, step, { ok: false, elapsedMs: Date.now() - started, message: check.reason });
       return { ran, failed: { step, message: check.reason } };
     }
-    if (step.risk === 'destructive' && !(await hooks.confirmDestructive(step, check))) {
-      const names = (step.confirmNames ?? []).join(' ');
-      const message = `not confirmed: ${step.title} destroys data; type the name(s) when asked, or pass --confirm ${names || '<name>'}`;
+    const confirm = confirmationOf(step, check);
+    if (confirm && !(await hooks.confirmDestructive(step, check))) {
+      const message = `not confirmed: ${step.title} ${step.confirmWhy ?? 'destroys data'}; type the name(s) when asked, or pass --confirm ${confirm.join(',') || '<name>'}`;
       ctx.reporter.stepEnd(i + 1, total, step, { ok: false, elapsedMs: Date.now() - started, message });
       return { ran, failed: { step, message } };
     }

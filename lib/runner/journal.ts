@@ -11,6 +11,8 @@ export interface JournalData {
   readonly cluster: string;
   steps: Record<string, { at: string }>;
   wiped: Record<string, { disks: string[]; at: string }>;
+  /** Nodes whose applied config takes full effect only after a reboot, with the settings why. */
+  reboots: Record<string, { reasons: string[]; at: string }>;
 }
 
 export class Journal {
@@ -28,10 +30,10 @@ export class Journal {
   async load(cluster: string): Promise<JournalData> {
     const cached = this.cache.get(cluster);
     if (cached) return cached;
-    let data: JournalData = { version: 1, cluster, steps: {}, wiped: {} };
+    let data: JournalData = { version: 1, cluster, steps: {}, wiped: {}, reboots: {} };
     try {
       const parsed = JSON.parse(await readFile(this.file(cluster), 'utf8')) as Partial<JournalData>;
-      if (parsed.version === 1) data = { version: 1, cluster, steps: parsed.steps ?? {}, wiped: parsed.wiped ?? {} };
+      if (parsed.version === 1) data = { version: 1, cluster, steps: parsed.steps ?? {}, wiped: parsed.wiped ?? {}, reboots: parsed.reboots ?? {} };
     } catch {
       // No journal yet (or an unreadable one): live state decides.
     }
@@ -51,9 +53,23 @@ export class Journal {
     await this.save(data);
   }
 
+  async recordReboot(cluster: string, node: string, reasons: readonly string[]): Promise<void> {
+    const data = await this.load(cluster);
+    const earlier = data.reboots[node]?.reasons ?? [];
+    data.reboots[node] = { reasons: [...new Set([...earlier, ...reasons])], at: this.now().toISOString() };
+    await this.save(data);
+  }
+
+  async clearReboot(cluster: string, node: string): Promise<void> {
+    const data = await this.load(cluster);
+    delete data.reboots[node];
+    await this.save(data);
+  }
+
   async forgetNode(cluster: string, node: string): Promise<void> {
     const data = await this.load(cluster);
     delete data.wiped[node];
+    delete data.reboots[node];
     for (const id of Object.keys(data.steps)) if (id.endsWith(`/${node}`)) delete data.steps[id];
     await this.save(data);
   }

@@ -1,10 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic.ts';
+import { rookCephCluster } from '../model/facts/rook-ceph.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 import { bootstrapClusterName } from './capi/bring-up.ts';
 import { capiBringUpFromModel, type CapiSource } from './capi/source.ts';
-import { CapiSession, managerContextName } from './capi/session.ts';
+import { CapiSession } from './capi/session.ts';
+import { mergedContextName } from './kube/merged-context.ts';
 import { capiSteps, providersStep } from './capi/steps.ts';
 import { defaultCredentialFiles } from './credentials.ts';
 import { resetStep } from './day2/reset.ts';
@@ -17,8 +19,7 @@ import { Redactor } from './redactor.ts';
 import { JsonProgress, planJson, renderDryRun, renderPlanText, summary, TextProgress, type ClusterHeader } from './report.ts';
 import { clusterBootstrap } from './sources/bootstrap.ts';
 import { loadCompiled, staleFiles, type Compiled } from './sources/compiled.ts';
-import { cephCluster } from './sources/rook.ts';
-import { RunContext, StepError, type RunOptions, type Step } from './step.ts';
+import { confirmationOf, RunContext, StepError, type RunOptions, type Step } from './step.ts';
 import { talosctlSteps, talosKubeTarget } from './talos/cluster-steps.ts';
 import { TalosSession } from './talos/session.ts';
 import { renderStep } from './talos/steps.ts';
@@ -47,6 +48,10 @@ export interface RunnerInput {
   readonly kubeconfig?: string;
   readonly talosconfig?: string;
   readonly gitPrivateKey?: string;
+  readonly gitTokenFile?: string;
+  readonly gitUsername?: string;
+  /** --skip-preflight (see RunOptions). */
+  readonly skipPreflight?: boolean;
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
   readonly cwd: string;
@@ -108,7 +113,7 @@ function planFor(input: RunnerInput, compiled: Compiled, cluster: ClusterModel, 
     const bringUp = (input.capiSource ?? capiBringUpFromModel)(model, cluster, compiled);
     if ('problem' in bringUp) return { header, steps: [problemStep(cluster.name, bringUp.problem)], requirements: [] };
     const manager = model.clusters.find((c) => c.name === bringUp.managedBy);
-    const session = new CapiSession(cluster, bringUp, creds, manager ? managerContextName(manager) : undefined);
+    const session = new CapiSession(cluster, bringUp, creds, manager ? mergedContextName(manager) : undefined);
     const reqs: Requirement[] = [...kubeRequirements(model, cluster, compiled, !bringUp.gitopsFromManagement)];
     if (bringUp.role === 'management') {
       reqs.push({ tool: 'kind', why: `${cluster.name} (bootstrap cluster ${bootstrapClusterName(cluster.name)})` });
@@ -122,7 +127,7 @@ function planFor(input: RunnerInput, compiled: Compiled, cluster: ClusterModel, 
   const reqs = [talosRequirement(cluster), { tool: 'kubectl', kubernetes: cluster.kubernetes.version, why: cluster.name } as Requirement];
   if (input.command === 'upgrade') {
     const ordered = [...session.controlPlanes, ...session.nodes.filter((n) => n.role === 'worker')];
-    const ceph = cephCluster(cluster);
+    const ceph = rookCephCluster(cluster);
     return { header, steps: [renderStep(session), ...ordered.map((n) => upgradeNodeStep(session, n, kube, ceph)), upgradeKubernetesStep(session, kube)], requirements: reqs };
   }
   const node = session.nodes.find((n) => n.name === input.node)!;
@@ -156,8 +161,8 @@ function selectClusters(input: RunnerInput, model: Model): ClusterModel[] {
   const unknown = names.filter((n) => !model.clusters.some((c) => c.name === n));
   if (unknown.length > 0) throw new InputError(`no cluster ${unknown.map((u) => JSON.stringify(u)).join(', ')} in the spec; clusters: ${model.clusters.map((c) => c.name).join(', ')}`);
   const chosen = names.length > 0 ? model.clusters.filter((c) => names.includes(c.name)) : [...model.clusters];
-  // Management clusters before the clusters they manage; otherwise spec order.
-  const rank = (c: ClusterModel): number => (c.provisioning.method === 'talosctl' ? 0 : c.managedBy ? 2 : 1);
+  // Management clusters before the clusters they manage (and the Argo CD hub before the clusters it registers); otherwise spec order.
+  const rank = (c: ClusterModel): number => 2 * (c.provisioning.method === 'talosctl' ? 0 : c.managedBy ? 2 : 1) + (c.role === 'management' ? 0 : 1);
   return chosen.sort((a, b) => rank(a) - rank(b));
 }
 
@@ -243,7 +248,10 @@ export async function runRunner(input: RunnerInput): Promise<number> {
       kubeconfigFile: creds.kubeconfigFile,
       // As given: tools run in the same working directory, and the command line shows no absolute path.
       ...(input.gitPrivateKey ? { gitPrivateKey: input.gitPrivateKey } : {}),
+      ...(input.gitTokenFile ? { gitTokenFile: input.gitTokenFile } : {}),
+      ...(input.gitUsername ? { gitUsername: input.gitUsername } : {}),
       confirmed: new Set(input.confirm),
+      ...(input.skipPreflight ? { skipPreflight: true } : {}),
     };
     const stateDir = input.stateDir ? path.resolve(input.cwd, input.stateDir) : path.join(path.dirname(path.resolve(input.cwd, input.specDir)), '.orrery', 'state');
     const ctx = new RunContext(tools, tmpDir, new Redactor(), new Journal(stateDir), options);
@@ -276,11 +284,11 @@ export async function runRunner(input: RunnerInput): Promise<number> {
     }
     ctx.reporter = input.format === 'json' ? new JsonProgress(terminal) : new TextProgress(terminal);
     const result = await executeSteps(steps, ctx, {
-      async confirmDestructive(step) {
-        const names = step.confirmNames ?? [];
+      async confirmDestructive(step, check) {
+        const names = confirmationOf(step, check) ?? [];
         if (names.every((n) => options.confirmed.has(n))) return true;
         if (!terminal.interactive) return false;
-        const answer = await terminal.prompt(`${step.title} destroys data. Type ${names.join(' ')} to confirm: `);
+        const answer = await terminal.prompt(`${step.title} ${step.confirmWhy ?? 'destroys data'}. Type ${names.join(' ')} to confirm: `);
         return answer.trim().split(/\s+/).join(' ') === names.join(' ');
       },
     });

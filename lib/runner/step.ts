@@ -1,4 +1,5 @@
 import type { Journal } from './journal.ts';
+import { probeClientCertificate, type ClientCertificateProbe } from './talos/api-probe.ts';
 import type { PrivateDir } from './private-dir.ts';
 import type { Redactor } from './redactor.ts';
 import type { DryRunLine, ToolCommand } from './tools/command.ts';
@@ -18,6 +19,8 @@ export interface StepCheck {
   readonly commands: readonly DryRunLine[];
   /** Extra lines shown under the step (a redacted config diff). */
   readonly detail?: readonly string[];
+  /** Names the operator must type (or pass with --confirm) before act() runs from this state. */
+  readonly confirm?: readonly string[];
 }
 
 /**
@@ -32,6 +35,8 @@ export interface Step {
   readonly risk: Risk;
   /** Names the operator must type (or pass with --confirm) before a destructive step. */
   readonly confirmNames?: readonly string[];
+  /** What the confirmation is for, after the title: "destroys data" unless said. */
+  readonly confirmWhy?: string;
   /** Other clusters this step needs up first (a workload cluster's management cluster). */
   readonly after?: readonly string[];
   /** The commands on a fresh cluster, without probing anything (orrery up --dry-run). */
@@ -72,8 +77,14 @@ export interface RunOptions {
   readonly kubeconfigFile: string;
   /** SSH key for `flux bootstrap git` (its public half is a deploy key with write access). */
   readonly gitPrivateKey?: string;
+  /** A file holding the token for an https:// repository (read in memory, piped on stdin, never an argument). */
+  readonly gitTokenFile?: string;
+  /** The user name sent with the token (default `git`, flux bootstrap git's). */
+  readonly gitUsername?: string;
   /** Names confirmed with --confirm (destructive steps). */
   readonly confirmed: ReadonlySet<string>;
+  /** --skip-preflight: apply a changed config even when the node lacks a link or disk it names. */
+  readonly skipPreflight?: boolean;
 }
 
 /** What a step shows while it runs. */
@@ -89,6 +100,8 @@ export const SILENT: Reporter = { stepStart() {}, command() {}, waiting() {}, st
 
 export class RunContext {
   reporter: Reporter = SILENT;
+  /** Does the server at a Talos API address ask for a client certificate? (maintenance detection; tests replace it) */
+  clientCertificateProbe: (address: string) => Promise<ClientCertificateProbe> = (address) => probeClientCertificate(address, { env: this.options.env });
 
   constructor(
     readonly tools: Tools,
@@ -137,8 +150,14 @@ export function done(reason: string): StepCheck {
   return { state: 'done', reason, commands: [] };
 }
 
-export function pending(reason: string, commands: readonly DryRunLine[], detail?: readonly string[]): StepCheck {
-  return { state: 'pending', reason, commands, ...(detail ? { detail } : {}) };
+export function pending(reason: string, commands: readonly DryRunLine[], detail?: readonly string[], confirm?: readonly string[]): StepCheck {
+  return { state: 'pending', reason, commands, ...(detail ? { detail } : {}), ...(confirm ? { confirm } : {}) };
+}
+
+/** The names a step needs confirmed from this state (typed, or --confirm), if any. */
+export function confirmationOf(step: Step, check: StepCheck): readonly string[] | undefined {
+  if (check.confirm) return check.confirm;
+  return step.risk === 'destructive' ? (step.confirmNames ?? []) : undefined;
 }
 
 export function blocked(reason: string): StepCheck {

@@ -146,6 +146,20 @@ export type Name17 = string;
  */
 export type Name18 = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name19 = string;
+/**
+ * Talos machine-config documents as talosctl --config-patch takes them: at most one v1alpha1 partial (machine:, cluster:) and typed documents (apiVersion: v1alpha1, kind: ..., name: ...), each kind known to the cluster's config contract. Talos merges each into the document of the same kind and name, or adds it.
+ *
+ * @minItems 1
+ */
+export type TalosPatchDocuments = [{}, ...{}[]];
+/**
+ * A YAML file of Talos documents (one or more, separated by ---), relative to this spec file's directory and inside it.
+ */
+export type TalosPatchFile = string;
+/**
  * mode vip: the shared IPv4 address on the control planes' subnet, free (no node's, not the gateway, not a pool's).
  */
 export type Ipv41 = string;
@@ -178,13 +192,17 @@ export type IpAddress3 = string;
  */
 export type TalosVersion1 = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name20 = string;
+/**
  * Kubernetes release of this cluster (default: versions.kubernetes, then 1.36.2); one the cluster's Talos supports.
  */
 export type KubernetesVersion1 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name19 = string;
+export type Name21 = string;
 /**
  * An IPv4 or IPv6 address.
  */
@@ -212,7 +230,7 @@ export type IpAddress7 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name20 = string;
+export type Name22 = string;
 /**
  * Cilium chart version (default: versions.cilium).
  */
@@ -224,15 +242,15 @@ export type IpAddress8 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name21 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name22 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
 export type Name23 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name24 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name25 = string;
 /**
  * An IPv4 or IPv6 address.
  */
@@ -240,7 +258,7 @@ export type IpAddress9 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name24 = string;
+export type Name26 = string;
 /**
  * Chart version (default: versions.certManager).
  */
@@ -248,15 +266,15 @@ export type ChartVersion12 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name25 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name26 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
 export type Name27 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name28 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name29 = string;
 /**
  * Chart version (default: versions.externalDns).
  */
@@ -268,19 +286,7 @@ export type Hostname1 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
-export type Name28 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
-export type Name29 = string;
-/**
- * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
- */
 export type Name30 = string;
-/**
- * Chart version (default: versions.<component>).
- */
-export type ChartVersion14 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -290,9 +296,9 @@ export type Name31 = string;
  */
 export type Name32 = string;
 /**
- * Chart version (default: versions.rookCeph).
+ * Chart version (default: versions.<component>).
  */
-export type ChartVersion15 = string;
+export type ChartVersion14 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -302,9 +308,9 @@ export type Name33 = string;
  */
 export type Name34 = string;
 /**
- * Chart version (default: versions.linkerd).
+ * Chart version (default: versions.rookCeph).
  */
-export type ChartVersion16 = string;
+export type ChartVersion15 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -314,9 +320,9 @@ export type Name35 = string;
  */
 export type Name36 = string;
 /**
- * Chart version of envoy-gateway or contour (default: versions.<controller>).
+ * Chart version (default: versions.linkerd).
  */
-export type ChartVersion17 = string;
+export type ChartVersion16 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -325,6 +331,10 @@ export type Name37 = string;
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name38 = string;
+/**
+ * Chart version of envoy-gateway or contour (default: versions.<controller>).
+ */
+export type ChartVersion17 = string;
 /**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
@@ -346,10 +356,6 @@ export type Name42 = string;
  */
 export type Name43 = string;
 /**
- * Addresses in this network.
- */
-export type Cidr4 = string;
-/**
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name44 = string;
@@ -357,6 +363,18 @@ export type Name44 = string;
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name45 = string;
+/**
+ * Addresses in this network.
+ */
+export type Cidr4 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name46 = string;
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
+ */
+export type Name47 = string;
 
 /**
  * The fleet: GitOps repository, default versions, secrets recipients and cross-cluster wiring.
@@ -745,6 +763,10 @@ export interface ProxmoxProvider {
    * Network bridge of the machines' one network device (net0), e.g. vmbr0 (default: the template's).
    */
   bridge?: string;
+  /**
+   * VLAN tag of the machines' network device on the Proxmox bridge (CAPMOX networkDevices[].vlan, Proxmox tag=): Proxmox tags and untags the frames, so Talos sees a plain link and needs no VLANConfig. Needs bridge. Bonds belong to the Proxmox host, under its bridge.
+   */
+  vlan?: number;
 }
 /**
  * @deprecated
@@ -801,6 +823,10 @@ export interface MachinePool {
    * Sidero: pin machines to registered servers (otherwise any server of the class is used).
    */
   servers?: BoundServer[];
+  /**
+   * Your own Talos patches for this pool's machines, merged after orrery's documents and the cluster's talos.patches (one strategicPatches entry each).
+   */
+  patches?: TalosPatch[];
 }
 /**
  * The provider's machine settings (Proxmox: cores, sockets, memory, disks; Sidero: the server class). A change makes a new machine template and rolls the pool.
@@ -899,6 +925,14 @@ export interface BoundServer {
     endpoint: string;
     credentialsSecret: Name18;
   };
+}
+/**
+ * One Talos patch: documents inline, or a file of them (one of the two).
+ */
+export interface TalosPatch {
+  name: Name19;
+  documents?: TalosPatchDocuments;
+  file?: TalosPatchFile;
 }
 /**
  * How clients reach the Kubernetes API.
@@ -1022,6 +1056,10 @@ export interface Talos {
    * Kernel modules every node loads.
    */
   kernelModules?: KernelModule[];
+  /**
+   * Your own Talos patches (the escape hatch for what the spec does not model), for every machine or, with role, for control planes or workers only. Merged in this order after all of orrery's documents, then each node's or pool's own patches.
+   */
+  patches?: TalosClusterPatch[];
 }
 /**
  * What goes into every node's installer image (a node's own schematic wins).
@@ -1102,6 +1140,18 @@ export interface KernelModule {
   parameters?: string[];
 }
 /**
+ * One Talos patch for the cluster's machines: documents inline, or a file of them (one of the two).
+ */
+export interface TalosClusterPatch {
+  name: Name20;
+  /**
+   * Only for machines of this role (default: every machine).
+   */
+  role?: 'controlplane' | 'worker';
+  documents?: TalosPatchDocuments;
+  file?: TalosPatchFile;
+}
+/**
  * Kubernetes settings.
  */
 export interface Kubernetes {
@@ -1115,13 +1165,13 @@ export interface Kubernetes {
  * A machine provisioned with talosctl. maintenanceAddress: where the node listens before its config is applied (talosctl apply-config --insecure), when that differs from its configured address. reservedAddress: with dhcp, the address the DHCP server reserves for it. schematic, installDisk: replace the cluster's talos.schematic / talos.installDisk for this node.
  */
 export interface Node {
-  name: Name19;
+  name: Name21;
   /**
    * controlplane: runs etcd and the API server (and announces the VIP). worker: runs workloads only.
    */
   role: 'controlplane' | 'worker';
   /**
-   * Network link by name, e.g. enp0s17.
+   * The link that carries the node's addresses, default route and (control planes) the API VIP, by name: a physical link (enp0s17), the bond, or a declared VLAN (bond0.42). Default with a bond: the bond.
    */
   interface?: string;
   interfaceSelector?: InterfaceSelector;
@@ -1155,6 +1205,12 @@ export interface Node {
    * Kubernetes taints of the node.
    */
   taints?: Taint[];
+  bond?: Bond;
+  vlans?: Vlan[];
+  /**
+   * Your own Talos patches for this node, merged last (after orrery's documents and the cluster's talos.patches).
+   */
+  patches?: TalosPatch[];
 }
 /**
  * Choose the link by MAC, driver or bus path instead of interface (static addresses need one of the two).
@@ -1274,6 +1330,90 @@ export interface Labels1 {
   [k: string]: string | undefined;
 }
 /**
+ * A bond (link aggregation) of the node's links: one of interfaces or interfaceSelectors. The node's addresses go on the bond (the default interface) or on a VLAN on it, never on a member.
+ */
+export interface Bond {
+  /**
+   * The bond link's name (a kernel name: at most 15 characters, no dot).
+   */
+  name?: string;
+  /**
+   * Member links by name, e.g. [eno1, eno2].
+   *
+   * @minItems 1
+   */
+  interfaces?: [string, ...string[]];
+  /**
+   * Member links by hardware; each selector must match exactly one link (a Talos LinkAliasConfig per member).
+   *
+   * @minItems 1
+   */
+  interfaceSelectors?: [InterfaceSelector1, ...InterfaceSelector1[]];
+  /**
+   * Bonding mode, e.g. 802.3ad (LACP: the switch ports form a link aggregation group) or active-backup (no switch configuration).
+   */
+  mode:
+    'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb';
+  lacpRate?: 'slow' | 'fast';
+  xmitHashPolicy?: 'layer2' | 'layer3+4' | 'layer2+3' | 'encap2+3' | 'encap3+4';
+  /**
+   * Link monitoring interval in ms (802.3ad default: 100).
+   */
+  miimon?: number;
+  /**
+   * ms before a recovered member is used (802.3ad default: 200).
+   */
+  updelay?: number;
+  /**
+   * ms before a failed member is dropped (802.3ad default: 200).
+   */
+  downdelay?: number;
+  mtu?: number;
+}
+/**
+ * Choose the node's link by its hardware instead of its name (a Talos link alias).
+ */
+export interface InterfaceSelector1 {
+  /**
+   * MAC address of the link, or a prefix ending in *.
+   */
+  hardwareAddr?: string;
+  /**
+   * Kernel driver of the link, e.g. virtio_net or e1000e.
+   */
+  driver?: string;
+  /**
+   * Bus path of the link, e.g. 0000:00:03.0.
+   */
+  busPath?: string;
+}
+/**
+ * A tagged VLAN link on a parent link. Name it in interface (e.g. bond0.42) to carry the node's addresses, default route and, on control planes, the API VIP.
+ */
+export interface Vlan {
+  /**
+   * VLAN id (802.1Q: 1-4094).
+   */
+  id: number;
+  /**
+   * The parent link (default: the node's bond).
+   */
+  link?: string;
+  /**
+   * The VLAN link's name (default: <link>.<id>, e.g. bond0.42; at most 15 characters).
+   */
+  name?: string;
+  /**
+   * Static addresses of a VLAN that is not the node's interface (the interface's are the node's addresses).
+   */
+  addresses?: InterfaceAddress[];
+  /**
+   * DHCPv4 on a VLAN that is not the node's interface.
+   */
+  dhcp?: boolean;
+  mtu?: number;
+}
+/**
  * The network plugin (default cilium).
  */
 export interface Cni {
@@ -1287,7 +1427,7 @@ export interface Cni {
  * Cilium's settings (cni.name cilium).
  */
 export interface Cilium {
-  namespace?: Name20;
+  namespace?: Name22;
   version?: ChartVersion11;
   /**
    * Cilium replaces kube-proxy (Talos's is turned off). Cilium's L2 announcements and Gateway API need it.
@@ -1391,14 +1531,14 @@ export interface LoadBalancing {
  * Addresses for LoadBalancer Services; anycast names a constellation anycast address instead.
  */
 export interface LbPool {
-  name: Name21;
+  name: Name23;
   /**
    * Address ranges of the pool: CIDRs or first-last ranges; an L2-announced pool lies on the node subnet.
    *
    * @minItems 1
    */
   addresses?: [AddressRange, ...AddressRange[]];
-  anycast?: Name22;
+  anycast?: Name24;
   /**
    * Services without a pool request may get addresses from it; false: only Services that ask for it (label orrery.dev/lb-pool or MetalLB's annotation).
    */
@@ -1428,7 +1568,7 @@ export interface Bgp {
  * A BGP neighbour. routeVia adds a Talos static route to the peer through that gateway (peers that are not on-link).
  */
 export interface BgpPeer {
-  name: Name23;
+  name: Name25;
   address: IpAddress9;
   /**
    * The router's AS number (required).
@@ -1438,7 +1578,7 @@ export interface BgpPeer {
    * Where the TCP MD5 password of the session lives: a Secret you supply (npx orrery secrets --add) with the key password — in metallb-system (type kubernetes.io/basic-auth) for MetalLB, in kube-system for Cilium.
    */
   password?: {
-    secret: Name24;
+    secret: Name26;
   };
   /**
    * Bidirectional Forwarding Detection on the session (MetalLB only).
@@ -1504,11 +1644,11 @@ export interface CertManager {
        * google: the Google Cloud project of the zone (required).
        */
       project?: string;
-      credentialsSecret?: Name25;
+      credentialsSecret?: Name27;
     };
   };
-  namespace?: Name26;
-  releaseName?: Name27;
+  namespace?: Name28;
+  releaseName?: Name29;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1548,9 +1688,9 @@ export interface ExternalDns {
     'service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute',
     ...('service' | 'ingress' | 'gateway-httproute' | 'gateway-grpcroute' | 'gateway-tlsroute')[]
   ];
-  credentialsSecret?: Name28;
-  namespace?: Name29;
-  releaseName?: Name30;
+  credentialsSecret?: Name30;
+  namespace?: Name31;
+  releaseName?: Name32;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1565,8 +1705,8 @@ export interface Toggle {
    */
   enabled?: boolean;
   version?: ChartVersion14;
-  namespace?: Name31;
-  releaseName?: Name32;
+  namespace?: Name33;
+  releaseName?: Name34;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1606,8 +1746,8 @@ export interface RookCeph {
      */
     defaultStorageClass?: boolean;
   };
-  namespace?: Name33;
-  releaseName?: Name34;
+  namespace?: Name35;
+  releaseName?: Name36;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1634,8 +1774,8 @@ export interface Linkerd {
    * The linkerd-viz extension (dashboard, tap, metrics) after the control plane.
    */
   viz?: boolean;
-  namespace?: Name35;
-  releaseName?: Name36;
+  namespace?: Name37;
+  releaseName?: Name38;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1667,9 +1807,9 @@ export interface Ingress {
    */
   controller: 'cilium' | 'envoy-gateway' | 'contour' | 'ingress-nginx' | 'none';
   version?: ChartVersion17;
-  loadBalancerPool?: Name37;
-  namespace?: Name38;
-  releaseName?: Name39;
+  loadBalancerPool?: Name39;
+  namespace?: Name40;
+  releaseName?: Name41;
   /**
    * Extra Helm values merged over orrery's; every key is checked against the chart's values.yaml when the component is compiled.
    */
@@ -1679,7 +1819,7 @@ export interface Ingress {
  * A namespace of the cluster, with its Pod Security levels.
  */
 export interface Namespace {
-  name: Name40;
+  name: Name42;
   /**
    * Pod Security Admission levels (labels pod-security.kubernetes.io/*).
    */
@@ -1715,7 +1855,7 @@ export interface Labels3 {
  * Network-policy intent for one namespace.
  */
 export interface NetworkPolicy {
-  namespace: Name41;
+  namespace: Name43;
   /**
    * Directions denied unless a rule allows them.
    */
@@ -1733,7 +1873,7 @@ export interface NetworkPolicy {
  * Allow traffic to (ingress) or from (egress) the selected pods.
  */
 export interface PolicyRule {
-  name: Name42;
+  name: Name44;
   /**
    * ingress: traffic to the selected pods. egress: traffic from them.
    */
@@ -1758,14 +1898,14 @@ export interface Labels4 {
  * Who is on the other side. Empty: anywhere.
  */
 export interface Peer {
-  namespace?: Name43;
+  namespace?: Name45;
   pods?: Labels5;
   cidr?: Cidr4;
   /**
    * DNS name (Cilium only).
    */
   fqdn?: string;
-  cluster?: Name44;
+  cluster?: Name46;
 }
 /**
  * Pods with these labels.
@@ -1794,7 +1934,7 @@ export interface Port {
  * A kustomize directory of your own in the GitOps repository (your workloads), reconciled in the apps layer: after the platform's controllers and configs.
  */
 export interface App {
-  name: Name45;
+  name: Name47;
   /**
    * The directory, relative to the repository root (like gitops.repository.path), that holds a kustomization.yaml; outside orrery's output directory.
    */

@@ -31,4 +31,20 @@ describe('generated docs', () => {
     // Cluster API machines compile now (lib/components/cluster-api): nothing is left waiting for a generator.
     expect(bundled).not.toContain('## Not compiled yet');
   });
+
+  it('a Cluster API cluster\'s README links its cluster-api/README.md; a cluster without one links nothing', async () => {
+    const { files } = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO });
+    for (const c of ['jupiter', 'ganymede', 'callisto']) {
+      expect(files!.has(`${c}/cluster-api/README.md`), c).toBe(true);
+      expect(files!.get(`${c}/README.md`)).toContain('[cluster-api/README.md](cluster-api/README.md)');
+    }
+    // Negative controls: a talosctl cluster (talos/README.md instead), a retired provider (no cluster-api/ at all).
+    const lab = (await compileSpecDir(path.join(REPO, 'test/fixtures/base/clusters'), { cwd: REPO })).files!;
+    expect(lab.get('lab/README.md')).not.toContain('cluster-api/README.md');
+    const equinix = (await compileSpecDir(path.join(REPO, 'examples/equinix-constellation/clusters'), { cwd: path.join(REPO, 'examples/equinix-constellation') })).files!;
+    const readmes = [...equinix].filter(([f]) => /^[^/]+\/README\.md$/.test(f));
+    expect(readmes.length).toBeGreaterThan(0);
+    expect([...equinix.keys()].filter((f) => f.endsWith('/cluster-api/README.md'))).toEqual([]);
+    for (const [file, text] of readmes) expect(text, file).not.toContain('cluster-api/README.md');
+  });
 });

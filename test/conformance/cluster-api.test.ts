@@ -32,9 +32,11 @@ async function compiled(): Promise<Compiled[]> {
     { name: 'clusters (bundled)', spec: path.join(REPO, 'clusters'), cwd: REPO },
     { name: 'examples/arges-metal', spec: path.join(REPO, 'examples/arges-metal/clusters'), cwd: REPO },
   ];
-  const fixture = await materializeFixture('accept/cluster-api-proxmox');
-  dirs.push(fixture);
-  specs.push({ name: 'accept/cluster-api-proxmox', spec: path.join(fixture, 'clusters'), cwd: fixture });
+  for (const name of ['accept/cluster-api-proxmox', 'accept/cluster-api-talos-patches']) {
+    const fixture = await materializeFixture(name);
+    dirs.push(fixture);
+    specs.push({ name, spec: path.join(fixture, 'clusters'), cwd: fixture });
+  }
   const remote = await tempDir();
   dirs.push(remote);
   await cp(path.join(REPO, 'clusters'), path.join(remote, 'clusters'), { recursive: true });
@@ -131,6 +133,22 @@ describe.skipIf(!HAS_SHARED)('conformance: Cluster API objects', () => {
       }
     }
     expect(patches).toBeGreaterThan(10);
+  });
+
+  it('the operator\'s patches reach their pools after orrery\'s layers, each its own strategic patch, in spec order', () => {
+    const c = all.find((x) => x.name === 'accept/cluster-api-talos-patches')!;
+    const objects = engineObjects(c.files).map((x) => x.o);
+    const cp = objects.find((o) => o.kind === 'TalosControlPlane')!.spec.controlPlaneConfig.controlplane.strategicPatches as string[];
+    const workers = objects.find((o) => o.kind === 'TalosConfigTemplate')!.spec.template.spec.strategicPatches as string[];
+    const names = (ps: string[]): string[] => ps.flatMap((p) => /^# Your Talos patch "([^"]+)"/.exec(p)?.[1] ?? []);
+    // Cluster-level in order (the controlplane-only one on control planes), then the pool's own; all after orrery's layers.
+    expect(names(cp)).toEqual(['logging', 'cp-audit', 'mirror']);
+    expect(names(workers)).toEqual(['logging', 'mirror', 'storage-sysctls']);
+    expect(cp.slice(-3).every((p) => p.startsWith('# Your Talos patch'))).toBe(true);
+    expect(cp.slice(0, -3).some((p) => p.startsWith('# Your Talos patch'))).toBe(false);
+    // The Proxmox VLAN is a tag on the machines' network device (CAPMOX tag=), not a Talos VLANConfig.
+    for (const t of objects.filter((o) => o.kind === 'ProxmoxMachineTemplate')) expect(t.spec.template.spec.network.networkDevices).toEqual([{ name: 'net0', bridge: 'vmbr0', model: 'virtio', vlan: 42 }]);
+    expect([...cp, ...workers].join('\n')).not.toContain('VLANConfig');
   });
 
   it.each(Object.keys(SCHEMAS))('contract %s: the Cluster API rendering of every cluster validates too', (contract) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { talosFacts } from '../../lib/diff/impact/talos-facts.ts';
-import { talosRuling, type TalosChange } from '../../lib/diff/impact/talos-rules.ts';
+import { talosRuling, type TalosChange } from '../../lib/model/facts/talos-apply.ts';
 import { exampleSpecs, REPO } from '../helpers.ts';
 
 const v1 = (path: string, op: TalosChange['op'] = 'change'): TalosChange => ({ kind: 'v1alpha1', path: path.split('.'), op });

@@ -31,6 +31,25 @@ describe('orrery diff: Talos nodes', () => {
     await expectGolden('talos-live', r);
   });
 
+  it('the operator\'s patches: a new control-plane patch reaches the control planes, a change to it only them; a node\'s own only that node', async () => {
+    const withPatch = (env: string): ((docs: Map<string, Doc>) => void) => (docs) => {
+      cluster(docs).talos = { patches: [{ name: 'proxy', role: 'controlplane', documents: [{ machine: { env: { HTTPS_PROXY: env } } }] }] };
+      (cluster(docs).nodes as Doc[]).find((n) => n.name === 'talos-wo-1')!.patches = [{ name: 'dns', documents: [{ apiVersion: 'v1alpha1', kind: 'StaticHostConfig', name: '192.168.42.9', hostnames: [env.includes('3128') ? 'a.lab' : 'b.lab'] }] }];
+    };
+    const first = await compileEdited('vtalos-lab', withPatch('http://proxy.lab:3128'));
+    const added = impacts(await diffFiles(before, first), 'talos').map((i) => i.text);
+    expect(added).toEqual([
+      'talos-cp-1, talos-cp-2, talos-cp-3 (3 control planes): apply-config REBOOTS the node (Talos 1.13, auto mode): machine.env.HTTPS_PROXY is not among the fields Talos 1.13 applies live',
+      'talos-wo-1 (1 worker): apply-config applies live on Talos 1.13 (no reboot): StaticHostConfig',
+    ]);
+    const second = await compileEdited('vtalos-lab', withPatch('http://proxy.lab:8080'));
+    const changed = impacts(await diffFiles(first, second), 'talos').map((i) => i.text);
+    expect(changed).toEqual([
+      'talos-cp-1, talos-cp-2, talos-cp-3 (3 control planes): apply-config REBOOTS the node (Talos 1.13, auto mode): machine.env.HTTPS_PROXY is not among the fields Talos 1.13 applies live',
+      'talos-wo-1 (1 worker): apply-config applies live on Talos 1.13 (no reboot): StaticHostConfig',
+    ]);
+  });
+
   it('a node label on one worker: only that node, live', async () => {
     const after = await compileEdited('vtalos-lab', (docs) => {
       const nodes = cluster(docs).nodes as Doc[];

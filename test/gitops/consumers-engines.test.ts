@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { APPLICATION_HEALTH_LUA } from '../../lib/gitops/argocd-config.ts';
+import { ARGOCD_REPO_SERVER_PATCH, ksopsRepoServerPatch } from '../../lib/gitops/ksops.ts';
 import { HAS_SHARED, REPO, SHARED, TEST_RECIPIENT } from '../helpers.ts';
 import { encryptSops, KUBERNETES_SECRET_REGEX } from '../../lib/sops/sops.ts';
 import { argoHub, bundledWith, cleanupAfterAll, compile, example, scratchDir, type Obj } from './consumer-helpers.ts';
@@ -109,6 +110,25 @@ describe('item 4: Argo CD decrypts through a KSOPS generator; Flux through spec.
     }
     // The repo server needs kustomize's exec plugins enabled: shipped in the argocd-cm patch.
     expect(parse(out.files.get('argocd/argocd-cm-patch.yaml')!).data['kustomize.buildOptions']).toBe('--enable-alpha-plugins --enable-exec');
+  });
+
+  it('deepthought (Argo CD): KSOPS goes into argocd-repo-server with the one patch synth writes (the runner applies the same file)', async () => {
+    const out = await example('deepthought-homelab');
+    const patch = parse(out.files.get(ARGOCD_REPO_SERVER_PATCH)!);
+    expect(patch).toEqual(ksopsRepoServerPatch({ namespace: 'argocd', name: 'sops-age', key: 'keys.txt' }));
+    const pod = patch.spec.template.spec;
+    // viaduct-ai/kustomize-sops v4.5.1 README "Argo CD Integration": an init container runs
+    // `ksops install --with-kustomize` into a shared volume mounted over the repo server's
+    // kustomize and ksops; SOPS_AGE_KEY_FILE points into the mounted age key Secret.
+    expect(pod.initContainers[0]).toMatchObject({ name: 'install-ksops', image: 'viaductoss/ksops:v4.5.1', command: ['/usr/local/bin/ksops', 'install', '--with-kustomize', '/custom-tools'] });
+    const repo = pod.containers.find((c: { name: string }) => c.name === 'argocd-repo-server');
+    expect(repo.env).toEqual([{ name: 'SOPS_AGE_KEY_FILE', value: '/.config/sops/age/keys.txt' }]);
+    expect(repo.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/usr/local/bin/kustomize', '/usr/local/bin/ksops', '/.config/sops/age']);
+    expect(pod.volumes).toContainEqual({ name: 'sops-age', secret: { secretName: 'sops-age' } });
+    // The generated README shows the same file.
+    expect(out.files.get('deepthought/README.md')).toContain(`--patch-file dist/${ARGOCD_REPO_SERVER_PATCH}`);
+    // Negative control: a Flux constellation has none.
+    expect((await example('clusters')).files.has(ARGOCD_REPO_SERVER_PATCH)).toBe(false);
   });
 
   it('Flux keeps SOPS files as resources, decrypted by the Kustomization that includes them', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: strin
       waitTimeoutMs: 5000,
       pollIntervalMs: 0,
       cwd: w.dir,
-      env: { PATH: process.env.PATH, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+      env: { PATH: process.env.PATH, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY, ...w.networkEnv },
       terminal: pipeTerminal((t) => (out += t), (t) => (err += t)),
       ...(argv.real ? {} : { capiSource: (_model, cluster) => bringUp(cluster.name) }),
       ...argv,
@@ -69,8 +69,10 @@ async function run(w: Workspace, argv: Partial<RunnerInput> & { clusters?: strin
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
 
-async function constellation(options: { handMade?: boolean } = { handMade: true }): Promise<Workspace> {
+async function constellation(options: { handMade?: boolean; argocd?: boolean } = { handMade: true }): Promise<Workspace> {
   const w = await workspace('clusters', {
+    // Argo CD instead of Flux: jupiter, the management cluster, is the hub (lib/gitops/argocd.ts argoHub).
+    ...(options.argocd ? { respec: (dir: string) => writeFileSync(path.join(dir, 'clusters/constellation.yaml'), readFileSync(path.join(dir, 'clusters/constellation.yaml'), 'utf8').replace('engine: flux', 'engine: argocd')) } : {}),
     state: (s) => {
       s.capi = {
         clusters: { jupiter: { endpoint: '10.10.10.5', machines: 6 }, ganymede: { endpoint: '10.20.10.5', machines: 6 }, callisto: { endpoint: '10.30.10.5', machines: 6 } },
@@ -150,9 +152,9 @@ describe('the Cluster API constellation (clusters/) from a kind bootstrap cluste
     expect(kube.contexts.map((c: { name: string }) => c.name)).toEqual(['jupiter-admin@jupiter', 'callisto-admin@callisto', 'ganymede-admin@ganymede']);
     const talos = parse(readFileSync(path.join(w.home, '.talos/config'), 'utf8'));
     expect(Object.keys(talos.contexts)).toEqual(['jupiter', 'callisto', 'ganymede']);
-    const records = [readFileSync(w.logFile, 'utf8'), up.out, up.err];
+    const records = [w.logText(), up.out, up.err];
     for (const k of w.state().issuedSecrets as string[]) for (const r of records) expect(r.includes(k)).toBe(false);
-    for (const r of [...records, readFileSync(w.stateFile, 'utf8')]) expect(r.includes(PROXMOX_TOKEN)).toBe(false);
+    for (const r of [...records, w.stateText()]) expect(r.includes(PROXMOX_TOKEN)).toBe(false);
     expect(w.leftovers()).toEqual([]);
   });
 
@@ -201,7 +203,7 @@ describe('the pivot is resumable', () => {
     expect(up.err).toContain('< <decrypted dist/jupiter/secrets/secret-constellation-proxmox-fra.yaml>');
     // The placeholder's token id (secrets/jupiter/secret-constellation-proxmox-fra.yaml), plain and as the Secret's base64.
     const token = 'orrery-example@pve!placeholder';
-    for (const r of [readFileSync(w.logFile, 'utf8'), up.out, up.err, readFileSync(w.stateFile, 'utf8')]) {
+    for (const r of [w.logText(), up.out, up.err, w.stateText()]) {
       expect(r.includes(token)).toBe(false);
       expect(r.includes(Buffer.from(token).toString('base64'))).toBe(false);
     }
@@ -243,5 +245,96 @@ describe('the pivot is resumable', () => {
     const r = await equinix.run(['plan', 'jupiter']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('provider packet has no maintained Cluster API provider to install (Equinix Metal shut down on 2026-06-30)');
+  });
+});
+
+describe('Argo CD on the hub: jupiter runs it, ganymede and callisto are registered in it', () => {
+  const JUPITER_API = 'https://10.10.10.5:6443';
+  const ENDPOINTS: Record<string, string> = { ganymede: 'https://10.20.10.5:6443', callisto: 'https://10.30.10.5:6443' };
+  type App = { metadata: { name: string }; spec: { destination: { server?: string; name?: string } }; status?: { sync?: { status?: string }; health?: { status?: string }; conditions?: { message: string }[] } };
+  const appsOf = (w: Workspace, c: string): App[] => Object.values(w.state().kube[JUPITER_API].objects as Record<string, App & { kind: string }>).filter((o) => o.kind === 'Application' && o.metadata.name.startsWith(`${c}-`) && o.metadata.name !== `${c}-root`);
+  /** The destinations synth wrote into the cluster's Applications (what Argo CD matches the Secret's server against). */
+  const compiledServers = (w: Workspace, c: string): string[] => {
+    const dir = path.join(w.dir, 'dist', c, 'argocd/apps');
+    const docs = readdirSync(dir).filter((f) => f.startsWith('application-')).map((f) => parse(readFileSync(path.join(dir, f), 'utf8')) as App);
+    return [...new Set(docs.map((d) => d.spec.destination.server ?? `name:${d.spec.destination.name}`))];
+  };
+  let w: Workspace;
+  let hubOnly: { code: number; out: string; err: string };
+  beforeAll(async () => {
+    w = await constellation({ handMade: true, argocd: true });
+    hubOnly = await run(w, { clusters: ['jupiter'] });
+  }, 300_000);
+
+  it('negative control: with only the hub up, its Argo CD has the workload clusters\' Applications but cannot reach their destination', () => {
+    expect(hubOnly.code, hubOnly.err).toBe(0);
+    const apps = appsOf(w, 'ganymede');
+    expect(apps.length).toBeGreaterThan(0);
+    for (const a of apps) {
+      expect(a.status?.sync?.status).toBe('Unknown');
+      expect(a.status?.conditions?.[0]?.message).toBe(`error getting cluster by server "${ENDPOINTS.ganymede}": secrets "${ENDPOINTS.ganymede}" not found`);
+    }
+  });
+
+  it('plan: each workload cluster gets a registration step on the hub, with the exact server its Applications use', async () => {
+    const plan = await run(w, { command: 'plan' });
+    expect(plan.code).toBe(2);
+    for (const c of ['ganymede', 'callisto']) {
+      expect(compiledServers(w, c)).toEqual([ENDPOINTS[c]]);
+      expect(plan.out).toContain(`pending  register ${c} in the Argo CD of jupiter (server ${ENDPOINTS[c]}) — jupiter's Argo CD does not know ${c}: its Applications for ${ENDPOINTS[c]} cannot sync`);
+      expect(plan.out).toContain(`kubectl --kubeconfig <tmp:jupiter/kubeconfig> apply --server-side --force-conflicts -f - < <Secret argocd/orrery-cluster-${c}: ${c}'s API server and credentials from its kubeconfig>`);
+      expect(plan.out).toContain(`pending  wait for the first Argo CD sync — not Synced/Healthy: ${c}-cert-manager`);
+    }
+  });
+
+  it('up registers them from the kubeconfig the runner fetched (stdin only); their Applications then sync; a rerun changes nothing', async () => {
+    w.clearLog();
+    const up = await run(w, {});
+    expect(up.code, up.err).toBe(0);
+    const hub = w.state().kube[JUPITER_API];
+    for (const c of ['ganymede', 'callisto']) {
+      const secret = hub.objects[`Secret/argocd/orrery-cluster-${c}`];
+      expect(secret.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'cluster' });
+      // The fake keeps the public fields and a hash of the client key, which must be the key the cluster accepts.
+      expect(secret.argo).toMatchObject({ name: c, server: ENDPOINTS[c], certData: true, insecure: false });
+      expect(secret.argo.keySha).toBeDefined();
+      for (const a of appsOf(w, c)) expect([a.metadata.name, a.status?.sync?.status, a.status?.health?.status]).toEqual([a.metadata.name, 'Synced', 'Healthy']);
+    }
+    // Registered on the hub (jupiter's kubeconfig), credentials on stdin: no argument, no output carries one.
+    const registrations = w.log().filter((e) => e.tool === 'kubectl' && e.args.includes('apply') && e.args.includes('<tmp>/jupiter/kubeconfig') && e.stdin);
+    expect(registrations.length).toBeGreaterThanOrEqual(2);
+    for (const k of w.state().issuedSecrets as string[]) for (const r of [w.logText(), up.out, up.err]) expect(r.includes(k)).toBe(false);
+    expect(w.leftovers()).toEqual([]);
+    w.clearLog();
+    const again = await run(w, {});
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toContain('nothing to do');
+    expect(mutating(w.log())).toEqual([]);
+  });
+
+  it('once the hub\'s Application of the CNI has synced, the runner leaves the release to it (its values may move on in git)', async () => {
+    w.update((s) => (s.kube[ENDPOINTS.ganymede!].helm['kube-system/cilium'].values = { changedBy: 'argocd' }));
+    const plan = await run(w, { command: 'plan', format: 'json' });
+    const steps = (JSON.parse(plan.out) as { clusters: { name: string; steps: { id: string; state: string; reason: string }[] }[] }).clusters.find((c) => c.name === 'ganymede')!.steps;
+    expect(steps.find((st) => st.id === 'ganymede/release/cilium')).toMatchObject({ state: 'done', reason: 'Argo CD Application ganymede-cilium on jupiter (Synced) exists: the GitOps engine owns the release' });
+    // Negative control: before it synced (e.g. not registered yet) the hub's Application owns nothing.
+    w.update((s) => (s.kube[JUPITER_API].objects['Application/argocd/ganymede-cilium'].status.sync.status = 'Unknown'));
+    w.update((s) => (s.kube[JUPITER_API].objects['Secret/argocd/orrery-cluster-ganymede'] = undefined));
+    const before = await run(w, { command: 'plan', format: 'json' });
+    const again = (JSON.parse(before.out) as { clusters: { name: string; steps: { id: string; state: string; reason: string }[] }[] }).clusters.find((c) => c.name === 'ganymede')!.steps;
+    expect(again.find((st) => st.id === 'ganymede/release/cilium')).toMatchObject({ state: 'pending', reason: 'release cilium has other values than dist/ganymede/bootstrap/cilium-values.yaml' });
+    expect((await run(w, {})).code).toBe(0);
+  });
+
+  it('a registration with another server or another CA (a rebuilt cluster) is replaced', async () => {
+    w.update((s) => {
+      const secret = s.kube[JUPITER_API].objects['Secret/argocd/orrery-cluster-callisto'];
+      secret.data.server = Buffer.from('https://old-callisto:6443').toString('base64');
+      secret.argo.server = 'https://old-callisto:6443';
+    });
+    const plan = await run(w, { command: 'plan' });
+    expect(plan.out).toContain(`pending  register callisto in the Argo CD of jupiter (server ${ENDPOINTS.callisto}) — argocd/orrery-cluster-callisto on jupiter has server https://old-callisto:6443, not ${ENDPOINTS.callisto}`);
+    expect((await run(w, {})).code).toBe(0);
+    expect(w.state().kube[JUPITER_API].objects['Secret/argocd/orrery-cluster-callisto'].argo.server).toBe(ENDPOINTS.callisto);
   });
 });

@@ -2,20 +2,28 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRunner } from '../../lib/runner/run.ts';
-import { commandLines, mutating, TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
+import { commandLines, mutating, TEST_AGE_KEY, workspace, type Workspace, type WorkspaceSnapshot } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
 
-/** A vtalos cluster brought up by orrery up, on the fakes. */
+const brought = new Map<string, WorkspaceSnapshot>();
+
+/**
+ * A cluster brought up by orrery up, on the fakes. The bring-up runs once per example; later
+ * callers start from its snapshot (the fakes' state, credentials, journal) in a new workspace.
+ */
 async function running(example = 'vtalos-lab'): Promise<Workspace> {
-  const w = await workspace(example);
+  const snapshot = brought.get(example);
+  const w = await workspace(example, snapshot ? { from: snapshot } : {});
   spaces.push(w);
+  if (snapshot) return w;
   writeFileSync(path.join(w.home, 'deploy-key'), 'fake deploy key\n', { mode: 0o600 });
   const confirm = example === 'deepthought-homelab' ? ['--confirm', 'talos-cp1-zaphod,talos-work1-trillian,talos-work2-marvin'] : [];
   const up = await w.run(['up', '--yes', '--git-private-key', 'home/deploy-key', ...confirm]);
   expect(up.code, up.err).toBe(0);
   w.clearLog();
+  brought.set(example, w.snapshot());
   return w;
 }
 
@@ -43,7 +51,12 @@ describe('orrery upgrade: Talos node by node, control planes first, then Kuberne
   });
 
   it('upgrades every node in order, verifies each, waits for health between nodes, then Kubernetes (dry run first)', async () => {
+    // A node whose applied config waited for a reboot (lib/runner/talos/reboot.ts): the upgrade reboots it.
+    const journal = path.join(w.dir, '.orrery/state/vtalos.json');
+    const before = JSON.parse(readFileSync(journal, 'utf8'));
+    writeFileSync(journal, JSON.stringify({ ...before, reboots: { 'talos-wo-1': { reasons: ['machine.env (x)'], at: '2026-12-01T00:00:00.000Z' } } }));
     const r = await w.run(['upgrade', 'vtalos', '--yes']);
+    expect(JSON.parse(readFileSync(journal, 'utf8')).reboots).toEqual({});
     expect(r.code, r.err).toBe(0);
     expect(mutating(w.log())).toEqual([
       `${V('192.168.42.201')} upgrade --image ${image} --wait`,
@@ -77,7 +90,7 @@ describe('orrery upgrade: Talos node by node, control planes first, then Kuberne
       s.talos.upgradeOrder = [];
     });
     w.clearLog();
-    const r = await w.run(['upgrade', 'vtalos', '--yes', '--wait-timeout', '1s']);
+    const r = await w.run(['upgrade', 'vtalos', '--yes', '--wait-timeout', '1s', '--poll-interval', '100ms']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('talos-cp-2 came back with Talos v1.13.8 (schematic ffffffffffff…) instead of v1.13.9: probably rolled back to its previous image');
     expect(w.state().talos.upgradeOrder).toEqual(['talos-cp-1']);
@@ -120,7 +133,7 @@ describe('orrery reset NODE', () => {
     const code = await runRunner({
       command: 'reset', clusters: [], node: 'talos-wo-1', specDir: 'clusters', outDir: 'dist', dryRun: false, yes: false, confirm: [], format: 'text',
       waitTimeoutMs: 5000, pollIntervalMs: 0, cwd: w.dir,
-      env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+      env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY, ...w.networkEnv },
       terminal: { out: () => undefined, err: (t) => (err += t), tty: true, interactive: true, prompt: async (q) => (asked.push(q), answers.shift() ?? '') },
     });
     expect(asked).toEqual(['Run 1 pending step(s)? [y/N] ', 'reset talos-wo-1 destroys data. Type talos-wo-1 to confirm: ']);

@@ -45,7 +45,7 @@ describe('deepthought-homelab (seed 002: talosctl, flannel, Rook disks marked wi
       `${k} apply --server-side --force-conflicts -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml`,
       `${k} -n argocd patch configmap argocd-cm --type merge --patch-file dist/argocd/argocd-cm-patch.yaml`,
       `${k} apply --server-side --force-conflicts -f -`,
-      `${k} -n argocd patch deployment argocd-repo-server --type strategic --patch-file <tmp>/deepthought/ksops-repo-server-patch.json`,
+      `${k} -n argocd patch deployment argocd-repo-server --type strategic --patch-file dist/argocd/argocd-repo-server-patch.yaml`,
       `${k} apply --server-side --force-conflicts -f -`,
       `${k} apply --server-side --force-conflicts -k dist/deepthought/argocd`,
     ]);
@@ -63,7 +63,7 @@ describe('deepthought-homelab (seed 002: talosctl, flannel, Rook disks marked wi
     expect(apps.every((a) => a.status?.health?.status === 'Healthy')).toBe(true);
     // The decryption key and the deploy key went in on stdin, as Secrets (the fakes keep hashes only).
     expect(w.log().filter((e) => e.stdin).length).toBeGreaterThanOrEqual(3);
-    expect(readFileSync(w.logFile, 'utf8')).not.toContain('fake deploy key');
+    expect(w.logText()).not.toContain('fake deploy key');
   });
 
   it('a rerun wipes nothing again (the journal), and changes nothing', async () => {
@@ -71,6 +71,19 @@ describe('deepthought-homelab (seed 002: talosctl, flannel, Rook disks marked wi
     const again = await w.run(['up', '--yes', '--git-private-key', 'home/deploy-key']);
     expect(again.code, again.err).toBe(0);
     expect(mutating(w.log())).toEqual([]);
+  });
+
+  it('an argocd-repo-server whose KSOPS is another version gets the patch synth wrote again', async () => {
+    w.update((s) => {
+      const kube = Object.values(s.kube)[0] as { objects: Record<string, { spec: { template: { spec: { initContainers: { name: string; image: string }[] } } } }> };
+      kube.objects['Deployment/argocd/argocd-repo-server']!.spec.template.spec.initContainers[0]!.image = 'viaductoss/ksops:v4.4.0';
+    });
+    const plan = await w.run(['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain('pending  install KSOPS into argocd-repo-server — argocd-repo-server lacks dist/argocd/argocd-repo-server-patch.yaml');
+    w.clearLog();
+    expect((await w.run(['up', '--yes', '--git-private-key', 'home/deploy-key'])).code).toBe(0);
+    expect(mutating(w.log())).toEqual(['kubectl --kubeconfig <tmp>/deepthought/kubeconfig -n argocd patch deployment argocd-repo-server --type strategic --patch-file dist/argocd/argocd-repo-server-patch.yaml']);
   });
 
   it('without the journal, a node whose disks Rook already uses is never wiped; a re-used disk elsewhere is', async () => {

@@ -10,10 +10,10 @@ afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
  * their diff like dist/'s.
  */
 const EXPECTED: Record<string, { code: number; lines: string[] }> = {
-  'vtalos-lab': { code: 2, lines: ['vtalos (talosctl, Talos v1.13.9, Flux): 0 done, 17 pending, 0 blocked'] },
-  'deepthought-homelab': { code: 2, lines: ['deepthought (talosctl, Talos v1.13.9, Argo CD): 0 done, 22 pending, 0 blocked', 'pending  wipe the data disks of talos-work2-marvin', 'pending  install KSOPS into argocd-repo-server'] },
-  'aggrik8s-mesh': { code: 2, lines: ['talos-east (talosctl, Talos v1.13.9, Argo CD): 0 done, 26 pending, 0 blocked', 'talos-west (talosctl, Talos v1.13.9, Argo CD): 0 done, 26 pending, 0 blocked', 'pending  apply the Secret kube-system/cilium-ca'] },
-  'arges-metal': { code: 2, lines: ['arges-mgmt (talosctl, Talos v1.13.9, Flux): 0 done, 12 pending, 0 blocked', 'pending  install the Cluster API providers on arges-mgmt', 'example-0 (Cluster API sidero, managed by arges-mgmt, Flux): 0 done, 7 pending, 0 blocked'] },
+  'vtalos-lab': { code: 2, lines: ['vtalos (talosctl, Talos v1.13.9, Flux): 0 done, 18 pending, 0 blocked'] },
+  'deepthought-homelab': { code: 2, lines: ['deepthought (talosctl, Talos v1.13.9, Argo CD): 0 done, 23 pending, 0 blocked', 'pending  wipe the data disks of talos-work2-marvin', 'pending  install KSOPS into argocd-repo-server'] },
+  'aggrik8s-mesh': { code: 2, lines: ['talos-east (talosctl, Talos v1.13.9, Argo CD): 0 done, 27 pending, 0 blocked', 'talos-west (talosctl, Talos v1.13.9, Argo CD): 0 done, 27 pending, 0 blocked', 'pending  apply the Secret kube-system/cilium-ca'] },
+  'arges-metal': { code: 2, lines: ['arges-mgmt (talosctl, Talos v1.13.9, Flux): 0 done, 13 pending, 0 blocked', 'pending  install the Cluster API providers on arges-mgmt', 'example-0 (Cluster API sidero, managed by arges-mgmt, Flux): 0 done, 7 pending, 0 blocked'] },
   'equinix-constellation': { code: 1, lines: ['blocked  bring up jupiter — jupiter: provider packet has no maintained Cluster API provider to install'] },
   clusters: {
     code: 2,

@@ -1,21 +1,14 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.ts';
+import { alive } from './fake-server.ts';
 import { filesUnder, TEST_AGE_KEY, workspace, type Workspace } from './harness.ts';
 
 const spaces: Workspace[] = [];
 afterAll(async () => Promise.all(spaces.map((w) => w.dispose())));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(what: string, test: () => boolean, ms = 60_000): Promise<void> {
   const start = Date.now();
@@ -32,17 +25,14 @@ describe('Ctrl-C and SIGTERM: the private temp directory goes, the running tool 
       spaces.push(w);
       const child = spawn(process.execPath, [path.join(REPO, 'bin', 'orrery.mjs'), 'up', '--yes', '--poll-interval', '0s'], {
         cwd: w.dir,
-        env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY },
+        env: { PATH: `${w.bin}${path.delimiter}${process.env.PATH}`, HOME: w.home, TMPDIR: w.tmpBase, SOPS_AGE_KEY: TEST_AGE_KEY, ...w.networkEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      const hanging = (): { pid: number } | undefined =>
-        readFileSync(w.logFile, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('"hanging":true'))
-          .map((l) => JSON.parse(l) as { pid: number })[0];
+      // The fake records the pid of the tool process the runner started (the shim) when it hangs.
+      const hanging = (): { pid: number } | undefined => w.log().find((e) => e.hanging && e.pid !== undefined) as { pid: number } | undefined;
       await until('the hanging apply-config', () => hanging() !== undefined);
       // While the tool runs, the rendered configs and the decrypted bundle are in the private dir: 0700, files 0600.
       expect(w.leftovers()).toHaveLength(1);

@@ -42,11 +42,11 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
 
   it('plan on booted machines: exit 2, every step pending with its command, nothing changed', () => {
     expect(plan0.code).toBe(2);
-    expect(plan0.out).toContain('vtalos (talosctl, Talos v1.13.9, Flux): 0 done, 17 pending, 0 blocked');
+    expect(plan0.out).toContain('vtalos (talosctl, Talos v1.13.9, Flux): 0 done, 18 pending, 0 blocked');
     expect(plan0.out).toContain('pending  apply the machine config to talos-cp-1 — talos-cp-1 is in maintenance mode at 192.168.42.142');
     expect(plan0.out).toContain('talosctl apply-config --insecure --nodes 192.168.42.142 --file <tmp:vtalos/config/talos-cp-1.yaml>');
     expect(plan0.out).toMatch(/pending  bootstrap etcd on talos-cp-1 — after the steps before it \(talos-cp-1 is not running its config yet\)\n\s+talosctl --talosconfig <tmp:vtalos\/talosconfig> --nodes 192.168.42.201 --endpoints 192.168.42.201 bootstrap/);
-    expect(plan0.err).toContain('orrery plan: 17 step(s) pending: orrery up vtalos runs them');
+    expect(plan0.err).toContain('orrery plan: 18 step(s) pending: orrery up vtalos runs them');
   });
 
   it('up runs exactly the bring-up, in order, and leaves a running cluster', () => {
@@ -85,12 +85,12 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
     const bundle = await bundleOf(w, 'vtalos');
     const own = [...secretsOf(w, [bundle], { ownOnly: true }), talosKey, Buffer.from(talosKey, 'base64').toString()];
     const all = [...secretsOf(w, [bundle]), talosKey];
-    const records = [readFileSync(w.logFile, 'utf8'), first.out, first.err, plan0.out, plan0.err, ...filesUnder(path.join(w.dir, '.orrery')).values()];
+    const records = [w.logText(), first.out, first.err, plan0.out, plan0.err, ...filesUnder(path.join(w.dir, '.orrery')).values()];
     for (const s of all) for (const text of records) expect(text.includes(s), `secret ${s.slice(0, 6)}… leaked`).toBe(false);
     // The fakes' state is the simulated cluster: it may hold what the cluster issued, never the runner's secrets.
-    for (const s of own) expect(readFileSync(w.stateFile, 'utf8').includes(s), `secret ${s.slice(0, 6)}… reached a tool's state`).toBe(false);
+    for (const s of own) expect(w.stateText().includes(s), `secret ${s.slice(0, 6)}… reached a tool's state`).toBe(false);
     // Negative control: the check can fail — the issued kubeconfig key is in the state file.
-    expect(all.some((s) => readFileSync(w.stateFile, 'utf8').includes(s))).toBe(true);
+    expect(all.some((s) => w.stateText().includes(s))).toBe(true);
     for (const e of w.log()) {
       expect(e.env).not.toContain('SOPS_AGE_KEY');
       expect(e.env).not.toContain('KUBECONFIG');
@@ -107,7 +107,7 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
     expect(mutating(w.log())).toEqual([]);
     const plan = await w.run(['plan']);
     expect(plan.code).toBe(0);
-    expect(plan.out).toContain('17 done, 0 pending, 0 blocked');
+    expect(plan.out).toContain('18 done, 0 pending, 0 blocked');
     expect(plan.err).toContain('orrery plan: nothing to do');
   });
 
@@ -115,7 +115,7 @@ describe('vtalos-lab (talosctl, Cilium, Flux) end to end against the fakes', () 
     w.update((s) => (s.talos.nodes['talos-wo-1'].config = 'something-else'));
     const plan = await w.run(['plan']);
     expect(plan.code).toBe(2);
-    expect(plan.out).toContain("pending  apply the machine config to talos-wo-1 — talos-wo-1's running config differs; Talos applies it without a reboot");
+    expect(plan.out).toContain("pending  apply the machine config to talos-wo-1 — talos-wo-1's running config differs; Talos 1.13 applies it live (no reboot)");
     expect(plan.out).toContain('| +  hostname: talos-wo-1');
     // The fake diff carries a token line: masked in the plan.
     expect(plan.out).toContain('| +  token: <redacted>');
@@ -174,11 +174,40 @@ describe('bootstrap races and node states', () => {
     expect(plan.code).toBe(1);
     expect(plan.out).toMatch(/blocked  apply the machine config to talos-wo-1 — talos-wo-1 is unreachable: 192.168.42.204: .*no route to host.*is it powered on and booted/);
     const slow = await ws('vtalos-lab', { state: (s) => (s.talos.nodes['talos-cp-1'].installTime = 1_000_000) });
-    const up = await slow.run(['up', '--yes', '--wait-timeout', '1s']);
+    const up = await slow.run(['up', '--yes', '--wait-timeout', '1s', '--poll-interval', '100ms']);
     expect(up.code).toBe(1);
     expect(up.err).toContain('stopped at vtalos: wait for talos-cp-1 to boot its config: timed out after 1s waiting for talos-cp-1 to run its installed config (secure API at 192.168.42.201, stage running)');
     expect(up.err).toContain('run orrery up vtalos again');
     expect(slow.leftovers()).toEqual([]);
+  });
+});
+
+describe('maintenance mode: told by the mTLS probe of port 50000, talosctl only when the probe cannot tell', () => {
+  const maintenanceCalls = (w: Workspace): string[] => commandLines(w.log(), (e) => e.tool === 'talosctl' && e.args.includes('--insecure') && e.args[0] === 'get');
+  it('freshly booted machines: the probe sees no client-certificate request at each maintenance address; no insecure talosctl call', async () => {
+    const w = await ws('vtalos-lab');
+    const plan = await w.run(['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain('pending  apply the machine config to talos-cp-1 — talos-cp-1 is in maintenance mode at 192.168.42.142');
+    expect(plan.out).toContain('pending  apply the machine config to talos-wo-1 — talos-wo-1 is in maintenance mode at 192.168.42.204');
+    expect(maintenanceCalls(w)).toEqual([]);
+    expect(w.talosApi.probes.filter((p) => p.answered === 'maintenance').map((p) => p.address).sort()).toEqual(['192.168.42.142', '192.168.42.202', '192.168.42.203', '192.168.42.204']);
+  });
+
+  it('port 50000 unreachable for the probe: talosctl get machinestatus --insecure decides, with the same plan', async () => {
+    const w = await ws('vtalos-lab', { apiUnreachable: true });
+    const plan = await w.run(['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain('pending  apply the machine config to talos-cp-1 — talos-cp-1 is in maintenance mode at 192.168.42.142');
+    expect(maintenanceCalls(w)).toEqual(['192.168.42.142', '192.168.42.202', '192.168.42.203', '192.168.42.204'].map((a) => `talosctl get machinestatus --insecure --nodes ${a} -o json`));
+  });
+
+  it('a configured node of another cluster: the probe sees the client-certificate request, the secure error names the CA', async () => {
+    const w = await ws('vtalos-lab', { state: (s) => Object.assign(s.talos.nodes['talos-cp-2'], { mode: 'configured', ca: 'T1RIRVItQ0E=', stage: 'running' }) });
+    const r = await w.run(['plan']);
+    expect(r.out).toContain('blocked  apply the machine config to talos-cp-2 — talos-cp-2 at 192.168.42.202 answers with credentials of another cluster');
+    expect(w.talosApi.probes).toContainEqual({ address: '192.168.42.202', answered: 'configured' });
+    expect(maintenanceCalls(w)).toEqual([]);
   });
 });
 
@@ -222,8 +251,8 @@ describe('before anything runs', () => {
     const w = await ws('vtalos-lab');
     const r = await w.run(['up']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('0 done, 17 pending');
-    expect(r.err).toContain('orrery up: 17 step(s) pending; rerun with --yes to run them without a terminal');
+    expect(r.out).toContain('0 done, 18 pending');
+    expect(r.err).toContain('orrery up: 18 step(s) pending; rerun with --yes to run them without a terminal');
     expect(mutating(w.log())).toEqual([]);
   });
 });
@@ -245,7 +274,7 @@ describe('--dry-run and --format json', () => {
     const r = await w.run(['plan', '--format', 'json']);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.out) as { clusters: { name: string; steps: { id: string; state: string; commands: string[] }[] }[]; summary: Record<string, number> };
-    expect(doc.summary).toEqual({ done: 0, pending: 17, blocked: 0 });
+    expect(doc.summary).toEqual({ done: 0, pending: 18, blocked: 0 });
     expect(doc.clusters[0]!.steps.map((s) => s.id).slice(0, 4)).toEqual(['vtalos/render', 'vtalos/talosconfig', 'vtalos/apply/talos-cp-1', 'vtalos/apply/talos-cp-2']);
   });
 

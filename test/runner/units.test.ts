@@ -6,14 +6,17 @@ import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../lib/runner/cli.ts';
 import { defaultCredentialFiles, extractKubeContext, kubeContextStatus, mergeKubeconfig, mergeTalosContext, talosContextStatus } from '../../lib/runner/credentials.ts';
-import { serverTag, runningSchematic } from '../../lib/runner/day2/upgrade.ts';
+import { runningSchematic } from '../../lib/runner/day2/upgrade.ts';
+import { serverTag } from '../../lib/runner/talos/version.ts';
 import { Journal } from '../../lib/runner/journal.ts';
+import { clusterRegistration } from '../../lib/runner/kube/argocd-cluster.ts';
 import { parseJsonStream } from '../../lib/runner/json-stream.ts';
 import { createPrivateDir, PrivateDirError } from '../../lib/runner/private-dir.ts';
 import { Redactor } from '../../lib/runner/redactor.ts';
 import { diskMatches } from '../../lib/runner/talos/disks.ts';
 import { factoryImage, installImageOf } from '../../lib/runner/talos/patches.ts';
-import { etcdMemberCount, goDuration } from '../../lib/runner/talos/steps.ts';
+import { etcdMemberCount } from '../../lib/runner/talos/steps.ts';
+import { goDuration } from '../../lib/runner/tools/command.ts';
 import { displayCommand, shellQuote, tmp } from '../../lib/runner/tools/command.ts';
 import { minimalEnv } from '../../lib/runner/tools/process-tools.ts';
 import { parseToolVersion } from '../../lib/runner/tools/requirements.ts';
@@ -246,6 +249,19 @@ describe('the journal', () => {
     expect(after.wiped).toEqual({});
     expect(after.steps).toEqual({});
   });
+
+  it('remembers which settings a node waits to reboot for, merged across runs, until the reboot clears them', async () => {
+    const dir = await scratch();
+    const j = new Journal(dir, () => new Date('2026-12-01T00:00:00Z'));
+    await j.recordReboot('lab', 'n1', ['machine.env (x)']);
+    await new Journal(dir).recordReboot('lab', 'n1', ['cluster.etcd (y)', 'machine.env (x)']);
+    expect((await new Journal(dir).load('lab')).reboots.n1?.reasons).toEqual(['machine.env (x)', 'cluster.etcd (y)']);
+    await new Journal(dir).clearReboot('lab', 'n1');
+    expect((await new Journal(dir).load('lab')).reboots).toEqual({});
+    await new Journal(dir).recordReboot('lab', 'n2', ['a']);
+    await new Journal(dir).forgetNode('lab', 'n2');
+    expect((await new Journal(dir).load('lab')).reboots).toEqual({});
+  });
 });
 
 describe('ProcessTools: argument arrays, stdin, minimal env, timeouts', () => {
@@ -307,5 +323,23 @@ describe('progress output', () => {
     p.waiting('talos-cp-1 to boot');
     p.stepEnd(3, 19, step, { ok: false, elapsedMs: 1000, message: 'timed out' });
     expect(err).toBe('[3/19] c: wait for x — not yet\n  … waiting for talos-cp-1 to boot\n  ✗ timed out\n');
+  });
+});
+
+describe('the Argo CD cluster Secret, from a kubeconfig', () => {
+  const kubeconfig = (user: Record<string, string>, ca = 'Q0E='): string =>
+    stringify({ 'current-context': 'admin@c1', contexts: [{ name: 'admin@c1', context: { cluster: 'c1', user: 'admin' } }], clusters: [{ name: 'c1', cluster: { server: 'https://10.0.0.1:6443', ...(ca ? { 'certificate-authority-data': ca } : {}) } }], users: [{ name: 'admin', user }] });
+  it('carries the destination the Applications use; the kubeconfig server only when they name the cluster', () => {
+    const byServer = clusterRegistration({ cluster: 'c1', namespace: 'argocd', destination: { server: 'https://c1.example:6443' }, kubeconfig: kubeconfig({ 'client-certificate-data': 'Q1JU', 'client-key-data': 'S0VZ' }) });
+    expect(byServer.server).toBe('https://c1.example:6443');
+    expect(byServer.secret).toMatchObject({ metadata: { name: 'orrery-cluster-c1', namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } }, stringData: { name: 'c1', server: 'https://c1.example:6443' } });
+    expect(JSON.parse((byServer.secret.stringData as { config: string }).config)).toEqual({ tlsClientConfig: { insecure: false, caData: 'Q0E=', certData: 'Q1JU', keyData: 'S0VZ' } });
+    const byName = clusterRegistration({ cluster: 'c1', namespace: 'argocd', destination: { name: 'c1' }, kubeconfig: kubeconfig({ token: 'tok' }) });
+    expect(byName.server).toBe('https://10.0.0.1:6443');
+    expect(JSON.parse((byName.secret.stringData as { config: string }).config)).toEqual({ bearerToken: 'tok', tlsClientConfig: { insecure: false, caData: 'Q0E=' } });
+  });
+  it('refuses a kubeconfig Argo CD could not use: no embedded CA, or no credentials', () => {
+    expect(() => clusterRegistration({ cluster: 'c1', namespace: 'argocd', destination: { name: 'c1' }, kubeconfig: kubeconfig({ token: 'tok' }, '') })).toThrow('the kubeconfig of c1 (context admin@c1) has no server with embedded certificate-authority-data: Argo CD cannot verify the API server');
+    expect(() => clusterRegistration({ cluster: 'c1', namespace: 'argocd', destination: { name: 'c1' }, kubeconfig: kubeconfig({ 'client-certificate-data': 'Q1JU' }) })).toThrow('has neither an embedded client certificate and key nor a token');
   });
 });

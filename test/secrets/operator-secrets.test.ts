@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { secretsCommandWith } from '../../lib/cli/commands/secrets.ts';
 import { compileSpecDir } from '../../lib/pipeline.ts';
+import { ARGOCD_REPO_SERVER_PATCH } from '../../lib/gitops/ksops.ts';
 import { secretRequirements } from '../../lib/secrets/requirements.ts';
 import { decryptSops, plaintextInSecret } from '../../lib/sops/sops.ts';
 import { parseIdentities } from '../../lib/sops/keys.ts';
@@ -86,6 +87,8 @@ describe('the registry of referenced Secrets is complete', () => {
     'Kustomization:kubeconfig': 'Cluster API (<cluster>-kubeconfig)',
     // The decryption key itself cannot come through git: the README's bootstrap creates it.
     'Kustomization:sops-age': 'the operator, before GitOps (README)',
+    // The same key for argocd-repo-server's KSOPS: the patch of that Deployment mounts it (lib/gitops/ksops.ts).
+    'Deployment:sops-age': 'the operator, before GitOps (README)',
   };
   const refsIn = (value: unknown, out: string[] = []): string[] => {
     if (Array.isArray(value)) value.forEach((v) => refsIn(v, out));
@@ -115,7 +118,9 @@ describe('the registry of referenced Secrets is complete', () => {
     for (const [file, content] of result.files!) {
       if (!file.endsWith('.yaml') || file.includes('/talos/') || file.endsWith('kustomization.yaml')) continue;
       const cluster = file.split('/')[0]!;
-      for (const o of docsOf(content)) {
+      for (const doc of docsOf(content)) {
+        // The KSOPS patch is a strategic-merge patch of the argocd-repo-server Deployment: no kind of its own.
+        const o = file === ARGOCD_REPO_SERVER_PATCH && doc.kind === undefined ? { ...doc, kind: 'Deployment', metadata: { name: 'argocd-repo-server' } } : doc;
         for (const name of refsIn(o.spec ?? o)) {
           references++;
           const runTime = MADE_AT_RUN_TIME[`${o.kind}:${name}`] ?? MADE_AT_RUN_TIME[o.kind] ?? (name.endsWith('-kubeconfig') ? MADE_AT_RUN_TIME['Kustomization:kubeconfig'] : undefined);

@@ -2,6 +2,7 @@ import { quote } from '../../diagnostics/diagnostic.ts';
 import { pointer } from '../../diagnostics/pointer.ts';
 import { containsAddress, overlaps, parseCidr, parseIp } from '../../net/ip.ts';
 import type { ClusterFacts } from '../context.ts';
+import { primaryInterface } from '../../model/facts/links.ts';
 
 /** A cluster's own networks, its nodes' addresses and gateways, and the API endpoint VIP. */
 export function checkNetwork({ c, file, emit, method, nodes, nodeNet, nodeAddrs, nets }: ClusterFacts): void {
@@ -32,7 +33,7 @@ export function checkNetwork({ c, file, emit, method, nodes, nodeNet, nodeAddrs,
         emit(file, `${base}/addresses/${k}`, 'net/node-prefix-mismatch', `${quote(a)} has prefix /${addr.prefix}, but the node network is ${quote(nodeNet.text)}: the node would take ${addr.prefix < nodeNet.prefix ? 'a wider' : 'a narrower'} subnet as on-link than its neighbours; write ${quote(`${a.split('/')[0]}/${nodeNet.prefix}`)}`);
       }
     });
-    if ((n.addresses ?? []).length > 0 && !n.interface && !n.interfaceSelector) {
+    if ((n.addresses ?? []).length > 0 && !primaryInterface(n) && !n.interfaceSelector) {
       emit(file, `${base}/addresses`, 'nodes/address-without-interface', 'static addresses need a link: set interface (e.g. enp0s3) or interfaceSelector (hardwareAddr, driver or busPath)');
     }
     if (n.interface && n.interfaceSelector) {
@@ -74,7 +75,7 @@ export function checkNetwork({ c, file, emit, method, nodes, nodeNet, nodeAddrs,
     }
     if (method === 'talosctl') {
       nodes.forEach((n, i) => {
-        if (n.role === 'controlplane' && !n.interface && !n.interfaceSelector) {
+        if (n.role === 'controlplane' && !primaryInterface(n) && !n.interfaceSelector) {
           emit(file, pointer('nodes', i), 'endpoint/vip-without-link', `control plane ${quote(n.name)} has no interface or interfaceSelector to announce the VIP ${quote(c.endpoint.vip)} on`);
         }
       });

@@ -53,7 +53,8 @@ function proxmoxMachineSpec(px: ProxmoxModel, pool: MachinePoolModel): Record<st
         ...(m.cores !== undefined ? { numCores: m.cores } : {}),
         ...(m.memoryMiB !== undefined ? { memoryMiB: m.memoryMiB } : {}),
         ...(m.diskGiB !== undefined ? { disks: { bootVolume: { disk: px.template.bootDisk, sizeGb: m.diskGiB } } } : {}),
-        network: { networkDevices: [{ name: PRIMARY_DEVICE, ...(px.bridge ? { bridge: px.bridge } : {}), model: 'virtio' }] },
+        // A VLAN tag is Proxmox's (tag= on the device): the VM sees untagged frames, Talos needs no VLANConfig.
+        network: { networkDevices: [{ name: PRIMARY_DEVICE, ...(px.bridge ? { bridge: px.bridge } : {}), model: 'virtio', ...(px.vlan !== undefined ? { vlan: px.vlan } : {}) }] },
         checks: { skipCloudInitStatus: true, skipQemuGuestAgent: true },
         metadataSettings: { providerIDInjection: true },
       },

@@ -6,6 +6,7 @@ import type { Disk } from '../../spec/types.generated.ts';
 import { compareCodePoints } from '../../util/order.ts';
 import { operatorSteps } from '../../gitops/operator-steps.ts';
 import { suppliedSecretFiles } from '../../secrets/operator-secrets.ts';
+import { clusterApiReadme } from '../cluster-api/cluster-api.ts';
 
 const hb = Handlebars.create();
 // Markdown, not HTML: values are shown as written; table cells escape what breaks a row.
@@ -101,6 +102,8 @@ export const clusterDocsComponent: ClusterComponent = {
     const content = clusterTemplate({
       ...c,
       gitops: operatorSteps(model, c, { suppliedSecrets: suppliedSecretFiles(secrets, c.name).length > 0 }),
+      // Relative to this README (<cluster>/README.md).
+      clusterApiReadme: clusterApiReadme(c)?.slice(c.name.length + 1),
       endpoint: endpointText(c),
       provisioning: provisioningText(c),
       cni: c.cni.name === 'cilium' ? `cilium ${c.versions.cilium}` : c.cni.name,

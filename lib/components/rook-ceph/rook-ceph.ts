@@ -1,18 +1,9 @@
 import type { PlatformComponent } from '../../gitops/component.ts';
 import type { ClusterModel } from '../../model/model.ts';
-import { effectiveMonCount, effectiveReplicas, monCapableNodes } from '../../model/facts/rook-ceph.ts';
+import { effectiveMonCount, effectiveReplicas, monCapableNodes, rookCephCluster } from '../../model/facts/rook-ceph.ts';
 import { cephStorage } from './storage.ts';
 
 const REPOSITORY = { name: 'rook-release', url: 'https://charts.rook.io/release' };
-
-/** Where the runner finds the CephCluster (HEALTH_OK between node upgrades and wipes), or undefined without Rook. */
-export function rookCephCluster(cluster: Pick<ClusterModel, 'components'>): { namespace: string; name: string } | undefined {
-  const spec = cluster.components.rookCeph;
-  if (spec?.enabled !== true) return undefined;
-  const namespace = spec.namespace ?? 'rook-ceph';
-  // rook-ceph-cluster names the CephCluster `clusterName | default .Release.Namespace` (templates/cephcluster.yaml).
-  return { namespace, name: namespace };
-}
 
 export function rookEnabled(cluster: Pick<ClusterModel, 'components'>): boolean {
   return rookCephCluster(cluster) !== undefined;

@@ -1,4 +1,4 @@
-import type { ClusterIntent, ControlPlaneIntent, MachineIntent, TalosIntent } from './intent.ts';
+import type { ClusterIntent, ControlPlaneIntent, MachineIntent, RouteIntent, TalosIntent } from './intent.ts';
 import { diskMatch, SELECTED_LINK_ALIAS } from './intent.ts';
 import { compareCodePoints } from '../../util/order.ts';
 
@@ -68,17 +68,42 @@ function sharedMachineDocs(n: MachineIntent): TalosDocument[] {
   const docs: TalosDocument[] = n.hostname !== undefined ? [doc('HostnameConfig', { auto: 'off', hostname: n.hostname })] : [];
   const link = n.link;
   if (link?.aliasMatch) docs.push(doc('LinkAliasConfig', { name: SELECTED_LINK_ALIAS, selector: { match: link.aliasMatch } }));
-  if (link && (link.addresses.length > 0 || link.routes.length > 0)) {
+  // The machine's link is the bond, a VLAN or a physical link: its addresses and routes go on the
+  // one document that names it. LinkConfig, BondConfig and VLANConfig share one namespace of link
+  // names — two of them with the same name are "conflicting documents" (talos@v1.13.9
+  // pkg/machinery/config/types/network/link.go conflictingLinkKinds).
+  const onLink = (name: string, own: { addresses: readonly string[]; routes: readonly RouteIntent[] }): Record<string, unknown> => {
+    const carried = link?.name === name ? link : own;
+    return {
+      addresses: carried.addresses.length > 0 ? carried.addresses.map((address) => ({ address })) : undefined,
+      routes: carried.routes.length > 0 ? carried.routes.map((r) => ({ ...r })) : undefined,
+    };
+  };
+  const bond = n.bond;
+  if (bond) {
+    for (const a of bond.aliases) docs.push(doc('LinkAliasConfig', { name: a.name, selector: { match: a.match } }));
     docs.push(
-      doc('LinkConfig', prune({
-        name: link.name,
-        up: true,
-        addresses: link.addresses.length > 0 ? link.addresses.map((address) => ({ address })) : undefined,
-        routes: link.routes.length > 0 ? link.routes.map((r) => ({ ...r })) : undefined,
+      doc('BondConfig', prune({
+        name: bond.name,
+        links: [...bond.links],
+        bondMode: bond.mode,
+        lacpRate: bond.lacpRate,
+        xmitHashPolicy: bond.xmitHashPolicy,
+        miimon: bond.miimon,
+        updelay: bond.updelay,
+        downdelay: bond.downdelay,
+        mtu: bond.mtu,
+        ...onLink(bond.name, { addresses: [], routes: [] }),
       })),
     );
   }
+  for (const v of n.vlans) docs.push(doc('VLANConfig', prune({ name: v.name, vlanID: v.id, parent: v.parent, mtu: v.mtu, ...onLink(v.name, v) })));
+  const logical = new Set([...(bond ? [bond.name] : []), ...n.vlans.map((v) => v.name)]);
+  if (link && !logical.has(link.name) && (link.addresses.length > 0 || link.routes.length > 0)) {
+    docs.push(doc('LinkConfig', prune({ name: link.name, up: true, ...onLink(link.name, link) })));
+  }
   if (link?.dhcp) docs.push(doc('DHCPv4Config', { name: link.name }));
+  for (const v of n.vlans) if (v.dhcp && v.name !== link?.name) docs.push(doc('DHCPv4Config', { name: v.name }));
   if (n.vip && link) docs.push(doc('Layer2VIPConfig', { name: n.vip, link: link.name }));
   if (n.nameservers.length > 0) docs.push(doc('ResolverConfig', { nameservers: n.nameservers.map((address) => ({ address })) }));
   for (const v of n.volumes) docs.push(doc('UserVolumeConfig', { name: v.name, provisioning: { diskSelector: { match: v.match } } }));

@@ -1,8 +1,11 @@
-import type { ClusterModel, NodeModel } from '../../model/model.ts';
+import type { ClusterModel, NodeModel, TalosPatchModel } from '../../model/model.ts';
 import type { DiskSelector } from '../../spec/types.generated.ts';
 import { DEFAULTS } from '../../model/defaults.ts';
 import { installerImage, resolveSchematic, type ResolvedSchematic } from './schematic.ts';
 import { extraDiskDevices } from '../../model/facts/proxmox-disks.ts';
+import { bondMemberAlias } from '../../model/facts/links.ts';
+import { clusterPatchesFor, nodePatchFiles } from '../../model/facts/talos-patches.ts';
+import { containsAddress, parseCidr, parseIp } from '../../net/ip.ts';
 
 /**
  * What the operator wants on the machines, independent of the Talos config contract. The
@@ -37,13 +40,46 @@ export interface ControlPlaneIntent {
   readonly talosApiAccess?: { readonly roles: readonly string[]; readonly namespaces: readonly string[] };
 }
 
+export interface RouteIntent {
+  readonly destination?: string;
+  readonly gateway?: string;
+  readonly metric?: number;
+}
+
 export interface LinkIntent {
-  /** The name documents use: the kernel name, or an alias bound by a selector. */
+  /** The name documents use: the kernel name, an alias bound by a selector, the bond's or a VLAN's name. */
   readonly name: string;
   /** CEL expression of a LinkAliasConfig when the link is chosen by selector. */
   readonly aliasMatch?: string;
   readonly addresses: readonly string[];
-  readonly routes: readonly { readonly destination?: string; readonly gateway?: string; readonly metric?: number }[];
+  readonly routes: readonly RouteIntent[];
+  readonly dhcp: boolean;
+}
+
+/** A bond the machine creates (Talos BondConfig); its members by kernel name or by alias. */
+export interface BondIntent {
+  readonly name: string;
+  /** Member link names as BondConfig.links takes them (kernel names or aliases). */
+  readonly links: readonly string[];
+  /** LinkAliasConfig documents for members chosen by selector. */
+  readonly aliases: readonly { readonly name: string; readonly match: string }[];
+  readonly mode: string;
+  readonly lacpRate?: string;
+  readonly xmitHashPolicy?: string;
+  readonly miimon?: number;
+  readonly updelay?: number;
+  readonly downdelay?: number;
+  readonly mtu?: number;
+}
+
+/** A VLAN link the machine creates (Talos VLANConfig): its own addresses, routes and DHCP when it is not the machine's link. */
+export interface VlanIntent {
+  readonly name: string;
+  readonly id: number;
+  readonly parent: string;
+  readonly mtu?: number;
+  readonly addresses: readonly string[];
+  readonly routes: readonly RouteIntent[];
   readonly dhcp: boolean;
 }
 
@@ -65,6 +101,8 @@ export interface MachineIntent {
   /** Cluster API machines have none: CABPT names them after their Machine (hostname.source MachineName). */
   readonly hostname?: string;
   readonly link?: LinkIntent;
+  readonly bond?: BondIntent;
+  readonly vlans: readonly VlanIntent[];
   /** Shared L2 address announced from this node's link (control planes only). */
   readonly vip?: string;
   readonly nameservers: readonly string[];
@@ -73,6 +111,8 @@ export interface MachineIntent {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
   readonly schematic: ResolvedSchematic;
+  /** The operator's patches, merged after orrery's documents in this order (the cluster's, then the machine's own). */
+  readonly patches: readonly TalosPatchModel[];
 }
 
 export interface NodeIntent extends MachineIntent {
@@ -161,19 +201,60 @@ function peerRoutes(cluster: ClusterModel, nodeGateway: string | undefined): Lin
   return routes;
 }
 
-function nodeLink(cluster: ClusterModel, node: NodeModel): LinkIntent | undefined {
+/**
+ * A node's links: the one that carries its addresses (with the default route and the VIP), its
+ * bond and its VLANs. A route goes on the VLAN whose own subnet holds its gateway (the kernel
+ * installs a route only through an on-link gateway), every other route on the node's link.
+ */
+function nodeLinks(cluster: ClusterModel, node: NodeModel): Pick<MachineIntent, 'link' | 'bond' | 'vlans'> {
   const name = node.interface ?? (node.interfaceSelector ? SELECTED_LINK_ALIAS : undefined);
-  if (!name) return undefined;
-  const routes: LinkIntent['routes'][number][] = [];
+  const secondary = node.vlans.filter((v) => v.name !== name);
+  const routeLink = (gateway: string | undefined): string | undefined => {
+    const ip = gateway ? parseIp(gateway) : undefined;
+    return ip ? secondary.find((v) => v.addresses.some((a) => { const net = parseCidr(a); return net !== undefined && containsAddress(net, ip); }))?.name : undefined;
+  };
+  const routes: RouteIntent[] = [];
   if (node.gateway && node.addresses.length > 0) routes.push({ gateway: node.gateway });
   for (const r of node.routes) routes.push({ destination: r.network, ...(r.gateway ? { gateway: r.gateway } : {}), ...(r.metric !== undefined ? { metric: r.metric } : {}) });
   routes.push(...peerRoutes(cluster, node.gateway));
+  const bond = node.bond;
   return {
-    name,
-    ...(node.interfaceSelector ? { aliasMatch: linkMatch(node.interfaceSelector) } : {}),
-    addresses: node.addresses,
-    routes,
-    dhcp: node.dhcp,
+    ...(name
+      ? {
+          link: {
+            name,
+            ...(node.interfaceSelector ? { aliasMatch: linkMatch(node.interfaceSelector) } : {}),
+            addresses: node.addresses,
+            routes: routes.filter((r) => routeLink(r.gateway) === undefined),
+            dhcp: node.dhcp,
+          },
+        }
+      : {}),
+    ...(bond
+      ? {
+          bond: {
+            name: bond.name,
+            links: bond.interfaces.length > 0 ? bond.interfaces : bond.interfaceSelectors.map((_, i) => bondMemberAlias(bond.name, i)),
+            aliases: bond.interfaceSelectors.map((sel, i) => ({ name: bondMemberAlias(bond.name, i), match: linkMatch(sel) })),
+            mode: bond.mode,
+            ...(bond.lacpRate ? { lacpRate: bond.lacpRate } : {}),
+            ...(bond.xmitHashPolicy ? { xmitHashPolicy: bond.xmitHashPolicy } : {}),
+            ...(bond.miimon !== undefined ? { miimon: bond.miimon } : {}),
+            ...(bond.updelay !== undefined ? { updelay: bond.updelay } : {}),
+            ...(bond.downdelay !== undefined ? { downdelay: bond.downdelay } : {}),
+            ...(bond.mtu !== undefined ? { mtu: bond.mtu } : {}),
+          },
+        }
+      : {}),
+    vlans: node.vlans.map((v) => ({
+      name: v.name,
+      id: v.id,
+      parent: v.parent,
+      ...(v.mtu !== undefined ? { mtu: v.mtu } : {}),
+      addresses: v.addresses,
+      routes: routes.filter((r) => routeLink(r.gateway) === v.name),
+      dhcp: v.dhcp,
+    })),
   };
 }
 
@@ -219,6 +300,7 @@ function poolIntents(cluster: ClusterModel): PoolIntent[] {
       role: pool.role,
       replicas: pool.replicas,
       ...(link ? { link } : {}),
+      vlans: [],
       ...(vip ? { vip } : {}),
       // CAPMOX writes the name servers into the NoCloud network config (ProxmoxCluster.spec.dnsServers).
       nameservers: capi.proxmox ? [] : cluster.network.nameservers,
@@ -227,6 +309,7 @@ function poolIntents(cluster: ClusterModel): PoolIntent[] {
       labels: pool.labels,
       taints: pool.taints,
       schematic,
+      patches: [...clusterPatchesFor(cluster, pool.role), ...pool.patches],
     };
   });
 }
@@ -277,7 +360,7 @@ export function talosIntent(cluster: ClusterModel): TalosIntent {
         name: node.name,
         role: node.role,
         hostname: node.name,
-        link: nodeLink(cluster, node),
+        ...nodeLinks(cluster, node),
         ...(node.role === 'controlplane' && cluster.endpoint.mode === 'vip' && cluster.endpoint.vip ? { vip: cluster.endpoint.vip } : {}),
         nameservers: node.nameservers,
         install: {
@@ -291,6 +374,7 @@ export function talosIntent(cluster: ClusterModel): TalosIntent {
         labels: node.labels,
         taints: node.taints,
         schematic,
+        patches: nodePatchFiles(cluster, node.name).map((a) => a.patch),
       };
     }),
     pools: poolIntents(cluster),

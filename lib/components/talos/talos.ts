@@ -8,12 +8,15 @@ import { renderContract, type TalosDocument } from './contracts.ts';
 import { talosIntent } from './intent.ts';
 import { bootMedia, resolveSchematic } from './schematic.ts';
 import { talosconfigSkeleton } from './talosconfig.ts';
+import { nodePatchFiles, patchScope } from '../../model/facts/talos-patches.ts';
+import { patchComment, patchDocuments, patchOrigin } from './patch-files.ts';
+import { patchOverrides } from './patch-overrides.ts';
 
 const readme = Handlebars.create().compile(readFileSync(new URL('./templates/README.md.hbs', import.meta.url), 'utf8'), { noEscape: true });
 
 /** A multi-document YAML file in the form `talosctl --config-patch @file` accepts. */
-export function multiDocument(source: string, docs: readonly TalosDocument[]): string {
-  return yamlHeader(source) + docs.map(toYaml).join('---\n');
+export function multiDocument(source: string, docs: readonly TalosDocument[], comment = ''): string {
+  return yamlHeader(source) + comment + docs.map(toYaml).join('---\n');
 }
 
 /** Emits `<cluster>/talos/` for clusters whose machines receive their config with talosctl. */
@@ -23,6 +26,8 @@ export const talosComponent: ClusterComponent = {
     if (cluster.provisioning.method !== 'talosctl' || cluster.nodes.length === 0) return { bundles: [], files: [] };
     return { bundles: [], files: talosFiles(cluster), notices: bootMediaNotices(cluster) };
   },
+  // The operator's patches against orrery's documents, for talosctl nodes and Cluster API pools alike.
+  review: patchOverrides,
 };
 
 /** The cluster's schematic, and each node's that differs, with their boot media. */
@@ -58,7 +63,20 @@ export function talosFiles(cluster: ClusterModel): FileArtifact[] {
     { path: `${dir}/cluster.yaml`, source, content: multiDocument(source, layers.cluster) },
     { path: `${dir}/controlplane.yaml`, source, content: multiDocument(source, layers.controlplane) },
   ];
-  for (const [node, docs] of layers.nodes) files.push({ path: `${dir}/nodes/${node}.yaml`, source, content: multiDocument(source, docs) });
+  for (const [node, docs] of layers.nodes) {
+    // A node file says which of the operator's patches follow it (orrery up applies them in this order).
+    const applied = nodePatchFiles(cluster, node);
+    const then = applied.length > 0 ? `# Then your Talos patches, merged in this order (the last one wins):\n${applied.map((a) => `#   ${a.file} from ${patchOrigin(a.patch)}\n`).join('')}` : '';
+    files.push({ path: `${dir}/nodes/${node}.yaml`, source, content: multiDocument(source, docs, then) });
+  }
+  for (const patch of cluster.talos.patches) {
+    files.push({ path: `${dir}/patches/${patch.name}.yaml`, source, content: yamlHeader(source) + patchComment(patch, patchScope(patch)) + patchDocuments(patch) });
+  }
+  for (const node of cluster.nodes) {
+    for (const patch of node.patches) {
+      files.push({ path: `${dir}/nodes/${node.name}/${patch.name}.yaml`, source, content: yamlHeader(source) + patchComment(patch, node.name) + patchDocuments(patch) });
+    }
+  }
   files.push({ path: `${dir}/talosconfig`, source, content: yamlHeader(source) + toYaml(talosconfigSkeleton(cluster)) });
 
   // Schematic files hold exactly the bytes the Image Factory hashes (no header), so that
@@ -81,6 +99,10 @@ export function talosFiles(cluster: ClusterModel): FileArtifact[] {
           const model = cluster.nodes.find((m) => m.name === n.name)!;
           return { name: n.name, role: n.role, bootAddress: model.maintenanceAddress ?? model.primaryAddress ?? '<address>' };
         }),
+        patches: [
+          ...cluster.talos.patches.map((p) => ({ file: `patches/${p.name}.yaml`, name: p.name, origin: patchOrigin(p), scope: patchScope(p) })),
+          ...cluster.nodes.flatMap((n) => n.patches.map((p) => ({ file: `nodes/${n.name}/${p.name}.yaml`, name: p.name, origin: patchOrigin(p), scope: n.name }))),
+        ],
         firstControlPlane: controlPlanes[0]?.name ?? '<control plane>',
         schematics,
       }),

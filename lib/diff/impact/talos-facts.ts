@@ -8,8 +8,10 @@ export interface TalosFacts {
   readonly kubernetes?: string;
   /** Node → role (`controlplane`, `worker`; `unknown` when the README does not say). */
   readonly roles: ReadonlyMap<string, string>;
-  /** Node → installer image (`factory.talos.dev/installer/<schematic>:v1.13.9`). */
+  /** Node → installer image (`factory.talos.dev/installer/<schematic>:v1.13.9`): the last its patches set. */
   readonly images: ReadonlyMap<string, string>;
+  /** Node → the operator's patch files it gets after its node file (relative to talos/), in order. */
+  readonly patchFiles: ReadonlyMap<string, readonly string[]>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,6 +23,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 const HEADER = /Config patches for Talos \*\*(v[^*\s]+)\*\* \(config contract ([0-9.]+)\), Kubernetes \*\*([^*\s]+)\*\*/;
 const NODE_ROW = /^\| `nodes\/([^`/]+)\.yaml` \| [^|]*\((controlplane|worker)\) \|$/gm;
+/** A node file lists the operator's patches that follow it (lib/components/talos/talos.ts): `#   patches/x.yaml from …`. */
+const PATCH_LINE = /^# {3}(\S+\.yaml) from /gm;
 
 function installImage(text: string): string | undefined {
   try {
@@ -47,15 +51,18 @@ export function talosFacts(files: ReadonlyMap<string, string>, cluster: string):
   const images = new Map<string, string>();
   const header = readme ? HEADER.exec(readme) : null;
   if (readme) for (const m of readme.matchAll(NODE_ROW)) roles.set(m[1]!, m[2]!);
+  const patchFiles = new Map<string, string[]>();
   for (const [p, text] of files) {
     const m = p.startsWith(`${dir}nodes/`) ? /^nodes\/([^/]+)\.yaml$/.exec(p.slice(dir.length)) : null;
     if (!m || m[1]!.endsWith('.schematic')) continue;
     if (!roles.has(m[1]!)) roles.set(m[1]!, 'unknown');
-    const image = installImage(text);
+    const extra = [...text.matchAll(PATCH_LINE)].map((x) => x[1]!);
+    if (extra.length > 0) patchFiles.set(m[1]!, extra);
+    const image = [text, ...extra.map((f) => files.get(`${dir}${f}`) ?? '')].reduce<string | undefined>((last, t) => installImage(t) ?? last, undefined);
     if (image) images.set(m[1]!, image);
   }
   if (!readme && roles.size === 0) return undefined;
-  return { ...(header ? { version: header[1]!, contract: header[2]!, kubernetes: header[3]! } : {}), roles, images };
+  return { ...(header ? { version: header[1]!, contract: header[2]!, kubernetes: header[3]! } : {}), roles, images, patchFiles };
 }
 
 /** `…installer/<id>:v1.13.9` → `v1.13.9`. */

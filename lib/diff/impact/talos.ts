@@ -4,7 +4,7 @@ import type { ObjectChange } from '../compare.ts';
 import { fieldDiff, formatPath, plainPath, type FieldChange } from '../field-diff.ts';
 import { listSome, type Impact, type ImpactContext } from './impact.ts';
 import { imageTag, talosFacts, type TalosFacts } from './talos-facts.ts';
-import { talosRuling, type TalosEffect } from './talos-rules.ts';
+import { talosRuling, type TalosEffect } from '../../model/facts/talos-apply.ts';
 
 interface NodeChange {
   readonly kind: string;
@@ -18,12 +18,16 @@ function leavesOf(c: ObjectChange): NodeChange[] {
   return fields.filter((f) => !(kind !== 'v1alpha1' && f.path.length === 1 && (f.path[0] === 'apiVersion' || f.path[0] === 'kind'))).map((field) => ({ kind, field }));
 }
 
-/** Which existing nodes a patch file applies to (talos/README.md: cluster → all, controlplane → control planes). */
-function targets(file: string, nodes: readonly string[], role: (n: string) => string): string[] {
+/**
+ * Which existing nodes a patch file applies to (talos/README.md: cluster → all, controlplane → control
+ * planes); an operator's patch file, the nodes whose node file lists it, in either tree.
+ */
+function targets(file: string, nodes: readonly string[], role: (n: string) => string, lists: (n: string) => readonly string[]): string[] {
   if (file === 'cluster.yaml') return [...nodes];
   if (file === 'controlplane.yaml') return nodes.filter((n) => role(n) !== 'worker');
   const m = /^nodes\/([^/]+)\.yaml$/.exec(file);
-  return m && nodes.includes(m[1]!) ? [m[1]!] : [];
+  if (m) return nodes.includes(m[1]!) ? [m[1]!] : [];
+  return nodes.filter((n) => lists(n).includes(file));
 }
 
 const describeRoles = (nodes: readonly string[], role: (n: string) => string): string => {
@@ -77,7 +81,8 @@ function clusterImpacts(group: string, changes: readonly ObjectChange[], before:
   const perNode = new Map<string, NodeChange[]>();
   for (const c of changes) {
     const file = c.entry.path.slice(`${group}/talos/`.length);
-    for (const n of targets(file, existing, role)) perNode.set(n, [...(perNode.get(n) ?? []), ...leavesOf(c)]);
+    const lists = (n: string): string[] => [...(before?.patchFiles.get(n) ?? []), ...(after?.patchFiles.get(n) ?? [])];
+    for (const n of targets(file, existing, role, lists)) perNode.set(n, [...(perNode.get(n) ?? []), ...leavesOf(c)]);
   }
   // The same statement for several nodes is said once, for all of them.
   const byText = new Map<string, { nodes: string[]; severity: Impact['severity'] }>();

@@ -22,6 +22,26 @@ export interface RookInput {
   readonly components?: { readonly rookCeph?: RookCeph };
 }
 
+/** Where the cluster's CephCluster lives. */
+export interface CephClusterRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * The CephCluster the rook-ceph-cluster release makes, or undefined without Rook: the component
+ * deploys into it, and the runner waits for its HEALTH_OK between node upgrades, reboots and disk
+ * wipes (Talos's Rook guide: one node at a time, `.status.ceph.health` = HEALTH_OK in between).
+ */
+export function rookCephCluster(c: Pick<RookInput, 'components'>): CephClusterRef | undefined {
+  const spec = c.components?.rookCeph;
+  if (spec?.enabled !== true) return undefined;
+  const namespace = spec.namespace ?? 'rook-ceph';
+  // rook-ceph-cluster v1.20.6 values.yaml: `clusterName` — "The metadata.name of the CephCluster
+  // CR", "@default -- The same as the namespace"; orrery sets no clusterName.
+  return { namespace, name: namespace };
+}
+
 /** A node's disks for Ceph OSDs (purpose defaults to ceph). */
 export function cephDisks(n: NonNullable<RookInput['nodes']>[number]): DataDisk[] {
   return (n.dataDisks ?? []).filter((d) => (d.purpose ?? 'ceph') === 'ceph');

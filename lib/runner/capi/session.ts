@@ -2,9 +2,9 @@ import { parse } from 'yaml';
 import type { ClusterModel } from '../../model/model.ts';
 import { extractKubeContext } from '../credentials.ts';
 import { getJson, kubectl } from '../kube/kubectl.ts';
+import { mergedContextKubeconfig } from '../kube/merged-context.ts';
 import { NotYet, type RunContext } from '../step.ts';
 import { lastLine } from '../talos/session.ts';
-import { tildePath } from '../talos/steps.ts';
 import { tmp, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { bootstrapClusterName, capiContextName, type RunnerCapiBringUp } from './bring-up.ts';
 
@@ -14,11 +14,6 @@ export interface Files {
   readonly kubeconfigFile: string;
   readonly talosconfigFile: string;
   readonly home: string;
-}
-
-/** The kubeconfig context of a management cluster: Talos's `admin@<c>` for a talosctl one, CAPI's otherwise. */
-export function managerContextName(manager: { readonly name: string; readonly provisioning: { readonly method: string } }): string {
-  return manager.provisioning.method === 'talosctl' ? `admin@${manager.name}` : capiContextName(manager.name);
 }
 
 /**
@@ -69,13 +64,7 @@ export class CapiSession {
 
   /** The management cluster's kubeconfig for a workload cluster (merged by the management cluster's bring-up). */
   async manager(ctx: RunContext): Promise<TempRef> {
-    const m = this.bringUp.managedBy!;
-    const name = `${m}/kubeconfig`;
-    const text = await extractKubeContext(this.files.kubeconfigFile, this.managerContext);
-    if (!text) throw new NotYet(`no kubeconfig context ${this.managerContext} in ${tildePath(this.files.kubeconfigFile, this.files.home)}: bring up ${m} first`);
-    await ctx.tmp.replace(name, text);
-    ctx.redactor.addValues((parse(text) as { users?: unknown }).users);
-    return tmp(name);
+    return mergedContextKubeconfig(ctx, this.files, this.bringUp.managedBy!, this.managerContext);
   }
 
   /** Where the Cluster object is now. */

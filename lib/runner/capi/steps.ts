@@ -4,6 +4,7 @@ import type { Model } from '../../model/model.ts';
 import { kubeContextStatus, mergeKubeconfig, mergeTalosconfigText, talosconfigTextStatus } from '../credentials.ts';
 import { SOPS_AGE_SECRET } from '../../gitops/flux.ts';
 import { sopsAgeStep } from '../kube/gitops.ts';
+import { hubRegistrationSteps } from '../kube/argocd-cluster.ts';
 import { gitopsSteps, releaseOwner } from '../kube/gitops-plan.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from '../kube/kubectl.ts';
 import { applyStep, bootstrapSteps, nodesReadyStep, objectsStdin, secretStep } from '../kube/steps.ts';
@@ -337,8 +338,8 @@ export function capiSteps(model: Model, compiled: Compiled, s: CapiSession, file
   const target = capiKubeTarget(s);
   const kind = kindTarget(s);
   // With the manager's Flux reconciling it, the manager installs its CNI too: the runner only waits for its nodes.
-  const bootstrap = b.gitopsFromManagement ? [nodesReadyStep(target, b.machines)] : bootstrapSteps(target, compiled, clusterBootstrap(s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled));
-  const gitops = b.gitopsFromManagement ? [] : gitopsSteps(target, model, compiled);
+  const bootstrap = b.gitopsFromManagement ? [nodesReadyStep(target, b.machines)] : bootstrapSteps(target, compiled, clusterBootstrap(s.cluster, compiled), b.machines, releaseOwner(model, s.cluster, compiled, files));
+  const gitops = [...(b.gitopsFromManagement ? [] : gitopsSteps(target, model, compiled)), ...hubRegistrationSteps(model, compiled, target, files)];
   if (b.role === 'workload') {
     // The age key the manager's Flux decrypts this cluster's Secrets with is the runner's to create; the rest are the operator's.
     const manager: KubeTarget = { cluster: s.cluster, placeholder: tmp(`${b.managedBy}/kubeconfig`), kubeconfig: (ctx) => s.manager(ctx) };

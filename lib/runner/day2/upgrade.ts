@@ -1,21 +1,16 @@
 import { resourceSpecs } from '../json-stream.ts';
 import { waitCephHealthy } from '../kube/ceph.ts';
 import { getJson, type KubeTarget } from '../kube/kubectl.ts';
-import type { CephClusterRef } from '../sources/rook.ts';
+import type { CephClusterRef } from '../../model/facts/rook-ceph.ts';
 import { done, NotYet, pending, StepError, WaitTimeout, type RunContext, type Step } from '../step.ts';
 import { factoryImage } from '../talos/patches.ts';
+import { serverTag } from '../talos/version.ts';
 import { lastLine, type TalosNode, type TalosSession } from '../talos/session.ts';
-import { goDuration, healthStep } from '../talos/steps.ts';
-import type { ToolCommand } from '../tools/command.ts';
+import { healthStep } from '../talos/steps.ts';
+import { goDuration, type ToolCommand } from '../tools/command.ts';
 
 /** How long a node may take to report the new version after talosctl upgrade returns. */
 const RECONCILE_WINDOW_MS = 300_000;
-
-/** The server's Talos version from `talosctl version` (its "Server:" block, `Tag:` line). */
-export function serverTag(stdout: string): string | undefined {
-  const server = stdout.split(/^Server:\s*$/m)[1] ?? '';
-  return /Tag:\s*(v\S+)/.exec(server)?.[1];
-}
 
 /**
  * Image Factory images carry a virtual extension named `schematic` whose version is the
@@ -81,6 +76,8 @@ export function upgradeNodeStep(s: TalosSession, node: TalosNode, kube: KubeTarg
         if (!(err instanceof WaitTimeout)) throw err;
         throw new StepError(`${node.name} came back with Talos ${last?.version ?? '?'}${last?.schematic ? ` (schematic ${last.schematic.slice(0, 12)}…)` : ''} instead of ${want!.version}: probably rolled back to its previous image — look at talosctl dmesg before upgrading further`);
       }
+      // The upgrade rebooted the node: settings that waited for a reboot (lib/runner/talos/reboot.ts) now hold.
+      await ctx.journal.clearReboot(s.cluster.name, node.name);
       // The cluster — etcd first — must be healthy before the next node.
       await health.act(ctx, await health.check(ctx));
       if (ceph) await waitCephHealthy(ctx, await kube.kubeconfig(ctx), ceph);

@@ -1,7 +1,6 @@
-import type { CephClusterRef } from '../sources/rook.ts';
+import type { CephClusterRef } from '../../model/facts/rook-ceph.ts';
 import type { RunContext } from '../step.ts';
-import type { TempRef, ToolCommand } from '../tools/command.ts';
-import { goDuration } from '../talos/steps.ts';
+import { goDuration, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { getJson, kubectl } from './kubectl.ts';
 
 /** The command Talos's Rook guide gives for "wait between nodes" (siderolabs/docs ceph-with-rook.mdx). */

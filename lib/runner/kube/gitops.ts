@@ -4,16 +4,17 @@ import { identityToRecipient } from 'age-encryption';
 import { parse } from 'yaml';
 import type { Model } from '../../model/model.ts';
 import { FLUX_NAMESPACE } from '../../gitops/flux.ts';
-import type { DecryptionKeySecret } from '../sources/decryption.ts';
+import type { DecryptionKeySecret } from '../../gitops/decryption-key.ts';
+import { ARGOCD_REPO_SERVER_PATCH } from '../../gitops/ksops.ts';
 import { repoPath } from '../../gitops/layout.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { done, pending, StepError, type RunContext, type Step } from '../step.ts';
-import { goDuration } from '../talos/steps.ts';
-import { tmp, type StdinPayload, type TempRef, type ToolCommand } from '../tools/command.ts';
+import { goDuration, type StdinPayload, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { ARGOCD_CM_PATCH } from '../../gitops/argocd-config.ts';
 import { condition, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
 import { applyStep, objectsStdin } from './steps.ts';
+import { DEFAULT_GIT_USERNAME, readGitToken, repoScheme, TOKEN_LABEL, tokenStdin } from './git-credentials.ts';
 import { waitStep } from './wait-step.ts';
 
 /** Argo CD's own install manifest, pinned to the release whose CRDs orrery's output is validated against. */
@@ -69,7 +70,10 @@ function compiledObjects(compiled: Compiled, prefix: string, kind: string): { na
   return out;
 }
 
-export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, privateKey: string | undefined, timeoutMs: number): ToolCommand {
+/** A deploy key file (ssh) or a token on stdin (https) for `flux bootstrap git`. */
+export type FluxAuth = { readonly privateKey: string } | { readonly username: string; readonly token: StdinPayload };
+
+export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, auth: FluxAuth | undefined, timeoutMs: number): ToolCommand {
   const git = model.constellation.gitops;
   return {
     tool: 'flux',
@@ -78,16 +82,23 @@ export function fluxBootstrapCommand(k: TempRef, model: Model, cluster: string, 
       `--url=${git.url}`, `--branch=${git.branch}`,
       // flux bootstrap --path: relative to the repository root (cmd/flux/bootstrap_git.go).
       `--path=${repoPath(model, `${cluster}/flux`).replace(/^\.\//, '')}`,
-      ...(privateKey ? [`--private-key-file=${privateKey}`, '--silent'] : []),
+      ...(auth && 'privateKey' in auth ? [`--private-key-file=${auth.privateKey}`, '--silent'] : []),
+      // --token-auth: the token (read from stdin, ./git-credentials.ts) pushes the manifests and
+      // becomes the flux-system Secret's username/password the GitRepository syncs with
+      // (bootstrap_git.go: secretOpts.Username/Password under bootstrapArgs.tokenAuth).
+      ...(auth && 'token' in auth ? ['--token-auth', `--username=${auth.username}`] : []),
       `--timeout=${goDuration(timeoutMs)}`,
     ],
+    ...(auth && 'token' in auth ? { stdin: auth.token } : {}),
     timeoutMs: timeoutMs + 60_000,
   };
 }
 
 /**
  * `flux bootstrap git` at <repo path>/<cluster>/flux: done when the flux-system Kustomization
- * exists and syncs that path. An ssh repository URL needs the deploy key (--git-private-key).
+ * exists and syncs that path. Bootstrap pushes to the repository: an ssh URL needs the deploy key
+ * (--git-private-key), an https URL a token (--git-token-file, on stdin); plain http never gets
+ * credentials.
  */
 export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
   const c = target.cluster.name;
@@ -98,7 +109,7 @@ export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
     title: `flux bootstrap git at ${path}`,
     kind: 'change',
     risk: 'safe',
-    dryRun: () => [fluxBootstrapCommand(target.placeholder, model, c, 'DEPLOY_KEY_FILE', 600_000)],
+    dryRun: () => [fluxBootstrapCommand(target.placeholder, model, c, repoScheme(model.constellation.gitops.url) === 'https' ? { username: DEFAULT_GIT_USERNAME, token: { label: TOKEN_LABEL, data: () => Buffer.alloc(0) } } : { privateKey: 'DEPLOY_KEY_FILE' }, 600_000)],
     async check(ctx) {
       const k = await target.kubeconfig(ctx);
       const ks = await getJson<KubeObjectStatus>(ctx, k, ['kustomizations.kustomize.toolkit.fluxcd.io', FLUX_NAMESPACE, '-n', FLUX_NAMESPACE]);
@@ -107,17 +118,30 @@ export function fluxBootstrapStep(target: KubeTarget, model: Model): Step {
         if (synced !== path) throw new StepError(`Flux on ${c} already syncs ${synced}, not ${path}: bootstrap it by hand or fix gitops.repository.path`);
         return done(`Flux syncs ${path}`);
       }
-      const key = ctx.options.gitPrivateKey;
-      if (!key && /^ssh:\/\/|^git@/.test(model.constellation.gitops.url)) {
-        throw new StepError(`flux bootstrap git over ssh needs the deploy key: pass --git-private-key FILE (its public half must be a deploy key with write access to ${model.constellation.gitops.url})`);
-      }
-      return pending(`Flux is not installed on ${c}`, [fluxBootstrapCommand(k, model, c, key, ctx.options.waitTimeoutMs)]);
+      return pending(`Flux is not installed on ${c}`, [fluxBootstrapCommand(k, model, c, await fluxAuth(ctx, model.constellation.gitops.url), ctx.options.waitTimeoutMs)]);
     },
     async act(ctx, checked) {
       ctx.reporter.waiting('flux bootstrap (controllers installed, flux-system synced)');
       for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
     },
   };
+}
+
+/** What flux bootstrap authenticates with, by the repository URL's scheme. */
+async function fluxAuth(ctx: RunContext, url: string): Promise<FluxAuth | undefined> {
+  const scheme = repoScheme(url);
+  if (scheme === 'ssh') {
+    const key = ctx.options.gitPrivateKey;
+    if (!key) throw new StepError(`flux bootstrap git over ssh needs the deploy key: pass --git-private-key FILE (its public half must be a deploy key with write access to ${url})`);
+    return { privateKey: key };
+  }
+  if (scheme === 'https') {
+    const t = await readGitToken(ctx);
+    if (!t) throw new StepError(`flux bootstrap git over https pushes to ${url}: pass --git-token-file FILE (a token with write access; --git-username NAME if your Git host wants one)`);
+    return { username: t.username, token: tokenStdin(t.token) };
+  }
+  if (scheme === 'http') throw new StepError(`${url} is plain http: orrery sends no credentials over it (flux would need --allow-insecure-http); use an https:// or ssh:// URL`);
+  return undefined;
 }
 
 /** The first reconciliation: every orrery Kustomization Ready (they `wait` for their objects). */
@@ -169,17 +193,30 @@ export function argocdInstallStep(target: KubeTarget, namespace: string): Step {
   };
 }
 
-/** The repository credentials Argo CD reads from a Secret labelled argocd.argoproj.io/secret-type=repository. */
+/**
+ * The repository credentials Argo CD reads from a Secret labelled
+ * argocd.argoproj.io/secret-type=repository: `sshPrivateKey` for ssh, `username`/`password` for
+ * https (argo-cd v3.5.1 docs/operator-manual/declarative-setup.md "Repositories"). An https
+ * repository without --git-token-file is taken as public: Argo CD reads it without credentials.
+ */
 export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace: string): Step {
   const git = model.constellation.gitops;
-  const label = `<Secret ${namespace}/orrery-repository with your deploy key>`;
+  const https = repoScheme(git.url) === 'https';
+  const label = `<Secret ${namespace}/orrery-repository with your ${https ? 'token' : 'deploy key'}>`;
   const step = applyStep({
     id: `${target.cluster.name}/argocd-repository`,
-    title: `give Argo CD the repository's deploy key`,
+    title: `give Argo CD the repository's ${https ? 'token' : 'deploy key'}`,
     target,
     source: ['-f', '-'],
     dryRunStdin: { label, data: () => Buffer.alloc(0) },
     async stdin(ctx) {
+      if (https) {
+        const t = await readGitToken(ctx);
+        if (!t) throw new StepError(`Argo CD needs a token for ${git.url}: pass --git-token-file FILE`);
+        return objectsStdin(label, [
+          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orrery-repository', namespace, labels: { 'argocd.argoproj.io/secret-type': 'repository' } }, stringData: { type: 'git', url: git.url, username: t.username, password: t.token } },
+        ]);
+      }
       const file = ctx.options.gitPrivateKey;
       if (!file) throw new StepError(`Argo CD needs the deploy key of ${git.url}: pass --git-private-key FILE`);
       const key = await readFile(path.resolve(ctx.options.cwd, file), 'utf8').catch(() => {
@@ -199,9 +236,12 @@ export function argocdRepositoryStep(target: KubeTarget, model: Model, namespace
   return {
     ...step,
     async check(ctx) {
+      const given = https ? ctx.options.gitTokenFile : ctx.options.gitPrivateKey;
+      const flag = https ? '--git-token-file' : '--git-private-key';
+      if (https && !given) return done(`${git.url} is read without credentials (a private repository needs --git-token-file)`);
       // Without the key the Secret cannot be compared; one that exists is taken as configured.
-      if (!ctx.options.gitPrivateKey && (await getJson(ctx, await target.kubeconfig(ctx), ['secret', 'orrery-repository', '-n', namespace]))) {
-        return done(`Secret ${namespace}/orrery-repository exists (pass --git-private-key to compare it)`);
+      if (!given && (await getJson(ctx, await target.kubeconfig(ctx), ['secret', 'orrery-repository', '-n', namespace]))) {
+        return done(`Secret ${namespace}/orrery-repository exists (pass ${flag} to compare it)`);
       }
       return step.check(ctx);
     },
@@ -245,69 +285,48 @@ export function argocdConfigStep(target: KubeTarget, compiled: Compiled, namespa
 }
 
 /**
- * KSOPS in argocd-repo-server, so `<cluster>/secrets/` (a KSOPS generator) builds: an init
- * container copies ksops and its kustomize into the repo server, which reads the age key from
- * the mounted `sops-age` (viaduct-ai/kustomize-sops v4.5.1 README "Argo CD Integration", the
- * patch README "SOPS under Argo CD" documents).
+ * KSOPS in argocd-repo-server: the patch synth wrote (lib/gitops/ksops.ts, the file a by-hand
+ * operator applies too). Done when the Deployment has the patch's init container with its image
+ * and the repo server's SOPS_AGE_KEY_FILE with its value.
  */
-export function ksopsRepoServerPatch(secret: DecryptionKeySecret): Record<string, unknown> {
-  return {
-    spec: {
-      template: {
-        spec: {
-          volumes: [{ name: 'custom-tools', emptyDir: {} }, { name: secret.name, secret: { secretName: secret.name } }],
-          initContainers: [{ name: 'install-ksops', image: `viaductoss/ksops:${KSOPS_VERSION}`, command: ['/usr/local/bin/ksops', 'install', '--with-kustomize', '/custom-tools'], volumeMounts: [{ mountPath: '/custom-tools', name: 'custom-tools' }] }],
-          containers: [
-            {
-              name: 'argocd-repo-server',
-              env: [{ name: 'SOPS_AGE_KEY_FILE', value: `/.config/sops/age/${secret.key}` }],
-              volumeMounts: [
-                { mountPath: '/usr/local/bin/kustomize', name: 'custom-tools', subPath: 'kustomize' },
-                { mountPath: '/usr/local/bin/ksops', name: 'custom-tools', subPath: 'ksops' },
-                { mountPath: '/.config/sops/age', name: secret.name },
-              ],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
-export const KSOPS_VERSION = 'v4.5.1';
-
-export function argocdKsopsStep(target: KubeTarget, namespace: string, secret: DecryptionKeySecret): Step {
+export function argocdKsopsStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
   const c = target.cluster.name;
-  const file = `${c}/ksops-repo-server-patch.json`;
-  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'deployment', 'argocd-repo-server', '--type', 'strategic', '--patch-file', tmp(file)]);
-  const note = { note: `orrery writes the KSOPS ${KSOPS_VERSION} patch of argocd-repo-server (init container, SOPS_AGE_KEY_FILE, the ${secret.name} mount) to <tmp:${file}>` };
+  const file = distPath(compiled, ARGOCD_REPO_SERVER_PATCH);
+  type Container = { name?: string; image?: string; env?: { name?: string; value?: string }[] };
+  type Pod = { initContainers?: Container[]; containers?: Container[] };
+  const want = (parse(compiled.files.get(ARGOCD_REPO_SERVER_PATCH) ?? 'null') as { spec?: { template?: { spec?: Pod } } } | null)?.spec?.template?.spec;
+  const patch = (k: TempRef): ToolCommand => kubectl(k, ['-n', namespace, 'patch', 'deployment', 'argocd-repo-server', '--type', 'strategic', '--patch-file', file]);
+  const has = (pod: Pod | undefined): boolean => {
+    const init = want?.initContainers ?? [];
+    const envs = want?.containers?.flatMap((w) => (w.env ?? []).map((e) => ({ container: w.name, ...e }))) ?? [];
+    return (
+      init.every((w) => pod?.initContainers?.some((i) => i.name === w.name && i.image === w.image)) &&
+      envs.every((e) => pod?.containers?.some((x) => x.name === e.container && x.env?.some((v) => v.name === e.name && v.value === e.value)))
+    );
+  };
   return {
     id: `${c}/argocd-ksops`,
     cluster: c,
     title: `install KSOPS into argocd-repo-server`,
     kind: 'change',
     risk: 'safe',
-    dryRun: () => [note, patch(target.placeholder)],
+    dryRun: () => [patch(target.placeholder)],
     async check(ctx) {
+      if (!want?.initContainers?.length) throw new StepError(`${file} is not in the compiled output: run orrery synth (it is written when Argo CD reconciles SOPS-encrypted Secrets)`);
       const k = await target.kubeconfig(ctx);
-      type Container = { name?: string; env?: { name?: string }[] };
-      const d = await getJson<{ spec?: { template?: { spec?: { initContainers?: Container[]; containers?: Container[] } } } }>(ctx, k, ['deployment', 'argocd-repo-server', '-n', namespace]);
-      const pod = d?.spec?.template?.spec;
-      const ready = pod?.initContainers?.some((i) => i.name === 'install-ksops') && pod.containers?.some((x) => x.name === 'argocd-repo-server' && x.env?.some((e) => e.name === 'SOPS_AGE_KEY_FILE'));
-      return ready ? done('argocd-repo-server runs KSOPS') : pending('argocd-repo-server has no KSOPS', [note, patch(k)]);
+      const d = await getJson<{ spec?: { template?: { spec?: Pod } } }>(ctx, k, ['deployment', 'argocd-repo-server', '-n', namespace]);
+      return has(d?.spec?.template?.spec) ? done(`argocd-repo-server runs KSOPS (${file})`) : pending(`argocd-repo-server lacks ${file}`, [patch(k)]);
     },
     async act(ctx, checked) {
-      await ctx.tmp.replace(file, JSON.stringify(ksopsRepoServerPatch(secret)));
       for (const cmd of checked.commands) if (!('note' in cmd)) await ctx.exec(cmd);
     },
   };
 }
 
-/** Every Application of the cluster Synced and Healthy. */
-export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string): Step {
-  const c = target.cluster.name;
+/** Every Application of cluster `c` Synced and Healthy, in the Argo CD of `target` (the cluster itself, or the hub). */
+export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, namespace: string, c: string = target.cluster.name): Step {
   const wanted = compiledObjects(compiled, `${c}/argocd/`, 'Application');
-  type App = KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string } } };
+  type App = KubeObjectStatus & { status?: { sync?: { status?: string }; health?: { status?: string }; conditions?: readonly { message?: string }[] } };
   return waitStep({
     id: `${c}/reconciled`,
     cluster: c,
@@ -318,11 +337,14 @@ export function argocdReconciledStep(target: KubeTarget, compiled: Compiled, nam
     probe: (k) => kubectl(k, ['get', 'applications.argoproj.io', '-n', namespace, '-o', 'json']),
     async status(ctx, k) {
       const list = await getJson<{ items?: App[] }>(ctx, k, ['applications.argoproj.io', '-n', namespace]);
-      const missing = wanted.filter((w) => {
+      const missing = wanted.flatMap((w) => {
         const app = list?.items?.find((i) => i.metadata?.name === w.name);
-        return app?.status?.sync?.status !== 'Synced' || app.status.health?.status !== 'Healthy';
+        if (app?.status?.sync?.status === 'Synced' && app.status.health?.status === 'Healthy') return [];
+        // Argo CD's own words when it cannot even compare (an unregistered or unreachable destination).
+        const why = app?.status?.conditions?.find((x) => x.message)?.message;
+        return [why ? `${w.name} (${why})` : w.name];
       });
-      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Application(s) Synced and Healthy` } : { ok: false, reason: `not Synced/Healthy: ${missing.map((w) => w.name).join(', ')}` };
+      return missing.length === 0 ? { ok: true, reason: `${wanted.length} Application(s) Synced and Healthy` } : { ok: false, reason: `not Synced/Healthy: ${missing.join(', ')}` };
     },
   });
 }

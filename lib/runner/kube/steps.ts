@@ -6,7 +6,7 @@ import { loadAgeIdentities } from '../../sops/keys.ts';
 import { decryptSops, SopsError } from '../../sops/sops.ts';
 import type { BootstrapRelease, ClusterBootstrap } from '../sources/bootstrap.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
-import { done, pending, StepError, type RunContext, type Step, type StepCheck } from '../step.ts';
+import { done, NotYet, pending, StepError, type RunContext, type Step, type StepCheck } from '../step.ts';
 
 import type { StdinPayload, TempRef, ToolCommand } from '../tools/command.ts';
 import { condition, differs, getJson, kubectl, type KubeObjectStatus, type KubeTarget } from './kubectl.ts';
@@ -120,7 +120,12 @@ interface HelmListEntry {
 /** The engine's release object for a bootstrap release: once it exists, GitOps owns the release. */
 export interface ReleaseOwner {
   readonly describe: string;
+  /** `kubectl get` arguments of the engine's object for the release. */
   readonly args: readonly string[];
+  /** The cluster that holds it, when not the release's own (an Argo CD hub). */
+  readonly where?: KubeTarget;
+  /** Whether the object found means the engine really manages the release (default: it exists). */
+  readonly owns?: (object: KubeObjectStatus) => boolean;
 }
 
 /**
@@ -149,7 +154,12 @@ export function releaseStep(target: KubeTarget, compiled: Compiled, release: Boo
     dryRun: () => [install(target.placeholder)],
     async check(ctx) {
       const k = await target.kubeconfig(ctx);
-      if (owner && (await getJson(ctx, k, owner.args))) return done(`${owner.describe} exists: the GitOps engine owns the release`);
+      if (owner) {
+        // A hub that is not up yet owns nothing: the release is the runner's to install.
+        const at = owner.where ? await owner.where.kubeconfig(ctx).catch((e: unknown) => (e instanceof NotYet ? undefined : Promise.reject(e))) : k;
+        const object = at ? await getJson<KubeObjectStatus>(ctx, at, owner.args) : undefined;
+        if (object && (owner.owns?.(object) ?? true)) return done(`${owner.describe} exists: the GitOps engine owns the release`);
+      }
       const list = await ctx.exec({ tool: 'helm', args: ['--kubeconfig', k, 'list', '--namespace', release.namespace, '--filter', `^${release.name}$`, '-o', 'json'] }, { quiet: true });
       const entry = (JSON.parse(list.stdout || '[]') as HelmListEntry[]).find((e) => e.name === release.name);
       const commands = [install(k)];

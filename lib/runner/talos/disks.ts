@@ -2,7 +2,7 @@ import type { DiskSelector } from '../../spec/types.generated.ts';
 import { resourceSpecs } from '../json-stream.ts';
 import { cephHealthyCommand, waitCephHealthy } from '../kube/ceph.ts';
 import { getJson, type KubeTarget } from '../kube/kubectl.ts';
-import type { CephClusterRef } from '../sources/rook.ts';
+import type { CephClusterRef } from '../../model/facts/rook-ceph.ts';
 import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
 import type { DryRunLine, ToolCommand } from '../tools/command.ts';
 import type { TalosNode, TalosSession } from './session.ts';

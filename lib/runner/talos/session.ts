@@ -9,7 +9,9 @@ import { resourceSpecs } from '../json-stream.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
 import { NotYet, StepError, type RunContext } from '../step.ts';
 import { tmp, type Arg, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
+import type { ApplyEffects } from './apply-effects.ts';
 import { installImageOf } from './patches.ts';
+import { nodePatchFiles } from '../../model/facts/talos-patches.ts';
 
 export interface TalosNode {
   readonly name: string;
@@ -20,6 +22,8 @@ export interface TalosNode {
   readonly maintenanceAddress: string;
   /** dist/ path of the node's patch. */
   readonly patch: string;
+  /** dist/ paths of the operator's patches the node gets after it, in merge order. */
+  readonly extraPatches: readonly string[];
   /** Rendered machine config in the private temp dir. */
   readonly config: string;
   readonly installImage?: string;
@@ -51,6 +55,8 @@ export class TalosSession {
   readonly kubeconfigFile: string;
   private context: TalosContext | undefined;
   private probes = new Map<string, NodeProbe>();
+  /** What applying the rendered config does to each configured node whose config differs (set by its apply check). */
+  readonly applyEffects = new Map<string, ApplyEffects>();
   private kubeconfigText: string | undefined;
 
   constructor(
@@ -66,9 +72,20 @@ export class TalosSession {
       const address = n.primaryAddress;
       if (!address) throw new StepError(`${c}: node ${n.name} has no address the runner can reach (DHCP without reservedAddress): add reservedAddress or a static address`);
       const rel = `${c}/talos/nodes/${n.name}.yaml`;
-      const patch = compiled.files.get(rel);
-      const installImage = patch ? installImageOf(patch) : undefined;
-      return { name: n.name, role: n.role, address, maintenanceAddress: n.maintenanceAddress ?? address, patch: distPath(compiled, rel), config: `${this.configDir}/${n.name}.yaml`, ...(installImage ? { installImage } : {}), model: n };
+      const extra = nodePatchFiles(cluster, n.name).map((a) => `${c}/talos/${a.file}`);
+      // The image the node installs is the last one its patches set (an operator patch may replace orrery's).
+      const installImage = [rel, ...extra].map((f) => compiled.files.get(f)).reduce<string | undefined>((image, text) => (text !== undefined ? (installImageOf(text) ?? image) : image), undefined);
+      return {
+        name: n.name,
+        role: n.role,
+        address,
+        maintenanceAddress: n.maintenanceAddress ?? address,
+        patch: distPath(compiled, rel),
+        extraPatches: extra.map((f) => distPath(compiled, f)),
+        config: `${this.configDir}/${n.name}.yaml`,
+        ...(installImage ? { installImage } : {}),
+        model: n,
+      };
     });
     this.controlPlanes = this.nodes.filter((n) => n.role === 'controlplane');
   }
@@ -106,7 +123,12 @@ export class TalosSession {
   patchCommand(node: TalosNode): ToolCommand {
     return {
       tool: 'talosctl',
-      args: ['machineconfig', 'patch', tmp(`${this.configDir}/${node.role === 'controlplane' ? 'controlplane' : 'worker'}.yaml`), '--patch', `@${node.patch}`, '--output', tmp(node.config)],
+      // Patches apply in order (talos@v1.13.9 configpatcher.Apply): orrery's node patch, then the operator's.
+      args: [
+        'machineconfig', 'patch', tmp(`${this.configDir}/${node.role === 'controlplane' ? 'controlplane' : 'worker'}.yaml`),
+        ...[node.patch, ...node.extraPatches].flatMap((p) => ['--patch', `@${p}`]),
+        '--output', tmp(node.config),
+      ],
       timeoutMs: 60_000,
     };
   }
@@ -177,9 +199,11 @@ export class TalosSession {
   }
 
   /**
-   * Configured (secure API answers with this cluster's CA), maintenance (the insecure API
-   * answers), foreign (TLS with another CA) or unreachable. Secure first: a node that just took
-   * its config still answers on the maintenance API until it reboots.
+   * Configured (secure API answers with this cluster's CA), maintenance, foreign (TLS with
+   * another CA) or unreachable. Secure first: a node that just took its config still answers on
+   * the maintenance API until it reboots. Then maintenance mode is told by the server on port
+   * 50000 of the maintenance address not asking for a client certificate (./api-probe.ts, the
+   * mTLS probe); only when that cannot be told does talosctl ask the insecure API.
    */
   async probe(ctx: RunContext, node: TalosNode): Promise<NodeProbe> {
     const cached = this.probes.get(node.name);
@@ -190,11 +214,18 @@ export class TalosSession {
       const status = resourceSpecs<{ stage?: string; status?: { ready?: boolean } }>(secure.stdout)[0]?.spec;
       result = { mode: 'configured', stage: status?.stage ?? 'unknown', ready: status?.status?.ready === true };
     } else {
-      const insecure = await ctx.exec({ tool: 'talosctl', args: ['get', 'machinestatus', '--insecure', '--nodes', node.maintenanceAddress, '-o', 'json'], timeoutMs: PROBE_TIMEOUT_MS }, { allowFailure: true, quiet: true });
-      const stage = insecure.code === 0 ? resourceSpecs<{ stage?: string }>(insecure.stdout)[0]?.spec.stage : undefined;
-      if (stage === 'maintenance') result = { mode: 'maintenance' };
+      const mtls = await ctx.clientCertificateProbe(node.maintenanceAddress);
+      // Why the maintenance address is not in maintenance mode; undefined when it is.
+      let notMaintenance: string | undefined;
+      if ('requested' in mtls) notMaintenance = mtls.requested ? 'asks for a client certificate (a configured node, not maintenance mode)' : undefined;
+      else {
+        const insecure = await ctx.exec({ tool: 'talosctl', args: ['get', 'machinestatus', '--insecure', '--nodes', node.maintenanceAddress, '-o', 'json'], timeoutMs: PROBE_TIMEOUT_MS }, { allowFailure: true, quiet: true });
+        const stage = insecure.code === 0 ? resourceSpecs<{ stage?: string }>(insecure.stdout)[0]?.spec.stage : undefined;
+        notMaintenance = stage === 'maintenance' ? undefined : lastLine(insecure.stderr);
+      }
+      if (notMaintenance === undefined) result = { mode: 'maintenance' };
       else if (FOREIGN_CA.test(secure.stderr)) result = { mode: 'foreign', detail: lastLine(secure.stderr) };
-      else result = { mode: 'unreachable', detail: `${node.address}: ${lastLine(secure.stderr)}; ${node.maintenanceAddress} (maintenance): ${lastLine(insecure.stderr)}` };
+      else result = { mode: 'unreachable', detail: `${node.address}: ${lastLine(secure.stderr)}; ${node.maintenanceAddress} (maintenance): ${notMaintenance}` };
     }
     this.probes.set(node.name, result);
     return result;

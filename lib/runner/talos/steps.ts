@@ -1,6 +1,9 @@
 import { kubeContextStatus, mergeKubeconfig, mergeTalosContext, talosContextStatus } from '../credentials.ts';
 import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
-import { tmp, type DryRunLine, type ToolCommand } from '../tools/command.ts';
+import { goDuration, tmp, type DryRunLine, type ToolCommand } from '../tools/command.ts';
+import { preflight } from './preflight.ts';
+import { classifyApply } from './config-changes.ts';
+import type { ApplyEffects } from './apply-effects.ts';
 import { lastLine, type TalosNode, type TalosSession } from './session.ts';
 
 /** `~/…` for a path under the operator's home (display only). */
@@ -58,11 +61,22 @@ function applyCommand(s: TalosSession, node: TalosNode, maintenance: boolean, dr
   return s.secure(node, ['apply-config', ...file, ...(dryRun ? ['--dry-run'] : [])], { timeoutMs: 120_000 });
 }
 
+/** How applying the config goes, in words: who reboots, and what waits for a reboot. */
+function describeApply(effects: ApplyEffects, dryRunReboots: boolean): string {
+  if ('unknown' in effects) return `Talos applies it ${dryRunReboots ? 'with' : 'without'} a reboot; whether a setting waits for a reboot cannot be told: ${effects.unknown}`;
+  const list = (xs: readonly string[]): string => (xs.length > 3 ? `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more` : xs.join(', '));
+  if (effects.rebootsNow.length > 0 || dryRunReboots) return `Talos ${effects.minor} reboots it to apply the config (auto mode)${effects.rebootsNow.length > 0 ? `: ${list(effects.rebootsNow)} ${effects.rebootsNow.length === 1 ? 'is' : 'are'} not applied live` : ''}`;
+  const live = `Talos ${effects.minor} applies it live (no reboot)`;
+  return effects.needsReboot.length > 0 ? `${live}; it needs a reboot to take effect: ${list(effects.needsReboot)}` : live;
+}
+
 /**
  * Maintenance mode → `apply-config --insecure` (the node installs and reboots into its config).
  * Configured → a dry-run apply first: "No changes." (machined's generateDiff) means done;
- * otherwise the redacted diff is shown and the config applied in Talos's default mode (auto:
- * live when possible; Talos 1.14 has no reboot mode at all and applies without one).
+ * otherwise the redacted diff is shown, the change classified by the Talos the node runs
+ * (./config-changes.ts), and the config applied in Talos's default mode (auto: live when
+ * possible; Talos 1.14 has no reboot mode and applies everything live). What takes effect only
+ * after a reboot is recorded in the journal for the reboot step (./reboot.ts).
  */
 export function applyStep(s: TalosSession, node: TalosNode): Step {
   const id = `${s.cluster.name}/apply/${node.name}`;
@@ -86,11 +100,18 @@ export function applyStep(s: TalosSession, node: TalosNode): Step {
       if (dry.code !== 0) throw new StepError(`dry-run apply on ${node.name} failed: ${lastLine(dry.stderr)}`);
       const text = `${dry.stdout}\n${dry.stderr}`;
       if (/\bNo changes\.\s*$/m.test(text)) return done(`${node.name} runs this config (stage ${probe.stage})`);
-      const reboot = /with a reboot/.test(text);
-      return pending(`${node.name}'s running config differs; Talos applies it ${reboot ? 'with a reboot' : 'without a reboot'}`, [applyCommand(s, node, false)], redactedDiff(ctx, text));
+      if (!ctx.options.skipPreflight) {
+        const problems = await preflight(ctx, s, node);
+        if (problems.length > 0) throw new StepError(`preflight: ${problems.join('; ')} — applying the config could cut ${node.name} off: fix the spec (or the machine), or pass --skip-preflight`);
+      }
+      const effects = await classifyApply(ctx, s, node);
+      s.applyEffects.set(node.name, effects);
+      return pending(`${node.name}'s running config differs; ${describeApply(effects, /with a reboot/.test(text))}`, [applyCommand(s, node, false)], redactedDiff(ctx, text));
     },
     async act(ctx, checked) {
       for (const c of checked.commands) if (!('note' in c)) await ctx.exec(c);
+      const effects = s.applyEffects.get(node.name);
+      if (effects && !('unknown' in effects) && effects.rebootsNow.length === 0 && effects.needsReboot.length > 0) await ctx.journal.recordReboot(s.cluster.name, node.name, effects.needsReboot);
       s.invalidate();
     },
     // The node installs or reboots now; `installed/<node>` waits for it.
@@ -253,8 +274,3 @@ export function healthStep(s: TalosSession): Step {
   };
 }
 
-/** A duration as Go's flag parser takes it (`90s`, `10m0s`). */
-export function goDuration(ms: number): string {
-  const s = Math.max(1, Math.ceil(ms / 1000));
-  return s % 60 === 0 ? `${s / 60}m0s` : `${s}s`;
-}

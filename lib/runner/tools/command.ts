@@ -72,3 +72,9 @@ export function displayCommand(command: ToolCommand): string {
 export function displayLine(line: DryRunLine): string {
   return isNote(line) ? `# ${line.note}` : displayCommand(line);
 }
+
+/** A duration as Go's flag parser takes it (`90s`, `10m0s`). */
+export function goDuration(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  return s % 60 === 0 ? `${s / 60}m0s` : `${s}s`;
+}

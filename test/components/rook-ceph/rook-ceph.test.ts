@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { rookCephCluster } from '../../../lib/components/rook-ceph/rook-ceph.ts';
 import { CAPI_CEPH_DEVICE_FILTER } from '../../../lib/components/rook-ceph/storage.ts';
-import { rookDevice, volumeMayClaim } from '../../../lib/model/facts/rook-ceph.ts';
+import { rookCephCluster, rookDevice, volumeMayClaim } from '../../../lib/model/facts/rook-ceph.ts';
 import { HAS_SHARED, SHARED } from '../../helpers.ts';
 import { compileExample, compileVariant, removeVariants, type Compiled, type Obj } from '../variant.ts';
 

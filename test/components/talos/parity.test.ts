@@ -6,6 +6,8 @@ import { renderContract, type TalosDocument } from '../../../lib/components/talo
 import { clusterApiPatches } from '../../../lib/components/talos/cluster-api-patches.ts';
 import { clusterApiObjects } from '../../../lib/components/cluster-api/objects.ts';
 import type { ClusterModel } from '../../../lib/model/model.ts';
+import { nodePatchFiles } from '../../../lib/model/facts/talos-patches.ts';
+import { patchOverrides } from '../../../lib/components/talos/patch-overrides.ts';
 
 /**
  * One intent, two destinations. The same cluster settings are compiled once as a talosctl
@@ -58,6 +60,17 @@ talos:
   registryMirrors: {docker.io: ['https://mirror.example.com']}
   sysctls: {net.core.somaxconn: '65535'}
   kernelModules: [{name: br_netfilter, parameters: [nf_conntrack]}]
+  patches:
+    - name: everywhere
+      documents: [{machine: {sysctls: {vm.swappiness: "10"}}}]
+    - name: cp-only
+      role: controlplane
+      documents: [{apiVersion: v1alpha1, kind: KmsgLogConfig, name: remote, url: "udp://10.1.0.5:514/"}]
+    - name: workers-only
+      role: worker
+      documents: [{apiVersion: v1alpha1, kind: StaticHostConfig, name: 10.1.0.50, hostnames: [registry.internal]}]
+    - name: prism
+      documents: [${contract === '1.14' ? '{apiVersion: v1alpha1, kind: KubePrismConfig, port: 7446}' : '{machine: {features: {kubePrism: {port: 7446}}}}'}]
 kubernetes: {version: 1.35.0}
 cni: {name: cilium, cilium: {kubeProxyReplacement: true}}
 loadBalancing:
@@ -77,8 +90,8 @@ name: edge
 role: standalone
 provisioning: {method: talosctl}
 nodes:
-  - {name: cp-1, role: controlplane, interface: eth0, addresses: [10.1.0.21/24], labels: {tier: cp}}
-  - {name: w-1, role: worker, interface: eth0, addresses: [10.1.0.31/24], labels: {tier: app}, taints: [{key: dedicated, value: app, effect: NoSchedule}]}
+  - {name: cp-1, role: controlplane, interface: eth0, addresses: [10.1.0.21/24], labels: {tier: cp}, patches: [{name: own, documents: [{machine: {sysctls: {vm.dirty_ratio: "5"}}}]}]}
+  - {name: w-1, role: worker, interface: eth0, addresses: [10.1.0.31/24], labels: {tier: app}, taints: [{key: dedicated, value: app, effect: NoSchedule}], patches: [{name: own, documents: [{machine: {sysctls: {vm.dirty_ratio: "5"}}}]}]}
 ${SETTINGS(contract)}`;
 const CLUSTER_API = (contract: string): string => `apiVersion: orrery.dev/v1alpha1
 kind: Cluster
@@ -93,8 +106,8 @@ provisioning:
       template: {sourceNode: pve-1, templateId: 9000}
       ipv4Pool: {addresses: [10.1.0.20-10.1.0.40], prefix: 24, gateway: 10.1.0.1}
     machinePools:
-      - {name: cp, role: controlplane, replicas: 3, labels: {tier: cp}}
-      - {name: w, role: worker, replicas: 2, labels: {tier: app}, taints: [{key: dedicated, value: app, effect: NoSchedule}]}
+      - {name: cp, role: controlplane, replicas: 3, labels: {tier: cp}, patches: [{name: own, documents: [{machine: {sysctls: {vm.dirty_ratio: "5"}}}]}]}
+      - {name: w, role: worker, replicas: 2, labels: {tier: app}, taints: [{key: dedicated, value: app, effect: NoSchedule}], patches: [{name: own, documents: [{machine: {sysctls: {vm.dirty_ratio: "5"}}}]}]}
 ${SETTINGS(contract)}`;
 
 function model(files: Record<string, string>): ClusterModel {
@@ -214,6 +227,29 @@ describe.each(['1.12', '1.13', '1.14'])('one intent, two destinations: contract 
       expect(spec.hostname).toEqual({ source: 'MachineName' });
       expect(spec.talosVersion).toBe(`v${contract}`);
     }
+  });
+
+  it('the operator\'s patches reach both: the cluster\'s (by role) then the machine\'s own, after orrery\'s documents, in spec order', () => {
+    const names = (ps: readonly { name: string }[]): string[] => ps.map((p) => p.name);
+    const talosctlCp = nodePatchFiles(talosctl, 'cp-1');
+    const talosctlW = nodePatchFiles(talosctl, 'w-1');
+    expect(talosctlCp.map((a) => a.file)).toEqual(['patches/everywhere.yaml', 'patches/cp-only.yaml', 'patches/prism.yaml', 'nodes/cp-1/own.yaml']);
+    expect(talosctlW.map((a) => a.file)).toEqual(['patches/everywhere.yaml', 'patches/workers-only.yaml', 'patches/prism.yaml', 'nodes/w-1/own.yaml']);
+    expect(names(cp.pool.patches)).toEqual(['everywhere', 'cp-only', 'prism', 'own']);
+    expect(names(w.pool.patches)).toEqual(['everywhere', 'workers-only', 'prism', 'own']);
+    // The same documents either way, each a strategic patch of its own after orrery's layers.
+    expect(cp.operator).toEqual(talosctlCp.map((a) => a.patch.documents));
+    expect(w.operator).toEqual(talosctlW.map((a) => a.patch.documents));
+    expect(cp.strategicPatches.slice(cp.layers.length)).toHaveLength(4);
+    expect(cp.strategicPatches.slice(cp.layers.length)[1]).toContain('kind: KmsgLogConfig');
+  });
+
+  it('a patch that overrides what orrery derives is found for both destinations (KubePrism\'s port)', () => {
+    const prism = (c: ClusterModel): string[] => patchOverrides(c).filter((f) => f.message.includes('KubePrism')).map((f) => `${f.severity} ${f.at.pointer}`);
+    // 1.14 carries KubePrism in the KubePrismConfig document, 1.12 and 1.13 in v1alpha1 machine.features.
+    const path = contract === '1.14' ? '/talos/patches/3/documents/0/port' : '/talos/patches/3/documents/0/machine/features/kubePrism/port';
+    expect(prism(talosctl)).toEqual([`warning ${path}`]);
+    expect(prism(capi)).toEqual([`warning ${path}`]);
   });
 
   it('the comparison is not vacuous: every setting reached both destinations', () => {

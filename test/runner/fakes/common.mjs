@@ -9,7 +9,7 @@ export const clean = (s) => s.replace(TMP, '<tmp>/');
 
 // --- argv ---------------------------------------------------------------------------------
 
-const BOOLEAN = new Set(['--insecure', '--dry-run', '--wait', '--graceful', '--reboot', '--client', '--short', '--silent', '--server-side', '--force-conflicts', '--all', '--ignore-not-found', '--install', '--wait-providers', '-A', '--all-namespaces', '--force']);
+const BOOLEAN = new Set(['--insecure', '--dry-run', '--wait', '--graceful', '--reboot', '--client', '--short', '--silent', '--server-side', '--force-conflicts', '--all', '--ignore-not-found', '--install', '--wait-providers', '-A', '--all-namespaces', '--force', '--ignore-daemonsets', '--delete-emptydir-data', '--token-auth']);
 
 export function parseArgs(argv) {
   const flags = {};

@@ -1,12 +1,13 @@
 // Fake talosctl / kubectl / helm / flux / clusterctl / kind for the runner tests.
 //
-// Plain JavaScript (not TypeScript): each fake runs as its own process for every call the runner
-// makes, and node starts a .mjs file without a TypeScript loader in a fraction of the time.
-// Every call appends one JSON line to the log: the tool, its argv (the private temp dir shown as
-// <tmp>/…), the stdin size and SHA-256 (never the bytes) and the environment's variable names.
-// State (machines, Kubernetes objects, Helm releases, kind clusters, Cluster API) lives in one
-// JSON file; Secrets are stored as hashes only, so nothing secret lands in a recorded file.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+// The simulated tools, one function per call: the executables the runner spawns are tiny POSIX
+// shell shims (test/runner/fake-server.ts writes them) that hand their argv, stdin and working
+// directory to this code running inside the test process, and print what it answers. Plain
+// JavaScript, as when every call started its own node process; the state is still one JSON text
+// (parsed and written back per call, exactly as the state file was), so no object is shared
+// between two calls. Every call appends one log entry: the tool, its argv (the private temp dir
+// shown as <tmp>/…), the stdin size and SHA-256 (never the bytes) and the environment's variable
+// names. Secrets are stored as hashes only, so nothing secret lands in the recorded state.
 import { clean, Exit, parseArgs, sha } from './common.mjs';
 import { kubectl } from './kubectl.mjs';
 import { clusterctl, flux, helm, kind } from './others.mjs';
@@ -17,9 +18,9 @@ export function isMutating(tool, argv) {
   const dry = get('--dry-run') === true;
   if (tool === 'talosctl') {
     if (a[0] === 'apply-config' || a[0] === 'upgrade-k8s') return !dry;
-    return ['bootstrap', 'wipe', 'upgrade', 'reset'].includes(a[0]);
+    return ['bootstrap', 'wipe', 'upgrade', 'reset', 'reboot'].includes(a[0]);
   }
-  if (tool === 'kubectl') return ['apply', 'delete', 'create', 'patch'].includes(a[0]);
+  if (tool === 'kubectl') return ['apply', 'delete', 'create', 'patch', 'drain', 'uncordon', 'cordon'].includes(a[0]);
   if (tool === 'helm') return a[0] === 'upgrade' || a[0] === 'install';
   if (tool === 'flux') return a[0] === 'bootstrap';
   if (tool === 'clusterctl') return (a[0] === 'init' || a[0] === 'move') && !dry;
@@ -29,27 +30,23 @@ export function isMutating(tool, argv) {
 
 const TOOLS = { talosctl, kubectl, helm, flux, kind, clusterctl };
 
-
-function readStdin() {
-  try {
-    return readFileSync(0);
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-
-export function main(tool, stateFile, logFile) {
-  const argv = process.argv.slice(2);
-  const stdin = process.stdin.isTTY ? Buffer.alloc(0) : readStdin();
-  const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+/**
+ * One call of a fake tool. `call`: { stdin: Buffer, cwd, env: variable names, pid }; `store`:
+ * { text: the state as JSON, log: entries }. Returns { code, stdout, stderr }, or { hang: true }
+ * for a call that never answers (the shim then waits until the runner kills it).
+ */
+export function handle(tool, argv, call, store) {
+  const { stdin } = call;
+  const state = JSON.parse(store.text);
   const mutating = isMutating(tool, argv);
-  appendFileSync(logFile, `${JSON.stringify({ tool, args: argv.map(clean), mutating, ...(stdin.length ? { stdin: { bytes: stdin.length, sha256: sha(stdin) } } : {}), env: Object.keys(process.env).sort() })}\n`);
-  const save = () => writeFileSync(stateFile, JSON.stringify(state, null, 1));
+  store.log.push({ tool, args: argv.map(clean), mutating, ...(stdin.length ? { stdin: { bytes: stdin.length, sha256: sha(stdin) } } : {}), env: [...call.env].sort() });
+  const save = () => {
+    store.text = JSON.stringify(state);
+  };
   const hang = (state.hang ?? []).find((h) => h.tool === tool && argv.join(' ').includes(h.match));
   if (hang) {
-    appendFileSync(logFile, `${JSON.stringify({ tool, hanging: true, pid: process.pid })}\n`);
-    setInterval(() => {}, 1000);
-    return;
+    store.log.push({ tool, hanging: true, pid: call.pid });
+    return { hang: true };
   }
   state.mutations ??= 0;
   if (mutating) {
@@ -58,9 +55,7 @@ export function main(tool, stateFile, logFile) {
       state.failAtMutation = undefined;
       state.mutations -= 1;
       save();
-      process.stderr.write(`simulated failure of ${tool} ${parseArgs(argv).positional[0]} (fails once)\n`);
-      process.exitCode = 1;
-      return;
+      return { code: 1, stdout: '', stderr: `simulated failure of ${tool} ${parseArgs(argv).positional[0]} (fails once)\n` };
     }
   }
   const once = (state.failOnce ?? []).findIndex((f) => f.tool === tool && argv.join(' ').includes(f.match));
@@ -68,21 +63,17 @@ export function main(tool, stateFile, logFile) {
     const f = state.failOnce.splice(once, 1)[0];
     if (mutating) state.mutations -= 1;
     save();
-    process.stderr.write(`${f.stderr ?? 'simulated failure'}\n`);
-    process.exitCode = f.code ?? 1;
-    return;
+    return { code: f.code ?? 1, stdout: '', stderr: `${f.stderr ?? 'simulated failure'}\n` };
   }
   try {
-    const result = TOOLS[tool](state, argv, { stdin: stdin.toString('utf8'), cwd: process.cwd() });
+    const result = TOOLS[tool](state, argv, { stdin: stdin.toString('utf8'), cwd: call.cwd });
     save();
-    if (result.stdout) process.stdout.write(result.stdout);
-    if (result.stderr) process.stderr.write(result.stderr);
+    return { code: 0, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
   } catch (err) {
-    if (!(err instanceof Exit)) throw err;
+    // A bug in a fake is loud: the runner shows this, and the test that hit it fails.
+    if (!(err instanceof Exit)) return { code: 70, stdout: '', stderr: `fake ${tool} crashed: ${err?.stack ?? err}\n` };
     if (mutating) state.mutations -= 1;
     save();
-    if (err.stdout) process.stdout.write(err.stdout);
-    process.stderr.write(err.stderr);
-    process.exitCode = err.code;
+    return { code: err.code, stdout: err.stdout ?? '', stderr: err.stderr };
   }
 }

@@ -29,14 +29,52 @@ const RESOURCES = {
 };
 const CORE = new Set(['Node', 'Pod', 'Secret', 'Deployment', 'Namespace', 'ConfigMap', 'List', 'CustomResourceDefinition']);
 
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/**
+ * An Argo CD cluster Secret as the fake keeps it: name, server and the CA (public) readable as
+ * `data` again, the client key only as its hash — what the fake Argo CD compares with the key
+ * the destination cluster accepts.
+ */
+function argoCluster(obj) {
+  if (obj.metadata?.labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') return {};
+  const field = (k) => (obj.stringData?.[k] !== undefined ? obj.stringData[k] : obj.data?.[k] !== undefined ? Buffer.from(obj.data[k], 'base64').toString('utf8') : undefined);
+  const config = JSON.parse(field('config') ?? '{}');
+  const tls = config.tlsClientConfig ?? {};
+  const b64 = (v) => Buffer.from(v).toString('base64');
+  return {
+    data: { name: b64(field('name') ?? ''), server: b64(field('server') ?? ''), config: b64(JSON.stringify({ tlsClientConfig: { caData: tls.caData } })) },
+    argo: { name: field('name'), server: field('server'), caData: tls.caData, keySha: tls.keyData ? sha(tls.keyData) : undefined, certData: Boolean(tls.certData), insecure: tls.insecure },
+  };
+}
+
+/**
+ * Where the fake Argo CD on `c` would deploy an Application: in-cluster, or the cluster Secret
+ * whose server (trailing slashes trimmed) or name the destination gives — argo-cd v3.5.1
+ * util/argo/argo.go GetDestinationServer and util/settings/cluster_informer.go — with the
+ * credentials that cluster accepts. Returns the error condition Argo CD would show, or undefined.
+ */
+function destinationProblem(state, c, dest) {
+  const trim = (u) => (u ?? '').replace(/\/+$/, '');
+  if (dest.server && trim(dest.server) === IN_CLUSTER) return undefined;
+  const secrets = Object.values(c.objects).filter((o) => o.kind === 'Secret' && o.argo);
+  const reg = dest.server ? secrets.find((o) => trim(o.argo.server) === trim(dest.server)) : secrets.find((o) => o.argo.name === dest.name);
+  if (!reg) return dest.server ? `error getting cluster by server "${dest.server}": secrets "${trim(dest.server)}" not found` : `there are no clusters with this name: ${dest.name}`;
+  const target = state.kube?.[reg.argo.server];
+  if (!target || target.down) return `Get "${reg.argo.server}/version": dial tcp: connect: connection refused`;
+  if (reg.argo.caData !== Buffer.from(`ca-of-${reg.argo.server}`).toString('base64') || reg.argo.insecure !== false) return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+  if (!reg.argo.certData || reg.argo.keySha !== sha(target.key ?? '')) return 'the server has asked for the client to provide credentials';
+  return undefined;
+}
+
 export function store(c, obj) {
   const ns = obj.metadata?.namespace;
   if (obj.kind !== 'Namespace' && !CORE.has(obj.kind) && !c.crds.includes(obj.kind) && !c.crds.includes('*')) fail(`error: resource mapping not found for name: "${obj.metadata?.name}" kind: "${obj.kind}": no matches for kind "${obj.kind}"`);
   if (ns && !c.objects[kubeKey('Namespace', '', ns)] && !['default', 'kube-system'].includes(ns)) fail(`Error from server (NotFound): namespaces "${ns}" not found`);
   const hash = sha(JSON.stringify(obj));
   const prev = c.objects[kubeKey(obj.kind, ns, obj.metadata.name)];
-  // Secrets: only a hash of what was applied, never the data.
-  const kept = obj.kind === 'Secret' ? { apiVersion: 'v1', kind: 'Secret', metadata: obj.metadata, dataKeys: Object.keys(obj.data ?? obj.stringData ?? {}), hash } : { ...obj, hash, status: prev?.status };
+  // Secrets: only a hash of what was applied, never the data (an Argo CD cluster Secret: its public fields, its credentials hashed).
+  const kept = obj.kind === 'Secret' ? { apiVersion: 'v1', kind: 'Secret', metadata: obj.metadata, dataKeys: Object.keys(obj.data ?? obj.stringData ?? {}), hash, ...argoCluster(obj) } : { ...obj, hash, status: prev?.status };
   c.objects[kubeKey(obj.kind, ns, obj.metadata.name)] = kept;
   return prev?.hash === hash ? 'unchanged' : prev ? 'configured' : 'created';
 }
@@ -69,7 +107,7 @@ export function reconcile(state, cwd) {
       const nodes = Object.values(state.talos.nodes).filter((n) => n.mode === 'configured');
       const cni = Object.values(c.helm).some((r) => r.chart === 'cilium') || nodes.some((n) => n.cniNone === false);
       for (const n of nodes) {
-        c.objects[kubeKey('Node', '', n.name)] = { apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { ...conditionTrue(cni ? 'Ready' : 'NotReady'), nodeInfo: { kubeletVersion: `v${n.kubernetes ?? '1.36.2'}` } } };
+        c.objects[kubeKey('Node', '', n.name)] = { apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, spec: { unschedulable: (c.cordoned ?? []).includes(n.name) }, status: { ...conditionTrue(cni ? 'Ready' : 'NotReady'), nodeInfo: { kubeletVersion: `v${n.kubernetes ?? '1.36.2'}` } } };
         if (!cni) c.objects[kubeKey('Node', '', n.name)].status.conditions = [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }];
       }
     }
@@ -111,7 +149,26 @@ export function reconcile(state, cwd) {
         }
       }
     }
-    // Argo CD: the root Application brings its children; Secrets need the decryption key.
+    // Argo CD's ApplicationSet (the hub): its git files generator makes a root Application per
+    // cluster.json, whose keys are the template's parameters (lib/gitops/argocd.ts argoApplicationSet).
+    for (const set of Object.values(c.objects).filter((o) => o.kind === 'ApplicationSet')) {
+      for (const gen of set.spec?.generators ?? []) {
+        for (const f of gen.git?.files ?? []) {
+          const [prefix, suffix] = f.path.split('*');
+          const base = path.join(cwd, prefix);
+          for (const dir of existsSync(base) ? readdirSync(base) : []) {
+            const file = path.join(base, dir + suffix);
+            if (!existsSync(file)) continue;
+            const p = JSON.parse(readFileSync(file, 'utf8'));
+            const name = `${p.name}-root`;
+            const key = kubeKey('Application', set.metadata.namespace, name);
+            c.objects[key] ??= { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: set.metadata.namespace }, spec: { ...set.spec.template.spec, source: { repoURL: p.repoURL, targetRevision: p.targetRevision, path: p.appsPath } }, root: true };
+          }
+        }
+      }
+    }
+    // Argo CD: the root Application brings its children; Secrets need the decryption key; a child
+    // for another cluster needs that cluster registered.
     for (const root of Object.values(c.objects).filter((o) => o.kind === 'Application' && o.root)) {
       const apps = path.join(cwd, root.spec.source.path);
       for (const f of existsSync(apps) ? readdirSync(apps).filter((x) => x.startsWith('application-')) : []) {
@@ -119,7 +176,11 @@ export function reconcile(state, cwd) {
         const repo = c.objects[kubeKey('Deployment', app.metadata.namespace, 'argocd-repo-server')];
         const ksops = repo?.spec?.template?.spec?.initContainers?.some((i) => i.name === 'install-ksops');
         const key = !/\/secrets$/.test(app.spec.source.path ?? '') || (c.objects[kubeKey('Secret', app.metadata.namespace, 'sops-age')] && ksops);
-        c.objects[kubeKey('Application', app.metadata.namespace, app.metadata.name)] = { ...app, status: { sync: { status: key ? 'Synced' : 'OutOfSync' }, health: { status: key ? 'Healthy' : 'Degraded' } } };
+        const problem = destinationProblem(state, c, app.spec.destination ?? {});
+        const status = problem
+          ? { sync: { status: 'Unknown' }, health: { status: 'Unknown' }, conditions: [{ type: 'InvalidSpecError', message: problem }] }
+          : { sync: { status: key ? 'Synced' : 'OutOfSync' }, health: { status: key ? 'Healthy' : 'Degraded' } };
+        c.objects[kubeKey('Application', app.metadata.namespace, app.metadata.name)] = { ...app, status };
       }
       const repo = /^ssh:/.test(root.spec.source.repoURL) ? Object.values(c.objects).some((o) => o.kind === 'Secret' && o.metadata?.labels?.['argocd.argoproj.io/secret-type'] === 'repository') : true;
       root.status = { sync: { status: repo ? 'Synced' : 'Unknown' }, health: { status: repo ? 'Healthy' : 'Missing' } };
@@ -151,9 +212,10 @@ export function reconcile(state, cwd) {
           secret(`${cl.metadata.name}-talosconfig`, 'talosconfig', stringify({ context: cl.metadata.name, contexts: { [cl.metadata.name]: { endpoints: [spec.endpoint], ca: Buffer.from(`talos-ca-${cl.metadata.name}`).toString('base64'), crt: 'Y3J0', key: talosKey } } }));
         }
       }
-      // Workload clusters in this management cluster's git arrive with its Flux.
+      // Workload clusters in this management cluster's git arrive with its Flux, or its Argo CD's synced root.
+      const engine = c.flux || Object.values(c.objects).some((o) => o.kind === 'Application' && o.root && o.status?.sync?.status === 'Synced');
       for (const w of state.capi?.workloads?.[server] ?? []) {
-        if (!c.flux || c.objects[kubeKey('Cluster', w.namespace, w.name)]) continue;
+        if (!engine || c.objects[kubeKey('Cluster', w.namespace, w.name)]) continue;
         c.objects[kubeKey('Cluster', w.namespace, w.name)] = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: w.name, namespace: w.namespace } };
       }
     }
@@ -252,6 +314,7 @@ export function kubectl(state, argv, io) {
       const cc = c.objects[kubeKey('CephCluster', args.get('-n'), name)];
       if (!cc) fail(`Error from server (NotFound): cephclusters.ceph.rook.io "${name}" not found`);
       (state.cephWaits ??= []).push(state.talos?.upgradeOrder?.length ?? 0);
+      (state.cephWaitsByReboots ??= []).push(state.talos?.rebootOrder?.length ?? 0);
       // kubectl wait blocks until the condition holds; "never" (Infinity-like) simulates a timeout.
       if ((cc.healthyAfter ?? 0) > 100) fail(`error: timed out waiting for the condition on cephclusters/${name}`);
       cc.waitedFor = (cc.waitedFor ?? 0) + (cc.healthyAfter ?? 0);
@@ -277,6 +340,18 @@ export function kubectl(state, argv, io) {
       pod.spec.volumes = [...(pod.spec.volumes ?? []), ...want.volumes];
     } else fail(`fake kubectl: patch ${resource} --type ${args.get('--type')} not simulated`);
     return { stdout: `${resource}/${name} patched\n` };
+  }
+  if (verb === 'drain' || verb === 'uncordon') {
+    const name = args.positional[1];
+    if (!c.objects[kubeKey('Node', '', name)]) fail(`Error from server (NotFound): nodes "${name}" not found`);
+    c.cordoned = (c.cordoned ?? []).filter((n) => n !== name);
+    if (verb === 'drain') {
+      if (!args.get('--ignore-daemonsets')) fail(`error: unable to drain node "${name}" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)`);
+      c.cordoned.push(name);
+      (c.drained ??= []).push(name);
+      return { stdout: `node/${name} cordoned\nnode/${name} drained\n` };
+    }
+    return { stdout: `node/${name} uncordoned\n` };
   }
   if (verb === 'delete') {
     const [, resource, name] = args.positional;

@@ -1,7 +1,7 @@
 // The fake helm, flux, kind and clusterctl.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { clusterOf, fail, issueKey, kubeconfigText, kubeKey, parseArgs, readKubeconfig } from './common.mjs';
+import { clusterOf, fail, issueKey, kubeconfigText, kubeKey, parseArgs, readKubeconfig, sha } from './common.mjs';
 import { conditionTrue, reconcile } from './kubectl.mjs';
 
 
@@ -44,11 +44,22 @@ export function flux(state, argv, io) {
     const url = args.get('--url');
     const key = args.get('--private-key-file');
     if (/^ssh:/.test(url) && (!key || !existsSync(key))) fail('✗ failed to clone repository: ssh: handshake failed: ssh: unable to authenticate');
+    let auth = key ? 'deploy-key' : undefined;
+    if (/^https:/.test(url)) {
+      // --token-auth without --password: the token is the first line of stdin (flux2 cmd/flux/main.go readPasswordFromStdin).
+      if (!args.get('--token-auth') || args.get('--password')) fail('fake flux: the runner sends the token on stdin with --token-auth');
+      const text = io.stdin.toString('utf8');
+      if (!text.includes('\n')) fail('✗ could not read token: could not read from stdin: EOF');
+      const token = text.slice(0, text.indexOf('\n'));
+      const accepted = state.git?.tokens ?? [];
+      if (!accepted.includes(sha(token)) || (args.get('--username') ?? 'git') !== (state.git?.username ?? 'git')) fail('✗ failed to clone repository: authentication required: Invalid username or password.');
+      auth = 'token';
+    }
     const p = args.get('--path');
     c.crds.push('Kustomization', 'HelmRelease', 'GitRepository', 'HelmRepository');
     c.objects[kubeKey('Namespace', '', 'flux-system')] ??= { kind: 'Namespace', metadata: { name: 'flux-system' } };
     c.objects[kubeKey('Kustomization', 'flux-system', 'flux-system')] = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system' }, spec: { path: `./${p}` }, status: conditionTrue('Ready') };
-    c.flux = { path: p, url, readyAfter: c.polls + (state.fluxReadyPolls ?? 0) };
+    c.flux = { path: p, url, auth, readyAfter: c.polls + (state.fluxReadyPolls ?? 0) };
     reconcile(state, io.cwd);
     return { stderr: `► cloning branch "${args.get('--branch')}" from Git repository "${url}"\n✔ bootstrap finished\n` };
   }

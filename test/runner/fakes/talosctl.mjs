@@ -41,6 +41,39 @@ function machineStatus(node, stage) {
   return `${JSON.stringify({ node: node.address, metadata: { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine' }, spec: { stage, status: { ready: stage === 'running' } } }, null, 4)}\n`;
 }
 
+// A rendered config as the fakes write it: a v1alpha1 document with the patches' v1alpha1 parts
+// merged in, the patches' typed documents (by kind and name), and one document of the fake's own
+// bookkeeping (what apply-config learns from the config: CA, endpoint, hostname, …).
+const FAKE_KIND = 'OrreryFakeBookkeeping';
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const docKey = (d) => (d.kind ? `${d.kind}/${d.name ?? ''}` : 'v1alpha1');
+
+function merge(base, patch) {
+  if (!isObject(base) || !isObject(patch)) return patch;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);
+  return out;
+}
+
+export function configDocs(text) {
+  return parseAllDocuments(text).map((d) => d.toJSON()).filter(isObject);
+}
+
+function applyPatches(docs, patchTexts) {
+  const out = docs.map((d) => ({ ...d }));
+  for (const text of patchTexts) {
+    for (const p of configDocs(text)) {
+      const at = out.findIndex((d) => docKey(d) === docKey(p));
+      if (at < 0) out.splice(out.length - 1, 0, p);
+      else out[at] = p.kind ? p : merge(out[at], p);
+    }
+  }
+  return out;
+}
+
+const writeConfig = (file, docs) => writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+export const bookkeeping = (docs) => docs.find((d) => d.kind === FAKE_KIND) ?? {};
+
 function bundleCa(secretsFile) {
   const bundle = parse(readFileSync(secretsFile, 'utf8'));
   if (!bundle?.certs?.os?.crt || !bundle?.certs?.os?.key) fail('failed to load secrets bundle: certs.os missing (is it still encrypted?)');
@@ -64,8 +97,11 @@ export function talosctl(state, argv, io) {
     const cniNone = patches.some((p) => parseAllDocuments(p).some((d) => d.toJSON()?.cluster?.network?.cni?.name === 'none'));
     mkdirSync(out, { recursive: true });
     const base = { cluster: name, endpoint, ca, secrets: sha(readFileSync(secrets)), patches: patches.map(sha), contract: args.get('--talos-version'), kubernetes: args.get('--kubernetes-version'), image: args.get('--install-image'), cniNone };
-    writeFileSync(path.join(out, 'controlplane.yaml'), stringify({ ...base, type: 'controlplane', cpPatches: cpPatches.map(sha) }));
-    writeFileSync(path.join(out, 'worker.yaml'), stringify({ ...base, type: 'worker' }));
+    for (const type of ['controlplane', 'worker']) {
+      const v1 = { version: 'v1alpha1', machine: { type, install: { disk: '/dev/sda', image: base.image } }, cluster: { clusterName: name, controlPlane: { endpoint } } };
+      const own = { apiVersion: 'v1alpha1', kind: FAKE_KIND, ...base, type, ...(type === 'controlplane' ? { cpPatches: cpPatches.map(sha) } : {}) };
+      writeConfig(path.join(out, `${type}.yaml`), applyPatches([v1, own], type === 'controlplane' ? [...patches, ...cpPatches] : patches));
+    }
     // A new admin client certificate every run, as gen config mints one.
     const key = Buffer.from(`FAKE-TALOS-ADMIN-KEY-${randomBytes(12).toString('hex')}`).toString('base64');
     writeFileSync(path.join(out, 'talosconfig'), stringify({ context: name, contexts: { [name]: { endpoints: ['127.0.0.1'], ca, crt: Buffer.from(`crt-${randomBytes(4).toString('hex')}`).toString('base64'), key } } }));
@@ -73,12 +109,15 @@ export function talosctl(state, argv, io) {
   }
   if (cmd === 'machineconfig' && sub === 'patch') {
     const input = args.positional[2];
-    const patch = args.get('--patch', '-p').replace(/^@/, '');
     const out = args.get('--output', '-o');
-    const doc = parse(readFileSync(input, 'utf8'));
-    const text = readFileSync(patch, 'utf8');
-    const hostname = parseAllDocuments(text).map((d) => d.toJSON()).find((d) => d?.kind === 'HostnameConfig')?.hostname;
-    writeFileSync(out, stringify({ ...doc, hostname, nodePatch: sha(text) }));
+    // Every --patch, in order (talosctl applies them one after the other); the last hostname wins.
+    const texts = args.all('--patch').map((p) => readFileSync(p.replace(/^@/, ''), 'utf8'));
+    const docs = applyPatches(configDocs(readFileSync(input, 'utf8')), texts);
+    const own = bookkeeping(docs);
+    own.hostname = texts.flatMap((t) => configDocs(t)).filter((d) => d.kind === 'HostnameConfig').at(-1)?.hostname;
+    own.nodePatch = sha(texts[0]);
+    if (texts.length > 1) own.extraPatches = texts.slice(1).map(sha);
+    writeConfig(out, docs);
     return {};
   }
   if (cmd === 'get' && args.get('--insecure')) {
@@ -91,8 +130,9 @@ export function talosctl(state, argv, io) {
   }
   if (cmd === 'apply-config') {
     const file = args.get('--file', '-f');
-    const config = parse(readFileSync(file, 'utf8'));
-    const hash = sha(readFileSync(file));
+    const text = readFileSync(file, 'utf8');
+    const config = bookkeeping(configDocs(text));
+    const hash = sha(text);
     let node;
     if (args.get('--insecure')) {
       const address = args.get('--nodes', '-n');
@@ -105,6 +145,10 @@ export function talosctl(state, argv, io) {
       return { stderr: `Dry run summary:\nApplied configuration without a reboot (skipped in dry-run).\nConfig diff:\n\n${diff}\n` };
     }
     node.config = hash;
+    // How many patch files the applied config was rendered from (the node file and the operator's).
+    node.patchFiles = 1 + (config.extraPatches?.length ?? 0);
+    // The running config, as `get machineconfig` returns it (the fakes' configs hold no secret).
+    node.configText = text;
     node.ca = config.ca;
     node.cniNone = config.cniNone;
     node.kubernetes = config.kubernetes;
@@ -119,6 +163,12 @@ export function talosctl(state, argv, io) {
   if (cmd === 'get') {
     const node = secureNode(state, args);
     if (sub === 'machinestatus') return { stdout: machineStatus(node, node.stage ?? 'running') };
+    if (sub === 'machineconfig' || sub === 'mc') {
+      if (args.positional[2] && args.positional[2] !== 'v1alpha1') fail(`fake: machineconfig ${args.positional[2]} not found`);
+      // Talos 1.12+: the spec is the whole multi-document config as one string (siderolabs/talos#12789).
+      return { stdout: `${JSON.stringify({ node: node.address, metadata: { namespace: 'config', type: 'MachineConfigs.config.talos.dev', id: 'v1alpha1' }, spec: node.configText ?? '' }, null, 4)}\n` };
+    }
+    if (sub === 'links') return { stdout: (node.links ?? []).map((l) => `${JSON.stringify({ node: node.address, metadata: { namespace: 'network', type: 'LinkStatuses.net.talos.dev', id: l.id }, spec: l.spec }, null, 4)}\n`).join('') };
     if (sub === 'disks') return { stdout: (node.disks ?? []).map((d) => `${JSON.stringify({ node: node.address, metadata: { id: d.id }, spec: d.spec }, null, 4)}\n`).join('') };
     if (sub === 'systemdisk') return { stdout: `${JSON.stringify({ node: node.address, metadata: { id: 'system-disk' }, spec: { diskID: node.systemDisk ?? 'sda', devPath: `/dev/${node.systemDisk ?? 'sda'}` } }, null, 4)}\n` };
     if (sub === 'discoveredvolumes') return { stdout: (node.volumes ?? []).map((v) => `${JSON.stringify({ node: node.address, metadata: { id: v.id }, spec: v.spec }, null, 4)}\n`).join('') };
@@ -206,6 +256,13 @@ export function talosctl(state, argv, io) {
     c.k8sVersion = `v${to}`;
     for (const n of Object.values(t.nodes)) n.kubernetes = to;
     return { stdout: 'upgrade complete\n' };
+  }
+  if (cmd === 'reboot') {
+    const node = secureNode(state, args);
+    if (!args.get('--wait')) fail('fake: the runner reboots with --wait');
+    node.boots = (node.boots ?? 0) + 1;
+    (t.rebootOrder ??= []).push(node.name);
+    return { stderr: `waiting for ${node.address} to reboot: done\n` };
   }
   if (cmd === 'reset') {
     const node = secureNode(state, args);

@@ -1,7 +1,9 @@
 /**
  * Which machine-config changes a running Talos node takes without a reboot. What decides is the
  * Talos version the node runs (the machined API server handles ApplyConfiguration), not the
- * config contract of the patches.
+ * config contract of the patches. One classification for `orrery diff` (lib/diff/impact/talos.ts,
+ * over the patches in two trees) and `orrery up` (lib/runner/talos/config-changes.ts, over a
+ * node's running and rendered configs).
  *
  * Talos 1.12 and 1.13 (`talosctl apply-config`, default `--mode=auto`): the node compares its
  * current and new v1alpha1 documents after copying over the fields below; any other v1alpha1
