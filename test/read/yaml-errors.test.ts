@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpecText } from '../../lib/read/read-spec.ts';
+import { parsePatchText } from '../../lib/read/patch-files.ts';
 import { formatDiagnostic } from '../../lib/diagnostics/diagnostic.ts';
 
 const errorOf = (text: string): string => parseSpecText(text, 'clusters/lab.yaml', 'clusters/lab.yaml').diagnostics.map(formatDiagnostic).join('\n');
@@ -22,5 +23,19 @@ describe('YAML syntax errors', () => {
     expect(error).toContain(expected);
     // The parser's own vocabulary stays out of the message.
     expect(error).not.toMatch(/Flow sequence|block collection|implicit key|compact mapping|YAML stream|map-value-ind/i);
+  });
+});
+
+/** A Talos patch file next to the spec (lib/read/patch-files.ts) is parsed by the same code: the same words, at its own line. */
+describe('YAML syntax errors in a Talos patch file', () => {
+  const patchErrorOf = (text: string): string => parsePatchText(text, 'clusters/patches/audit.yaml', 'clusters/patches/audit.yaml').diagnostics.map(formatDiagnostic).join('\n');
+  it('an unclosed [ list in the second document names its line in the patch file', () => {
+    const error = patchErrorOf('machine: {sysctls: {vm.swappiness: "10"}}\n---\napiVersion: v1alpha1\nkind: KmsgLogConfig\nname: remote\nurls: [udp://10.0.0.5:514/\n');
+    expect(error).toMatch(/^clusters\/patches\/audit\.yaml:\d+:\d+ error/);
+    expect(error).toContain('a [ … ] list is not closed: end it with ] on the same line, or write one item per line (line 6: "urls: [udp://10.0.0.5:514/")');
+    expect(error).not.toMatch(/Flow sequence|block collection/i);
+  });
+  it('a tab in a patch file', () => {
+    expect(patchErrorOf('machine:\n\tsysctls: {}\n')).toContain('clusters/patches/audit.yaml:2:1 error YAML: a tab indents this line; YAML indents with spaces only (line 2');
   });
 });
