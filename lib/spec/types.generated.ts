@@ -150,13 +150,13 @@ export type Name18 = string;
  */
 export type Name19 = string;
 /**
- * Talos machine-config documents as talosctl --config-patch takes them: at most one v1alpha1 partial (machine:, cluster:) and typed documents (apiVersion: v1alpha1, kind: ..., name: ...), each kind known to the cluster's config contract. Talos merges each into the document of the same kind and name, or adds it.
+ * Talos documents inline (one of documents or file): a v1alpha1 partial (machine:, cluster:) and typed documents (apiVersion: v1alpha1, kind: ...).
  *
  * @minItems 1
  */
 export type TalosPatchDocuments = [{}, ...{}[]];
 /**
- * A YAML file of Talos documents (one or more, separated by ---), relative to this spec file's directory and inside it.
+ * A YAML file of Talos documents next to the spec (one of documents or file), e.g. patches/audit.yaml: relative to the spec directory, never outside it.
  */
 export type TalosPatchFile = string;
 /**
@@ -195,6 +195,16 @@ export type TalosVersion1 = string;
  * A DNS-1123 label: lower-case letters, digits and '-', 1-63 characters, starting and ending with a letter or digit. Names become directory and file names in a repository that is checked out on Linux, macOS and Windows, so '/', '.' and '..' are refused, and so are the Windows device names con, prn, aux, nul, com0-com9 and lpt0-lpt9 (a file or directory of that name, with any extension, cannot exist on Windows).
  */
 export type Name20 = string;
+/**
+ * Talos documents inline (one of documents or file): a v1alpha1 partial (machine:, cluster:) and typed documents (apiVersion: v1alpha1, kind: ...).
+ *
+ * @minItems 1
+ */
+export type TalosPatchDocuments1 = [{}, ...{}[]];
+/**
+ * A YAML file of Talos documents next to the spec (one of documents or file), e.g. patches/audit.yaml: relative to the spec directory, never outside it.
+ */
+export type TalosPatchFile1 = string;
 /**
  * Kubernetes release of this cluster (default: versions.kubernetes, then 1.36.2); one the cluster's Talos supports.
  */
@@ -1148,8 +1158,8 @@ export interface TalosClusterPatch {
    * Only for machines of this role (default: every machine).
    */
   role?: 'controlplane' | 'worker';
-  documents?: TalosPatchDocuments;
-  file?: TalosPatchFile;
+  documents?: TalosPatchDocuments1;
+  file?: TalosPatchFile1;
 }
 /**
  * Kubernetes settings.
@@ -1206,6 +1216,9 @@ export interface Node {
    */
   taints?: Taint[];
   bond?: Bond;
+  /**
+   * Tagged VLAN links of the node (default parent: its bond); one named in interface carries the node's addresses.
+   */
   vlans?: Vlan[];
   /**
    * Your own Talos patches for this node, merged last (after orrery's documents and the cluster's talos.patches).
@@ -1330,7 +1343,7 @@ export interface Labels1 {
   [k: string]: string | undefined;
 }
 /**
- * A bond (link aggregation) of the node's links: one of interfaces or interfaceSelectors. The node's addresses go on the bond (the default interface) or on a VLAN on it, never on a member.
+ * A bond of the node's links (talosctl clusters); the node's addresses go on it or on a VLAN on it.
  */
 export interface Bond {
   /**
@@ -1354,7 +1367,13 @@ export interface Bond {
    */
   mode:
     'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb';
+  /**
+   * How often the partner is asked for LACP frames in 802.3ad mode: slow (every 30 s, the kernel's default) or fast (every second).
+   */
   lacpRate?: 'slow' | 'fast';
+  /**
+   * Which header fields choose the member a packet leaves on (balance-xor, 802.3ad, balance-tlb), e.g. layer3+4 to spread flows by IP and port.
+   */
   xmitHashPolicy?: 'layer2' | 'layer3+4' | 'layer2+3' | 'encap2+3' | 'encap3+4';
   /**
    * Link monitoring interval in ms (802.3ad default: 100).
@@ -1368,6 +1387,9 @@ export interface Bond {
    * ms before a failed member is dropped (802.3ad default: 200).
    */
   downdelay?: number;
+  /**
+   * MTU of the bond (its members follow it), e.g. 9000 for jumbo frames.
+   */
   mtu?: number;
 }
 /**
@@ -1411,6 +1433,9 @@ export interface Vlan {
    * DHCPv4 on a VLAN that is not the node's interface.
    */
   dhcp?: boolean;
+  /**
+   * MTU of the VLAN link: at most its parent's.
+   */
   mtu?: number;
 }
 /**

@@ -43,6 +43,8 @@ describe('the schema in an editor', () => {
         'Endpoint.mode', 'Network.nodeCidr', 'Node.addresses', 'Sops.ageRecipients', 'GitRepository.path',
         // Cluster API: the method, the provider, the credentials only the operator has, the machine addresses.
         'Provisioning.method', 'ClusterApi.provider', 'ProxmoxProvider.credentialsSecret', 'ProxmoxProvider.ipv4Pool.addresses', 'BoundServer.bmc.credentialsSecret',
+        // Bonds, VLANs and the operator's own Talos patches: where a link's addresses go, what a patch file is relative to.
+        'Node.bond', 'Node.vlans', 'TalosPatch.documents', 'TalosPatch.file', 'TalosClusterPatch.documents', 'TalosClusterPatch.file',
       ]),
     );
     for (const p of properties()) {
