@@ -84,7 +84,7 @@ describe('a key not compiled yet (a synthetic x-orrery-pending)', () => {
     expect(judge(key, variants, new Map()).verdict).toBe('pending');
     const variant = variants.find((v) => findOccurrence(v, key))!;
     const at = findOccurrence(variant, key)!;
-    const baseline = compileDocs(variant.docs, variant.secrets);
+    const baseline = compileDocs(variant.docs, variant.secrets, variant.patchFiles);
     expect(baseline.errors).toBe(0);
     expect(baseline.diagnostics).toMatch(new RegExp(`clusters/${at.file}:\\d+:\\d+ note ${at.pointer.replace(/\//g, '\\/')}: not compiled yet`));
   });

@@ -14,7 +14,7 @@ import { compileDocs, deref, findOccurrence, judge, loadVariants, specKeys, type
  */
 const variants = loadVariants();
 const keys = specKeys();
-const baselines = new Map<string, Compiled>(variants.map((v) => [v.name, compileDocs(v.docs, v.secrets)]));
+const baselines = new Map<string, Compiled>(variants.map((v) => [v.name, compileDocs(v.docs, v.secrets, v.patchFiles)]));
 const verdicts: KeyVerdict[] = [];
 
 describe('the schema walk', () => {
@@ -40,14 +40,14 @@ describe('the schema walk', () => {
 
   it('negative control: a key the generators ignored is reported as dropped', () => {
     // As if nothing read Cluster.site: the key is taken out of every document before compiling.
-    const ignoringSite: Compile = (docs, secrets) =>
+    const ignoringSite: Compile = (docs, secrets, patchFiles) =>
       compileDocs(new Map([...docs].map(([f, d]) => {
         const copy = structuredClone(d) as Record<string, unknown>;
         delete copy.site;
         return [f, copy];
-      })), secrets);
+      })), secrets, patchFiles);
     const site = keys.find((k) => k.label === 'Cluster.site')!;
-    const ignoredBaselines = new Map(variants.map((v) => [v.name, ignoringSite(v.docs, v.secrets)]));
+    const ignoredBaselines = new Map(variants.map((v) => [v.name, ignoringSite(v.docs, v.secrets, v.patchFiles)]));
     expect(judge(site, variants, ignoredBaselines, ignoringSite).verdict).toBe('dropped');
     expect(judge(site, variants, baselines).verdict).toBe('compiled');
   });

@@ -4,6 +4,8 @@ import { parse, stringify } from 'yaml';
 import { renderDiagnostics } from '../../lib/diagnostics/diagnostic.ts';
 import { compileFiles } from '../../lib/pipeline.ts';
 import { parseSpecText } from '../../lib/read/read-spec.ts';
+import { parsePatchText } from '../../lib/read/patch-files.ts';
+import type { IncludedFile } from '../../lib/read/source-file.ts';
 import { loadSpecSchema } from '../../lib/spec/schema-file.ts';
 import { FIXTURES } from '../helpers.ts';
 
@@ -83,6 +85,8 @@ export interface Variant {
   readonly name: string;
   readonly docs: ReadonlyMap<string, Record<string, unknown>>;
   readonly secrets: ReadonlyMap<string, string>;
+  /** Talos patch files under clusters/patches/, by the path a spec's `file:` names (patches/<name>.yaml). */
+  readonly patchFiles: ReadonlyMap<string, string>;
 }
 
 function readTree(dir: string, rel = ''): Map<string, string> {
@@ -100,8 +104,10 @@ export function loadVariants(): Variant[] {
   return readdirSync(root).sort().map((name) => {
     const dir = path.join(root, name);
     const docs = new Map<string, Record<string, unknown>>();
-    for (const f of readdirSync(path.join(dir, 'clusters')).sort()) docs.set(f, parse(readFileSync(path.join(dir, 'clusters', f), 'utf8')) as Record<string, unknown>);
-    return { name, docs, secrets: readTree(path.join(dir, 'secrets')) };
+    for (const f of readdirSync(path.join(dir, 'clusters')).filter((f) => f.endsWith('.yaml')).sort()) docs.set(f, parse(readFileSync(path.join(dir, 'clusters', f), 'utf8')) as Record<string, unknown>);
+    const patches = path.join(dir, 'clusters', 'patches');
+    const patchFiles = new Map([...(statSync(patches, { throwIfNoEntry: false })?.isDirectory() ? readTree(patches) : new Map<string, string>())].map(([f, text]) => [`patches/${f}`, text]));
+    return { name, docs, secrets: readTree(path.join(dir, 'secrets')), patchFiles };
   });
 }
 
@@ -117,9 +123,18 @@ export interface Compiled {
   readonly schemaErrors: number;
 }
 
-/** Compiles documents in memory, as synth would, with the variant's secrets. */
-export function compileDocs(docs: ReadonlyMap<string, unknown>, secrets: ReadonlyMap<string, string>): Compiled {
-  const files = [...docs].map(([f, d]) => parseSpecText(stringify(d), `clusters/${f}`, `clusters/${f}`).files[0]!);
+/**
+ * Compiles documents in memory, as synth would, with the variant's secrets and patch files (every
+ * spec file sees every patch file, as lib/read/patch-files.ts gives it the ones it names).
+ */
+export function compileDocs(docs: ReadonlyMap<string, unknown>, secrets: ReadonlyMap<string, string>, patchFiles: ReadonlyMap<string, string> = new Map()): Compiled {
+  const includes = new Map<string, IncludedFile>();
+  for (const [ref, text] of patchFiles) {
+    const { included, diagnostics } = parsePatchText(text, `clusters/${ref}`, `clusters/${ref}`);
+    if (!included) throw new Error(`a maximal spec's patch file does not parse: ${renderDiagnostics(diagnostics, 'text')}`);
+    includes.set(ref, included);
+  }
+  const files = [...docs].map(([f, d]) => ({ ...parseSpecText(stringify(d), `clusters/${f}`, `clusters/${f}`).files[0]!, includes }));
   const result = compileFiles(files, 'clusters', { secrets });
   return {
     files: result.files,
@@ -255,7 +270,7 @@ export interface KeyVerdict {
 }
 
 /** Changes one key in every way the candidates give until the output or the diagnostics differ. */
-export type Compile = (docs: ReadonlyMap<string, unknown>, secrets: ReadonlyMap<string, string>) => Compiled;
+export type Compile = (docs: ReadonlyMap<string, unknown>, secrets: ReadonlyMap<string, string>, patchFiles?: ReadonlyMap<string, string>) => Compiled;
 
 export function judge(key: SpecKey, variants: readonly Variant[], baselines: ReadonlyMap<string, Compiled>, compile: Compile = compileDocs): KeyVerdict {
   if (key.pending) return { label: key.label, verdict: 'pending', tried: [] };
@@ -289,7 +304,7 @@ function judgeIn(key: SpecKey, variant: Variant, base: Compiled, at: Occurrence,
         else delete (again.parent as Record<string, unknown>)[again.key as string];
       } else if (Array.isArray(again.parent)) again.parent[again.key as number] = c.value;
       else (again.parent as Record<string, unknown>)[again.key as string] = c.value;
-      const result = compile(docs, variant.secrets);
+      const result = compile(docs, variant.secrets, variant.patchFiles);
       tried.push(c.what);
       // A change the schema refuses says nothing about whether the key is compiled.
       if (result.schemaErrors > 0) continue;
