@@ -30,7 +30,7 @@ import { loadPair } from '../lib/diff/load.ts';
 import { renderDiff } from '../lib/diff/render.ts';
 import { memoryTree } from '../lib/diff/tree.ts';
 import type { OutputFiles } from '../lib/output/render.ts';
-import { clusterName, syntheticConstellation, type SyntheticConstellation } from './synthetic.ts';
+import { clusterName, operatorSecretsOf, syntheticConstellation, type SyntheticConstellation } from './synthetic.ts';
 
 const MARKER = 'ORRERY_DIFF_BENCH ';
 const TARGET_MS = 1000;
@@ -80,7 +80,7 @@ async function secretsOf(spec: SyntheticConstellation): Promise<ReadonlyMap<stri
   const sources = spec.files.flatMap((f) => parseSpecText(f.text, `${SPEC_DIR}/${f.name}`, `${SPEC_DIR}/${f.name}`).files);
   const { model } = compileFiles(sources, SPEC_DIR, { build: false });
   const outcome = await generateSecrets({ model: model!, requirements: secretRequirements(model!).filter((r) => r.toDist), existing: new Map(), rotate: [], identities: async () => ({ identities: [], sources: [] }), now: new Date() });
-  return outcome.files;
+  return new Map([...outcome.files, ...(await operatorSecretsOf(model!))]);
 }
 
 function git(cwd: string, ...args: string[]): void {

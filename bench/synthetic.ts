@@ -12,6 +12,10 @@
  * each group shares one anycast ingress address from 198.18.0.0/15.
  */
 import { toYaml } from '../lib/output/yaml.ts';
+import { buildModel } from '../lib/pipeline.ts';
+import { encryptOperatorSecret } from '../lib/secrets/add-secret.ts';
+import { operatorSecretFile } from '../lib/secrets/operator-secrets.ts';
+import type { Model } from '../lib/model/model.ts';
 import type { Cluster, Constellation, MeshGroup, Anycast, Node } from '../lib/spec/types.generated.ts';
 
 export const MAX_CLUSTERS = 4096;
@@ -199,4 +203,22 @@ export function syntheticConstellation(count: number): SyntheticConstellation {
   const files: SpecText[] = [{ name: 'constellation.yaml', text: HEADER + toYaml(constellationSpec(count, groups)) }];
   for (let i = 0; i < count; i++) files.push({ name: `${clusterName(i)}.yaml`, text: HEADER + toYaml(clusterSpec(i, groupOf.get(i))) });
   return { clusters: count, files, bytes: files.reduce((n, f) => n + Buffer.byteLength(f.text), 0) };
+}
+
+/**
+ * The Secrets the operator supplies for a synthetic fleet (its DNS credentials), as `orrery secrets
+ * --add` stores them: encrypted once per distinct Secret, the same text in each cluster's directory.
+ */
+export async function operatorSecretsOf(model: Model): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const encrypted = new Map<string, string>();
+  for (const ref of buildModel(model, [], {}).referencedSecrets ?? []) {
+    const key = `${ref.namespace}/${ref.name}/${ref.keys.join(',')}`;
+    if (!encrypted.has(key)) {
+      const target = { cluster: ref.cluster, namespace: ref.namespace, name: ref.name, keys: ref.keys, type: ref.type ?? 'Opaque', consumers: [ref.consumer] };
+      encrypted.set(key, (await encryptOperatorSecret({ model, target, values: new Map(ref.keys.map((k) => [k, 'bench-value'])), now: new Date() })).content);
+    }
+    files.set(operatorSecretFile(ref), encrypted.get(key)!);
+  }
+  return files;
 }

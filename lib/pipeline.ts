@@ -17,6 +17,12 @@ import { secretRequirements, type SecretRequirement } from './secrets/requiremen
 import { operatorSecretFiles, pendingSecretsTransaction, readSecretFiles, secretFilesFor, SECRETS_JOURNAL } from './secrets/store.ts';
 import { checkStoredSecrets, type SecretCheck } from './secrets/verify-stored.ts';
 import type { AgeIdentities } from './sops/keys.ts';
+import { NOT_COMPILED_YET, pendingKeys } from './spec/pending.ts';
+import { referencedSecretDiagnostics } from './secrets/referenced-secrets.ts';
+import type { OperatorSecret } from './secrets/operator-secrets.ts';
+import { SYSTEM_NAMESPACES } from './k8s/namespaces.ts';
+import { FLUX_NAMESPACE } from './gitops/flux.ts';
+import { appDirDiagnostics } from './read/app-dirs.ts';
 import { reviewModel } from './build/review.ts';
 
 export interface CompileResult {
@@ -24,6 +30,10 @@ export interface CompileResult {
   /** Present only when there is no error. */
   readonly model?: Model;
   readonly files?: OutputFiles;
+  /** What synth tells the operator after writing (boot media of each schematic). */
+  readonly notices?: readonly string[];
+  /** The Secrets the output references that the operator supplies (present once the build ran, errors or not). */
+  readonly referencedSecrets?: readonly OperatorSecret[];
 }
 
 /** Groups schema-valid files into one constellation and its clusters. */
@@ -56,11 +66,17 @@ export interface CompileOptions {
   readonly secrets?: ReadonlyMap<string, string>;
   /** What the read stage found out about those files (MAC, mesh CA); absent: not verified. */
   readonly secretChecks?: ReadonlyMap<string, SecretCheck>;
+  /** The secrets directory as messages show it (default `secrets`). */
+  readonly secretsShown?: string;
+  /** The spec directory as messages show it (default `clusters`). */
+  readonly specShown?: string;
+  /** The parsed spec files: build diagnostics that name a key get its line and column. */
+  readonly files?: readonly SourceFile[];
 }
 
 export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: CompileOptions = {}): CompileResult {
   const checked = checkFiles(files, specDirDisplay);
-  return checked.model && options.build !== false ? buildModel(checked.model, checked.diagnostics, options) : checked;
+  return checked.model && options.build !== false ? buildModel(checked.model, checked.diagnostics, { files, ...options }) : checked;
 }
 
 /** Read → validate → check → resolve: the model, or every error. Pure. */
@@ -92,16 +108,72 @@ export function checkFiles(files: readonly SourceFile[], specDirDisplay: string)
       ],
     };
   }
-  return { diagnostics: [...schemaDiagnostics, ...semantic, ...resolveNotes], model };
+  return { diagnostics: [...schemaDiagnostics, ...semantic, ...resolveNotes, ...pendingDiagnostics(valid)], model };
+}
+
+/** A note at every key the spec sets that nothing compiles yet (`--strict` makes them errors). */
+export function pendingDiagnostics(files: readonly SourceFile[]): Diagnostic[] {
+  return files.flatMap((file) =>
+    pendingKeys(file.data).map((p) => diagnosticAt(file, p.pointer, 'note', NOT_COMPILED_YET, `not compiled yet: ${p.label} is validated and checked, but nothing is generated from it until ${p.by} lands`, { onKey: true })),
+  );
 }
 
 /** Build → render → verify, for a resolved model. Pure. */
 export function buildModel(model: Model, diagnostics: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
-  const artifacts = buildArtifacts(model, options.secrets ?? new Map(), secretRequirements(model), REGISTRY, options.secretChecks);
+  const secrets = options.secrets ?? new Map<string, string>();
+  const requirements = secretRequirements(model);
+  const artifacts = buildArtifacts(model, secrets, requirements, REGISTRY, options.secretChecks);
+  // Every Secret the output references: generated, supplied by the operator, or an error.
+  const referenced = referencedSecretDiagnostics({
+    model,
+    secrets,
+    requirements,
+    referenced: artifacts.referencedSecrets ?? [],
+    namespaces: clusterNamespaces(model, artifacts),
+    ...(options.secretChecks ? { checks: options.secretChecks } : {}),
+    ...(options.secretsShown ? { shownDir: options.secretsShown } : {}),
+    ...(options.specShown ? { specShown: options.specShown } : {}),
+  });
   const rendered = renderArtifacts(artifacts);
   const verified = verifyOutput(rendered.files);
-  const all = [...diagnostics, ...(artifacts.diagnostics ?? []), ...rendered.diagnostics, ...verified];
-  return hasErrors(all) ? { diagnostics: all } : { diagnostics: all, model, files: rendered.files };
+  const all = locateDiagnostics(options.files ?? [], [...diagnostics, ...(artifacts.diagnostics ?? []), ...referenced, ...rendered.diagnostics, ...verified]);
+  const referencedSecrets = artifacts.referencedSecrets ?? [];
+  return hasErrors(all) ? { diagnostics: all, referencedSecrets } : { diagnostics: all, model, files: rendered.files, notices: artifacts.notices ?? [], referencedSecrets };
+}
+
+/** The namespaces a cluster has: the ones its output creates, the system ones, its GitOps engine's. */
+function clusterNamespaces(model: Model, artifacts: Artifacts): Map<string, Set<string>> {
+  const gitops = model.constellation.gitops;
+  const hub = model.clusters.find((c) => c.role === 'management');
+  // Namespaces any layer of the cluster's tree creates (a manager's second Cluster API namespace
+  // is in its controllers layer), indexed once by cluster: fleets of thousands of clusters.
+  const created = new Map<string, string[]>();
+  for (const b of artifacts.bundles) {
+    const cluster = b.dir.slice(0, b.dir.indexOf('/'));
+    for (const o of b.objects) if (o.kind === 'Namespace') created.set(cluster, [...(created.get(cluster) ?? []), o.metadata.name]);
+  }
+  return new Map(
+    model.clusters.map((c) => {
+      const own = created.get(c.name) ?? [];
+      // Flux bootstrap creates flux-system; Argo CD runs in its namespace on the hub, or on every cluster.
+      const engine = gitops.engine === 'flux' ? [FLUX_NAMESPACE] : !hub || hub.name === c.name ? [gitops.argocd.namespace] : [];
+      return [c.name, new Set([...SYSTEM_NAMESPACES, ...engine, ...own])];
+    }),
+  );
+}
+
+/**
+ * Build-stage findings name the spec key (a JSON pointer) but not its place: give them the line
+ * and column of that key in its file, and the file's name as the user sees it.
+ */
+function locateDiagnostics(files: readonly SourceFile[], diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  if (files.length === 0) return [...diagnostics];
+  const bySpecPath = new Map(files.map((f) => [f.specPath, f]));
+  return diagnostics.map((d) => {
+    const file = bySpecPath.get(d.file);
+    if (!file || d.pointer === '' || d.line !== 1 || d.col !== 1) return d;
+    return diagnosticAt(file, d.pointer, d.severity, d.rule, d.message);
+  });
 }
 
 /** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
@@ -136,7 +208,7 @@ export function defaultSecretsDir(specDir: string): string {
  * Reads a spec directory, compiles it, and reads of the secrets directory only the files the
  * model needs (bounded), checked in memory — MAC with a key, one CA per mesh — before build.
  */
-export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string; secretsDir?: string; identities?: AgeIdentities } = {}): Promise<CompileResult> {
+export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string; secretsDir?: string; identities?: AgeIdentities; outDir?: string } = {}): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
   const read = await readSpecDir(specDir, cwd);
   if (hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics };
@@ -146,8 +218,10 @@ export async function compileSpecDir(specDir: string, options: { build?: boolean
   const needed = secretRequirements(checked.model);
   const operator = await operatorSecretFiles(secretsDir, checked.model.clusters.map((c) => c.name));
   const stored = await readStoredSecrets(secretsDir, needed, cwd, options.identities, operator);
-  if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics] };
-  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics], { secrets: stored.files, secretChecks: stored.checks });
+  // The operator's app directories live in the repository beside the output (a few stat calls).
+  const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
+  if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
+  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files });
 }
 
 async function readStoredSecrets(
@@ -161,12 +235,12 @@ async function readStoredSecrets(
   const at = (rule: string, severity: Diagnostic['severity'], message: string): Diagnostic => ({ severity, file: display, line: 1, col: 1, pointer: '', rule, message });
   if (needed.length === 0 && operator.length === 0) return { files: new Map(), checks: new Map(), diagnostics: [] };
   if (await pendingSecretsTransaction(secretsDir)) {
-    return { files: new Map(), checks: new Map(), diagnostics: [at('secrets/interrupted', 'error', `an orrery secrets run was interrupted while it replaced files here (${SECRETS_JOURNAL}); run orrery secrets to finish it before synth`)] };
+    return { files: new Map(), checks: new Map(), diagnostics: [at('secrets/interrupted', 'error', `an orrery secrets run was interrupted while it replaced files here (${SECRETS_JOURNAL}); run npx orrery secrets to finish it before synth`)] };
   }
   const stored = await readSecretFiles(secretsDir, [...new Set([...secretFilesFor(needed), ...operator])], cwd);
   if (hasErrors(stored.diagnostics)) return { files: new Map(), checks: new Map(), diagnostics: stored.diagnostics };
   const show = (file: string): string => toDisplayPath(path.join(secretsDir, file), cwd);
-  const verified = await checkStoredSecrets({ files: stored.files, requirements: needed, ...(identities ? { identities } : {}), show });
+  const verified = await checkStoredSecrets({ files: stored.files, requirements: needed, operatorFiles: operator, ...(identities ? { identities } : {}), show });
   const diagnostics: Diagnostic[] = [];
   // Said once per run, not per file: CI usually has no key, and that is fine.
   if (verified.unverified > 0) {

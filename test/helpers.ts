@@ -59,3 +59,22 @@ function readdirSyncSorted(dir: string): string[] {
     .map((e) => e.name)
     .sort();
 }
+
+/** The public test key of test-keys/ (public test data; the examples and fixtures encrypt to it). */
+export const TEST_RECIPIENT = 'age1ngwfd0dfm602wsxrmhff7p08zyv0f8ehyflzepetac808hz9r4dscg3dj5';
+export const TEST_KEY_FILE = path.join(REPO, 'test-keys', 'age-test-key.txt');
+
+/** The maximal specs of the schema walk (test/fixtures/maximal/*): every key set; no committed dist/. */
+export function maximalSpecs(): { name: string; spec: string; cwd: string }[] {
+  const root = path.join(FIXTURES, 'maximal');
+  return readdirSyncSorted(root).map((name) => ({ name: `maximal/${name}`, spec: path.join(root, name, 'clusters'), cwd: path.join(root, name) }));
+}
+
+/** Runs the CLI in-process with an optional standard input (never the terminal unless `tty`), collecting what it prints. */
+export async function runOrrery(argv: readonly string[], options: { stdin?: string; tty?: boolean } = {}): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../lib/cli/main.ts');
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), input: async () => ({ data: Buffer.from(options.stdin ?? ''), tty: options.tty === true }) });
+  return { code, out, err };
+}

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { OperatorSecret } from '../secrets/operator-secrets.ts';
 
 /** A Kubernetes object as emitted (plain JSON). */
 export interface KubeObject {
@@ -39,6 +40,10 @@ export interface Artifacts {
   readonly files: readonly FileArtifact[];
   /** Problems a generator found (a missing secret); any error stops the write. */
   readonly diagnostics?: readonly Diagnostic[];
+  /** Secrets the output references that the operator supplies (the registry, lib/secrets/operator-secrets.ts). */
+  readonly referencedSecrets?: readonly OperatorSecret[];
+  /** Lines synth prints for the operator after writing (the boot media to download first). */
+  readonly notices?: readonly string[];
 }
 
 export function mergeArtifacts(parts: readonly Artifacts[]): Artifacts {
@@ -46,5 +51,7 @@ export function mergeArtifacts(parts: readonly Artifacts[]): Artifacts {
     bundles: parts.flatMap((p) => p.bundles),
     files: parts.flatMap((p) => p.files),
     diagnostics: parts.flatMap((p) => p.diagnostics ?? []),
+    referencedSecrets: parts.flatMap((p) => p.referencedSecrets ?? []),
+    notices: parts.flatMap((p) => p.notices ?? []),
   };
 }

@@ -28,6 +28,7 @@ import { checkPlatformNamespaces } from './rules/platform-namespaces.ts';
 import { checkAnycastAddresses } from './rules/anycast-addresses.ts';
 import { checkMeshAddresses } from './rules/mesh-addresses.ts';
 import { checkManagementCycles } from './rules/management-cycles.ts';
+import { checkApps } from './rules/apps.ts';
 import { checkLinks } from './rules/links.ts';
 import { checkTalosPatches } from './rules/talos-patches.ts';
 
@@ -67,6 +68,7 @@ const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [
   checkMeshAddresses,
   checkManagementCycles,
   checkClusterApiFleet,
+  checkApps,
 ];
 
 /** Semantic rules across the whole constellation. Pure: reads only the given documents. */

@@ -1,12 +1,28 @@
 import type { ParseArgsConfig } from 'node:util';
+import { NOT_COMPILED_YET } from '../spec/pending.ts';
 import { renderDiagnostics, type Diagnostic, type DiagnosticFormat } from '../diagnostics/diagnostic.ts';
 
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Standard input, read whole (bounded) — how secret values reach orrery, never argv. */
+  readonly input?: (limit: number) => Promise<{ readonly data: Buffer; readonly tty: boolean }>;
 }
 
-export const defaultIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+/** Reads stdin to its end, refusing more than `limit` bytes; a terminal is not read at all. */
+async function readStdin(limit: number): Promise<{ data: Buffer; tty: boolean }> {
+  if (process.stdin.isTTY) return { data: Buffer.alloc(0), tty: true };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new RangeError(`standard input is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return { data: Buffer.concat(chunks), tty: false };
+}
+
+export const defaultIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), input: readStdin };
 
 /** What a command receives once its arguments parsed. */
 export interface CommandInput {
@@ -40,6 +56,16 @@ export const SPEC_OPTIONS = {
 
 export const OUT_OPTION = { out: { type: 'string', default: 'dist' } } as const;
 
+export const STRICT_OPTION = { strict: { type: 'boolean', default: false } } as const;
+
+/**
+ * `--strict` (CI): a warning, or a key that is accepted but not compiled yet, fails the run like
+ * an error. Other notes (a Secret copied without a key to check its MAC) stay notes.
+ */
+export function strictDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' || (d.severity === 'note' && d.rule === NOT_COMPILED_YET) ? { ...d, severity: 'error', message: `${d.message} (an error with --strict)` } : d));
+}
+
 export const COMMON_HELP = `Options:
   --spec DIR        spec directory (default: clusters)
   --out DIR         output directory (default: dist)
@@ -48,9 +74,12 @@ export const COMMON_HELP = `Options:
   -h, --help        show this help`;
 
 export function report(io: Io, diagnostics: readonly Diagnostic[], format: DiagnosticFormat): void {
-  if (diagnostics.length === 0) return;
+  // JSON is one document even when there is nothing to say: `[]`, which a tool can parse.
+  if (diagnostics.length === 0 && format !== 'json') return;
   const text = renderDiagnostics(diagnostics, format);
-  (format === 'json' ? io.out : io.err)(text);
+  // JSON for a tool, and GitHub workflow commands, which the runner reads from stdout (GitHub docs
+  // "Workflow commands for GitHub Actions": commands are sent to the runner over stdout).
+  (format === 'text' ? io.err : io.out)(text);
 }
 
 /** Checks --format; returns an error message or undefined. */

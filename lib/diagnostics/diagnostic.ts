@@ -31,6 +31,17 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+/** Each finding once: rules that look at a cluster-wide setting once per node report it once. */
+export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = [d.file, d.line, d.col, d.severity, d.pointer, d.rule, d.message].join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
@@ -49,7 +60,7 @@ function githubEscape(value: string, property: boolean): string {
 
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat): string {
   // Never a private key in CI logs, whichever message carried it.
-  const sorted = sortDiagnostics(diagnostics).map((d) => ({ ...d, message: redactSecrets(d.message), pointer: redactSecrets(d.pointer) }));
+  const sorted = sortDiagnostics(uniqueDiagnostics(diagnostics)).map((d) => ({ ...d, message: redactSecrets(d.message), pointer: redactSecrets(d.pointer) }));
   switch (format) {
     case 'json':
       return `${JSON.stringify(sorted, null, 2)}\n`;

@@ -129,7 +129,7 @@ export interface ArgoInput {
   /** Upstream manifests (CRD bundles), applied before the Secrets and controllers. */
   readonly manifests?: readonly UpstreamManifests[];
   /** Plain directories Argo CD syncs, with their wave. */
-  readonly directories: readonly { readonly name: string; readonly dir: string; readonly wave: number; readonly crdsFromSiblings?: boolean }[];
+  readonly directories: readonly { readonly name: string; readonly dir: string; readonly wave: number; readonly crdsFromSiblings?: boolean; readonly fromRepoRoot?: boolean }[];
 }
 
 /** Argo CD Helm sources name an OCI registry without its scheme. */
@@ -174,7 +174,7 @@ export function argoArtifacts(model: Model, cluster: ClusterModel, input: ArgoIn
     ...(hub ? [appProject(model, cluster, input.releases, input.manifests ?? [])] : []),
     ...(input.manifests ?? []).map((m) => upstreamApplication(model, cluster, m)),
     ...input.directories.map((d) =>
-      application(model, cluster, { name: `${cluster.name}-${d.name}`, wave: d.wave, source: { repoURL: git.url, targetRevision: git.branch, path: gitPath(model, d.dir) }, crdsFromSiblings: d.crdsFromSiblings }),
+      application(model, cluster, { name: `${cluster.name}-${d.name}`, wave: d.wave, source: { repoURL: git.url, targetRevision: git.branch, path: d.fromRepoRoot ? d.dir : gitPath(model, d.dir) }, crdsFromSiblings: d.crdsFromSiblings }),
     ),
     ...input.releases.map((r) =>
       application(model, cluster, {

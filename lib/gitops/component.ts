@@ -1,6 +1,7 @@
 import type { KubeObject } from '../build/artifacts.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
+import type { OperatorSecret } from '../secrets/operator-secrets.ts';
 
 /** The order a GitOps engine applies things in: controllers, then their configs, then apps. */
 export type Layer = 'controllers' | 'configs' | 'apps';
@@ -69,8 +70,13 @@ export interface ComponentOutput {
   readonly secrets?: readonly string[];
   /** Upstream manifests it needs applied before its releases. */
   readonly manifests?: readonly UpstreamManifests[];
-  /** Problems it found (an operator-supplied Secret that is missing); errors stop the write. */
+  /** Problems it found; errors stop the write. */
   readonly diagnostics?: readonly Diagnostic[];
+  /**
+   * Secrets its objects or values reference that the operator supplies (provider credentials, BGP
+   * passwords): declared here, they must be in secrets/<cluster>/ or synth names the file to create.
+   */
+  readonly operatorSecrets?: readonly OperatorSecret[];
 }
 
 export interface ComponentContext {

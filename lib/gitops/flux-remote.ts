@@ -1,3 +1,4 @@
+import { fluxAppKustomizations } from './apps.ts';
 import type { KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { ClusterModel, Model } from '../model/model.ts';
 import { LAYERS, type Layer, type UpstreamManifests } from './component.ts';
@@ -99,7 +100,10 @@ export function remoteFluxBundles({ model, cluster, manager, layers, upstream = 
       bundles.push({ dir: releasesDir(cluster.name, layer), source, objects: local.get(layer)! });
     }
   }
-  return [...bundles, { dir: `${clusterDirs(manager).flux}/workloads/${cluster.name}`, source, objects: [...upstreamObjects, ...chain] }];
+  // The operator's own directories, after the whole chain, applied into the workload too.
+  const last = chain.at(-1)?.metadata.name;
+  const apps = fluxAppKustomizations(cluster, { namespace: ns, sourceRef: bootstrapSource, ...(last ? { after: last } : {}) }).map((k) => ({ ...k, spec: { ...(k.spec as Obj), kubeConfig } }) as KubeObject);
+  return [...bundles, { dir: `${clusterDirs(manager).flux}/workloads/${cluster.name}`, source, objects: [...upstreamObjects, ...chain, ...apps] }];
 }
 
 /** A Flux object of the workload as the management cluster holds it: in the Cluster API namespace, named after the cluster. */

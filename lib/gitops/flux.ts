@@ -6,6 +6,7 @@ import { fluxUpstreamObjects, upstreamName } from './upstream.ts';
 import { clusterDirs, repoPath } from './layout.ts';
 import type { Plan } from './plan.ts';
 import { CNI_TIMEOUT } from './bootstrap.ts';
+import { fluxAppKustomizations } from './apps.ts';
 
 export const FLUX_NAMESPACE = 'flux-system';
 /**
@@ -119,7 +120,7 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
     const content = layers.get(layer)!;
     bundles.push({ dir: layerDir(layer), source, objects: content.objects, include: content.include });
   }
-  if (present.length === 0) return bundles;
+  if (present.length === 0 && cluster.apps.length === 0) return bundles;
   // Upstream manifests (CRD bundles) come first: the first layer waits for them.
   const upstreamNames = upstream.map((m) => ({ name: upstreamName(cluster.name, m) }));
   const entry: KubeObject[] = [...fluxUpstreamObjects(cluster, upstream, FLUX_NAMESPACE)];
@@ -142,6 +143,9 @@ export function fluxBundles(model: Model, cluster: ClusterModel, layers: Readonl
       },
     } as KubeObject;
   }));
+  // The operator's own directories come after every platform layer.
+  const last = present.at(-1);
+  entry.push(...fluxAppKustomizations(cluster, { namespace: FLUX_NAMESPACE, sourceRef: BOOTSTRAP_SOURCE, ...(last ? { after: kustomizationName(cluster.name, last) } : {}) }));
   const alerts = model.constellation.gitops.flux.alerts;
   if (alerts) entry.push(...alertObjects(alerts, present.flatMap((l) => layers.get(l)!.objects)));
   bundles.push({ dir: `${dirs.flux}/orrery`, source, objects: entry });

@@ -9,13 +9,15 @@ import { argoCdConfigPatch } from './argocd-config.ts';
 import { argoCdRepoServerPatch } from './ksops.ts';
 import { bootstrapReleases, buildBootstrapPlan, renderBootstrap } from './bootstrap.ts';
 import type { Layer } from './component.ts';
-import { FLUX_PRUNE_DISABLED, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
+import { FLUX_NAMESPACE, FLUX_PRUNE_DISABLED, fluxBundles, fluxReleaseObjects, type LayerContent } from './flux.ts';
 import { remoteFluxBundles } from './flux-remote.ts';
 import { clusterDirs } from './layout.ts';
 import { SYSTEM_NAMESPACES } from '../k8s/namespaces.ts';
 import { planComponents, type Plan } from './plan.ts';
 import { upstreamManifests } from './upstream.ts';
 import { compareCodePoints } from '../util/order.ts';
+import { argoAppDirectories } from './apps.ts';
+import { suppliedSecretFiles, type OperatorSecret } from '../secrets/operator-secrets.ts';
 
 /**
  * Deletion safety: the engine never deletes these (deleting a Namespace deletes everything in
@@ -84,7 +86,10 @@ export const gitopsComponent: ClusterComponent = {
     if (ns.length > 0) bundles.push({ dir: dirs.namespaces, source: cluster.source, objects: namespaceObjects });
     const delivered = secretRequirements.filter((r) => r.toDist).map((r) => ({ name: r.name, namespace: r.namespace ?? '' }));
     const bootstrapFiles = renderBootstrap(cluster, buildBootstrapPlan({ cluster, plan, namespaces: namespaceObjects, deliveredSecrets: delivered }));
-    const hasSecrets = delivered.length > 0;
+    // The operator's own Secrets (secrets/<cluster>/secret-*.yaml) are delivered with orrery's.
+    const hasSecrets = delivered.length > 0 || suppliedSecretFiles(secrets, cluster.name).length > 0;
+    // The registry of Secrets the output references that the operator supplies (checked after the build).
+    const referencedSecrets: OperatorSecret[] = [...plan.components.flatMap(({ output }) => [...(output.operatorSecrets ?? [])]), ...fluxAlertsSecret(model, cluster)];
     for (const { component, output } of plan.components) {
       for (const name of output.secrets ?? []) {
         if (!secretRequirements.some((r) => r.toDist && r.name === name)) {
@@ -106,8 +111,9 @@ export const gitopsComponent: ClusterComponent = {
       if (fluxApps.length > 0) layers.set('apps', { objects: fluxApps, include: [], holdsSecrets: false });
       const manager = reconciledFromManagement(model, cluster);
       // (A cluster without layers has no flux/orrery/ entry, so nothing moves.)
-      const fb = manager && layers.size > 0 ? remoteFluxBundles({ model, cluster, manager, layers, upstream }) : fluxBundles(model, cluster, layers, upstream);
-      return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics };
+      const remote = manager !== undefined && (layers.size > 0 || cluster.apps.length > 0);
+      const fb = remote ? remoteFluxBundles({ model, cluster, manager, layers, upstream }) : fluxBundles(model, cluster, layers, upstream);
+      return { bundles: [...bundles, ...fb], files: bootstrapFiles, diagnostics, referencedSecrets };
     }
 
     // Argo CD: Helm releases become Applications; plain directories are synced as they are.
@@ -128,10 +134,34 @@ export const gitopsComponent: ClusterComponent = {
       bundles.push({ dir: `${cluster.name}/apps`, source: cluster.source, objects: apps });
       directories.push({ name: 'apps', dir: `${cluster.name}/apps`, wave: WAVES.apps, crdsFromSiblings: true });
     }
+    directories.push(...argoAppDirectories(cluster, WAVES.apps));
     const argo = argoArtifacts(model, cluster, { releases: plan.components.flatMap(({ output }) => output.releases), manifests: upstream, directories });
-    return { bundles: [...bundles, ...argo.bundles], files: [...argo.files, ...bootstrapFiles], diagnostics };
+    return { bundles: [...bundles, ...argo.bundles], files: [...argo.files, ...bootstrapFiles], diagnostics, referencedSecrets };
   },
 };
+
+/**
+ * The Secret of gitops.flux.alerts: the notification-controller Provider reads `token` (and
+ * `address` when the spec gives none) from it in flux-system (notification-controller v1.9.3
+ * docs/spec/v1beta3/providers.md, "Secret reference"). Workload clusters reconciled from their
+ * management cluster get no Provider of their own, so they need none.
+ */
+function fluxAlertsSecret(model: Model, cluster: ClusterModel): OperatorSecret[] {
+  const alerts = model.constellation.gitops.flux.alerts;
+  if (model.constellation.gitops.engine !== 'flux' || !alerts?.secret || reconciledFromManagement(model, cluster)) return [];
+  return [
+    {
+      cluster: cluster.name,
+      source: model.constellation.source,
+      pointer: '/gitops/flux/alerts/secret',
+      namespace: FLUX_NAMESPACE,
+      name: alerts.secret,
+      keys: alerts.address ? ['token'] : ['address'],
+      consumer: `Flux's alert provider (${alerts.provider})`,
+      hint: alerts.address ? 'token: the provider\'s API token' : 'address: the webhook URL, and token when the provider needs one',
+    },
+  ];
+}
 
 /**
  * Fleet-level GitOps files: `.sourceignore` (Flux never ships Talos files, docs or orrery's

@@ -23,10 +23,11 @@ const AGE_KEY = '"$HOME/.config/sops/age/keys.txt"';
 /** A path inside the repository, as a command run from its root takes it. */
 const fromRoot = (model: Model, rel: string): string => repoPath(model, rel).replace(/^\.\//, '');
 
-export function operatorSteps(model: Model, cluster: ClusterModel): OperatorSteps {
+export function operatorSteps(model: Model, cluster: ClusterModel, options: { suppliedSecrets?: boolean } = {}): OperatorSteps {
   const git = model.constellation.gitops;
   const dirs = clusterDirs(cluster.name);
-  const holdsSecrets = secretRequirements(model).some((r) => r.cluster === cluster.name && r.toDist);
+  // orrery's generated Secrets, or the operator's own in secrets/<cluster>/: either needs the decryption key.
+  const holdsSecrets = options.suppliedSecrets === true || secretRequirements(model).some((r) => r.cluster === cluster.name && r.toDist);
   const ageKey = decryptionKeySecret(model).key;
   const first = cluster.cni.name === 'cilium' ? `First install the CNI (nothing runs before it): ${fromRoot(model, `${cluster.name}/bootstrap/README.md`)}.` : undefined;
   if (git.engine === 'flux') {
@@ -53,7 +54,11 @@ export function operatorSteps(model: Model, cluster: ClusterModel): OperatorStep
         ...(alerts?.secret ? [`kubectl --namespace ${FLUX_NAMESPACE} create secret generic ${alerts.secret} --from-literal=token=<${alerts.provider} token>`] : []),
         `flux bootstrap git --url=${git.url} --branch=${git.branch} \\\n  --path=${fromRoot(model, dirs.flux)}`,
       ],
-      notes: holdsSecrets ? [`The \`${SOPS_AGE_SECRET}\` Secret holds your age private key (the key file name must end in .agekey); orrery never writes it into git.`] : [],
+      notes: [
+        ...(holdsSecrets ? [`The \`${SOPS_AGE_SECRET}\` Secret holds your age private key (the key file name must end in .agekey); orrery never writes it into git.`] : []),
+        // Delivered like every operator Secret (encrypted, in the controllers layer); the Provider waits for it.
+        ...(alerts?.secret ? [`The alert provider's Secret \`${FLUX_NAMESPACE}/${alerts.secret}\` is yours: store it encrypted with \`npx orrery secrets --add ${cluster.name}/${FLUX_NAMESPACE}/${alerts.secret} --key ${alerts.address ? 'token' : 'address'} < file\` and synth delivers it.`] : []),
+      ],
       first,
     };
   }

@@ -50,8 +50,6 @@ export const DEFAULTS = {
     hubble: { relay: true, ui: true },
     ingressController: { enabled: false, loadbalancerMode: 'dedicated' as const },
     gatewayApi: false,
-    l2Announcements: false,
-    bgpControlPlane: false,
     clusterMeshServiceType: 'LoadBalancer' as const,
   },
   loadBalancingProvider: 'none' as const,

@@ -151,6 +151,8 @@ export interface ClusterModel {
   readonly components: spec.Components;
   readonly namespaces: readonly NamespaceModel[];
   readonly networkPolicies: readonly spec.NetworkPolicy[];
+  /** The operator's own kustomize directories, reconciled in the apps layer. */
+  readonly apps: readonly spec.App[];
   readonly meshGroups: readonly { readonly group: string; readonly id: number }[];
   readonly anycast: readonly AnycastModel[];
   /** Spec sections present in this cluster that no generator compiles yet. */

@@ -2,6 +2,7 @@ import type { Document, LineCounter } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diagnosticAt, type SourceFile } from './source-file.ts';
 import { toPlainData, type DataProblem } from './plain-data.ts';
+import { yamlSyntaxMessage } from './yaml-errors.ts';
 
 /** Files larger than this are refused before parsing: a spec file is hand-written text. */
 export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
@@ -33,7 +34,7 @@ export function parseYamlDocument(doc: Document.Parsed, text: string, lineCounte
     } else if (!syntaxReported) {
       // Later syntax errors are almost always consequences of the first one.
       syntaxReported = true;
-      diagnostics.push(fileDiagnostic(displayPath, 'yaml/syntax', `YAML: ${err.message.split('\n')[0]}`, pos.line, pos.col));
+      diagnostics.push(fileDiagnostic(displayPath, 'yaml/syntax', `YAML: ${yamlSyntaxMessage({ code: err.code, message: err.message, text, line: pos.line })}`, pos.line, pos.col));
     }
   }
   if (diagnostics.length > 0) return { files: [], diagnostics };

@@ -167,9 +167,10 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
       annotations: ns.annotations ?? {},
     })),
     networkPolicies: c.networkPolicies ?? [],
+    apps: c.apps ?? [],
     meshGroups: mesh,
     anycast: (cons.anycast ?? []).filter((a) => a.clusters.includes(c.name)),
-    pending: pendingSections(c, cons),
+    pending: pendingSections(c),
   }) as ClusterModel;
 }
 

@@ -1,6 +1,12 @@
-import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { compareCodePoints } from '../util/order.ts';
 
-/** A Secret the output references that only the operator can supply (provider credentials). */
+/**
+ * The registry of Secrets the output references that orrery does not generate: each component
+ * declares the ones it reads (ComponentOutput.operatorSecrets for platform components,
+ * Artifacts.referencedSecrets for any other generator), and one check after the build
+ * (lib/secrets/referenced-secrets.ts) proves each is supplied under secrets/<cluster>/ — or
+ * reports the file to create and its keys. Declaring a Secret is all a component does.
+ */
 export interface OperatorSecret {
   readonly cluster: string;
   /** The spec file, for the diagnostic. */
@@ -9,9 +15,14 @@ export interface OperatorSecret {
   readonly pointer: string;
   readonly namespace: string;
   readonly name: string;
+  /** Keys the consumer reads; every one must be in the supplied Secret's data or stringData. */
   readonly keys: readonly string[];
   /** Who reads it, e.g. "external-dns (google)". */
   readonly consumer: string;
+  /** The Secret type the consumer insists on (MetalLB: kubernetes.io/basic-auth); absent: any. */
+  readonly type?: string;
+  /** One line on what each key holds, for the message and `orrery secrets --add`. */
+  readonly hint?: string;
 }
 
 /**
@@ -25,6 +36,14 @@ export const DNS_CREDENTIAL_KEYS: Readonly<Record<'google' | 'cloudflare' | 'rou
   route53: ['access-key-id', 'secret-access-key'],
 };
 
+export const DNS_CREDENTIAL_HINTS: Readonly<Record<'google' | 'cloudflare' | 'route53', string>> = {
+  google: 'key.json: a Google service account key file with the DNS Administrator role',
+  cloudflare: 'api-token: a Cloudflare API token with Zone:DNS:Edit',
+  route53: 'access-key-id and secret-access-key: an AWS access key allowed to change the hosted zones',
+};
+
+const OPERATOR_FILE = /^secret-[^/]+\.yaml$/;
+
 /**
  * Where the operator keeps the Secret, SOPS-encrypted, beside orrery's generated ones; named like
  * its file in dist/ (`secret-<namespace>-<name>.yaml`), because one name can live in two
@@ -34,18 +53,31 @@ export function operatorSecretFile(s: Pick<OperatorSecret, 'cluster' | 'namespac
   return `${s.cluster}/secret-${s.namespace}-${s.name}.yaml`;
 }
 
-/**
- * A warning for every operator-supplied Secret: named with its namespace, keys and the file to
- * create. orrery does not deliver operator Secrets yet (issue 12, operator inputs), so even an
- * existing file is reported with the command that applies it by hand.
- */
-export function operatorSecretDiagnostics(secrets: ReadonlyMap<string, string>, wanted: readonly OperatorSecret[]): Diagnostic[] {
-  return wanted.map((s) => {
-    const file = operatorSecretFile(s);
-    const what = `${s.consumer} reads its credentials from the Secret ${s.namespace}/${s.name} (key${s.keys.length > 1 ? 's' : ''} ${s.keys.join(', ')})`;
-    const message = secrets.has(file)
-      ? `${what}; orrery does not deliver operator Secrets yet: apply secrets/${file} by hand (sops --decrypt secrets/${file} | kubectl apply -f -)`
-      : `${what}, which the operator supplies: create it SOPS-encrypted as secrets/${file} and apply it (sops --decrypt secrets/${file} | kubectl apply -f -); orrery does not deliver operator Secrets yet`;
-    return { severity: 'warning', file: s.source, line: 1, col: 1, pointer: s.pointer, rule: 'secrets/operator-supplied', message };
-  });
+/** Per secrets map, its operator files by cluster: indexed once, not scanned per cluster (fleets of thousands). */
+const byCluster = new WeakMap<ReadonlyMap<string, string>, Map<string, string[]>>();
+
+/** The operator's Secret files of one cluster among the secrets directory's files, in order. */
+export function suppliedSecretFiles(secrets: ReadonlyMap<string, string>, cluster: string): readonly string[] {
+  let index = byCluster.get(secrets);
+  if (!index) {
+    index = new Map();
+    for (const f of [...secrets.keys()].sort(compareCodePoints)) {
+      const slash = f.indexOf('/');
+      if (slash < 0 || !OPERATOR_FILE.test(f.slice(slash + 1))) continue;
+      const c = f.slice(0, slash);
+      const list = index.get(c) ?? [];
+      list.push(f);
+      index.set(c, list);
+    }
+    byCluster.set(secrets, index);
+  }
+  return index.get(cluster) ?? [];
+}
+
+/** The command that creates a declared Secret, values on stdin (never on the command line). */
+export function addCommand(s: Pick<OperatorSecret, 'cluster' | 'namespace' | 'name' | 'keys'>, options: { specShown?: string; replace?: boolean } = {}): string {
+  const id = `${s.cluster}/${s.namespace}/${s.name}`;
+  const spec = (options.specShown ?? 'clusters') === 'clusters' ? '' : ` --spec ${options.specShown}`;
+  const yes = options.replace ? ' --yes' : '';
+  return s.keys.length === 1 ? `npx orrery secrets${spec} --add ${id} --key ${s.keys[0]}${yes} < <file holding the value>` : `npx orrery secrets${spec} --add ${id}${yes} < <file of KEY=VALUE lines: ${s.keys.join(', ')}>`;
 }

@@ -5,7 +5,7 @@ import { meshComponents } from '../check/mesh.ts';
 export interface SecretRequirement {
   /** `<cluster>/<name>`: what `orrery secrets --rotate` takes. */
   readonly id: string;
-  readonly name: 'talos-secrets' | 'talos-bundle' | 'cilium-ca' | 'linkerd-trust-anchor' | 'linkerd-identity-issuer' | 'operator';
+  readonly name: 'talos-secrets' | 'talos-bundle' | 'cilium-ca' | 'linkerd-trust-anchor' | 'linkerd-identity-issuer';
   readonly cluster: string;
   /** Path relative to the secrets directory. */
   readonly file: string;
@@ -23,45 +23,26 @@ export interface SecretRequirement {
   readonly deliveredTo?: string;
   /** The Secret's metadata.name when objects reference it by that name (checked against the stored file). */
   readonly secretName?: string;
-  /** Supplied by the operator: orrery never generates it, copies it when it is stored encrypted, and says how to create it otherwise. */
-  readonly operator?: { readonly keys: readonly string[]; readonly create: string };
-}
-
-function kubectlCreate(namespace: string, name: string, keys: readonly string[]): string {
-  return `kubectl --namespace ${namespace} create secret generic ${name} ${keys.map((k) => `--from-literal=${k}=…`).join(' ')}`;
 }
 
 /**
- * Secrets of a Cluster API cluster, on its management cluster in its Cluster API namespace:
- * `<cluster>-talos` (the Talos PKI, which CABPT reads instead of generating one —
- * cluster-api-bootstrap-provider-talos@v0.6.12 controllers/secrets.go getSecretsBundle) and the
- * credentials its objects reference (CAPMOX credentialsRef keys url/token/secret, pkg/scope/cluster.go;
- * Sidero BMC userFrom/passFrom).
+ * The Secret orrery generates for a Cluster API cluster, on its management cluster in its Cluster
+ * API namespace: `<cluster>-talos` (the Talos PKI, which CABPT reads instead of generating one —
+ * cluster-api-bootstrap-provider-talos@v0.6.12 controllers/secrets.go getSecretsBundle). The
+ * credentials its objects reference are the operator's (lib/components/cluster-api/credentials.ts).
  */
-export function clusterApiRequirements(c: Model['clusters'][number], seen: Set<string> = new Set()): SecretRequirement[] {
+export function clusterApiRequirements(c: Model['clusters'][number]): SecretRequirement[] {
   const capi = c.clusterApi;
   if (!capi || capi.provider === 'packet') return [];
-  const base = { cluster: c.name, source: c.source, deliveredTo: capi.manager, namespace: capi.namespace, kubernetes: true, toDist: true };
-  const out: SecretRequirement[] = [
-    { ...base, id: `${c.name}/talos-bundle`, name: 'talos-bundle', file: `${c.name}/talos-bundle.yaml`, secretName: `${c.name}-talos`, why: `the Talos secrets bundle CABPT uses for ${c.name}'s machines` },
+  return [
+    { cluster: c.name, source: c.source, deliveredTo: capi.manager, namespace: capi.namespace, kubernetes: true, toDist: true, id: `${c.name}/talos-bundle`, name: 'talos-bundle', file: `${c.name}/talos-bundle.yaml`, secretName: `${c.name}-talos`, why: `the Talos secrets bundle CABPT uses for ${c.name}'s machines` },
   ];
-  const operator = (secret: string, keys: readonly string[], why: string): void => {
-    // One file per Secret object: clusters of one manager may share a credentials Secret.
-    const key = `${capi.manager}/${capi.namespace}/${secret}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ ...base, id: `${c.name}/${secret}`, name: 'operator', file: `${c.name}/${secret}.yaml`, secretName: secret, why, operator: { keys, create: kubectlCreate(capi.namespace, secret, keys) } });
-  };
-  if (capi.proxmox?.credentialsSecret) operator(capi.proxmox.credentialsSecret, ['url', 'token', 'secret'], 'the Proxmox API credentials CAPMOX uses (url, token id, token secret)');
-  for (const pool of capi.pools) for (const s of pool.servers) if (s.bmc) operator(s.bmc.credentialsSecret, ['user', 'pass'], `the BMC credentials of server ${s.uuid}`);
-  return out;
 }
 
 /** Every secret the model needs, in a stable order. */
 export function secretRequirements(model: Model): SecretRequirement[] {
   const out: SecretRequirement[] = [];
   const mesh = meshComponents(model.constellation.meshGroups);
-  const seen = new Set<string>();
   for (const c of model.clusters) {
     const req = (r: Omit<SecretRequirement, 'id' | 'cluster' | 'file' | 'source'>): void => {
       out.push({ ...r, id: `${c.name}/${r.name}`, cluster: c.name, file: `${c.name}/${r.name}.yaml`, source: c.source });
@@ -78,7 +59,7 @@ export function secretRequirements(model: Model): SecretRequirement[] {
       req({ name: 'linkerd-trust-anchor', toDist: false, kubernetes: true, namespace, why: 'the Linkerd trust anchor (root CA)' });
       req({ name: 'linkerd-identity-issuer', toDist: true, kubernetes: true, namespace, why: 'the Linkerd identity issuer' });
     }
-    out.push(...clusterApiRequirements(c, seen));
+    out.push(...clusterApiRequirements(c));
   }
   return out;
 }

@@ -53,7 +53,7 @@ function fsMessage(err: unknown, where: string): SecretsError {
   if (err instanceof SecretsError) return err;
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
   const fix = code === 'ENOSPC' ? 'free some space' : code === 'EACCES' || code === 'EPERM' ? 'make it writable for this user' : code === 'EROFS' ? 'remount it read-write' : 'fix it';
-  return new SecretsError(`cannot write ${where} (${code}): ${fix} and run orrery secrets again`);
+  return new SecretsError(`cannot write ${where} (${code}): ${fix} and run npx orrery secrets again`);
 }
 
 /** Writes `files` (relative to `root`) all or nothing. */
@@ -84,7 +84,7 @@ async function applyJournal(root: string, faults: SecretsWriteFaults = {}): Prom
   try {
     renames = (JSON.parse(await readFile(journal, 'utf8')) as { renames: [string, string][] }).renames;
   } catch (err) {
-    throw new SecretsError(`${journal} is damaged (${(err as Error).message.split('\n')[0]}); restore the secrets directory from git, delete the journal and run orrery secrets again`);
+    throw new SecretsError(`${journal} is damaged (${(err as Error).message.split('\n')[0]}); restore the secrets directory from git, delete the journal and run npx orrery secrets again`);
   }
   try {
     for (const [i, [tmp, rel]] of renames.entries()) {

@@ -53,7 +53,7 @@ export async function readSecretFiles(dir: string, wanted: readonly string[], cw
       const kind = await entryKind(full, root);
       if (kind.problem) return fail(rel, kind.rule.replace(/^spec\//, 'secrets/'), kind.problem.replace('named like a spec file but it', 'it'));
       const read = await readBounded(full, MAX_SECRET_FILE_BYTES);
-      if ('tooLarge' in read) return fail(rel, 'secrets/too-large', `it is ${read.tooLarge} bytes, more than the ${MAX_SECRET_FILE_BYTES} a stored secret can be; it is not one of orrery's files — move it away and run orrery secrets`);
+      if ('tooLarge' in read) return fail(rel, 'secrets/too-large', `it is ${read.tooLarge} bytes, more than the ${MAX_SECRET_FILE_BYTES} a stored secret can be; it is not one of orrery's files — move it away and run npx orrery secrets`);
       if ('error' in read) return fail(rel, 'secrets/unreadable', `cannot read the stored secret: ${read.error}`);
       files.set(rel, read.bytes.toString('utf8'));
     }),
@@ -120,7 +120,7 @@ export function sopsConfig(model: Model, requirements: readonly SecretRequiremen
     for (const r of own.filter((x) => !x.kubernetes)) rules.push({ path_regex: `(^|/)${dir}/${escapeRegex(r.file)}$`, age });
     rules.push({ path_regex: `(^|/)${dir}/${escapeRegex(c.name)}/[^/]+\\.yaml$`, encrypted_regex: KUBERNETES_SECRET_REGEX, age });
   }
-  return `${SOPS_CONFIG_HEADER} ${model.constellation.source}. Do not edit: change the spec and run orrery secrets.\n${toYaml({ creation_rules: rules })}`;
+  return `${SOPS_CONFIG_HEADER} ${model.constellation.source}. Do not edit: change the spec and run npx orrery secrets.\n${toYaml({ creation_rules: rules })}`;
 }
 
 /** First words of the .sops.yaml orrery writes: one without them is the user's, never overwritten. */

@@ -38,6 +38,8 @@ function annotatedFingerprint(text: string): string | undefined {
 export async function checkStoredSecrets(options: {
   readonly files: ReadonlyMap<string, string>;
   readonly requirements: readonly SecretRequirement[];
+  /** The operator's own Secret files (copied into dist/ too): their MACs are checked the same way. */
+  readonly operatorFiles?: readonly string[];
   readonly identities?: AgeIdentities;
   readonly show?: (file: string) => string;
 }): Promise<StoredSecretsCheck> {
@@ -46,7 +48,8 @@ export async function checkStoredSecrets(options: {
   const checks = new Map<string, SecretCheck>();
   const fingerprints = new Map<string, string>();
   let unverified = 0;
-  for (const r of options.requirements.filter((x) => x.toDist)) {
+  const operator = (options.operatorFiles ?? []).map((file): Pick<SecretRequirement, 'file' | 'share'> => ({ file }));
+  for (const r of [...options.requirements.filter((x) => x.toDist), ...operator]) {
     const text = options.files.get(r.file);
     if (text === undefined || checks.has(r.file)) continue;
     if (ids.length === 0) {
@@ -85,7 +88,7 @@ export async function checkStoredSecrets(options: {
       if (fingerprints.get(m.file) === fingerprints.get(first.file) || checks.get(m.file)?.status === 'tampered') continue;
       checks.set(m.file, {
         status: 'mesh-mismatch',
-        reason: `${show(m.file)} holds another ClusterMesh CA than ${show(first.file)} (an interrupted rotation?); the members of ${m.share!.slice(5)} must share one CA: run orrery secrets --rotate ${first.id}`,
+        reason: `${show(m.file)} holds another ClusterMesh CA than ${show(first.file)} (an interrupted rotation?); the members of ${m.share!.slice(5)} must share one CA: run npx orrery secrets --rotate ${first.id}`,
       });
     }
   }

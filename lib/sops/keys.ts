@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -29,7 +30,7 @@ export async function loadAgeIdentities(env: NodeJS.ProcessEnv = process.env, ho
     identities.push(...parseIdentities(env.SOPS_AGE_KEY));
     sources.push('SOPS_AGE_KEY');
   }
-  const files = [env.SOPS_AGE_KEY_FILE, path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'sops', 'age', 'keys.txt')];
+  const files = [env.SOPS_AGE_KEY_FILE, path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'sops', 'age', 'keys.txt')];
   for (const file of files) {
     if (!file) continue;
     const text = await readFile(file, 'utf8').catch(() => undefined);
@@ -38,4 +39,32 @@ export async function loadAgeIdentities(env: NodeJS.ProcessEnv = process.env, ho
     sources.push(file === env.SOPS_AGE_KEY_FILE ? `SOPS_AGE_KEY_FILE (${file})` : file.replace(home, '~'));
   }
   return { identities: [...new Set(identities)], sources };
+}
+
+/** Where sops looks for age keys by default: $XDG_CONFIG_HOME, else ~/.config, then sops/age/keys.txt. */
+export function defaultKeyFile(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
+  return env.SOPS_AGE_KEY_FILE || path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'sops', 'age', 'keys.txt');
+}
+
+/** The public key (age recipient) of an identity. */
+export function recipientOf(identity: string): Promise<string> {
+  return identityToRecipient(identity);
+}
+
+/**
+ * Creates a new age key file as age-keygen writes it (comments with the creation time and the
+ * public key, then the secret key), mode 0600 in a 0700 directory, created exclusively: an
+ * existing file is never overwritten. Returns the public key; the secret key never leaves here.
+ */
+export async function createAgeKeyFile(file: string, now: Date = new Date()): Promise<string> {
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(`# created: ${now.toISOString().slice(0, 19)}Z\n# public key: ${recipient}\n${identity}\n`);
+  } finally {
+    await handle.close();
+  }
+  return recipient;
 }

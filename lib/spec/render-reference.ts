@@ -15,6 +15,9 @@ interface Node {
   format?: string;
   minimum?: number;
   maximum?: number;
+  examples?: unknown[];
+  'x-orrery-pending'?: string;
+  'x-orrery-removed'?: Record<string, string>;
 }
 
 function typeOf(n: Node): string {
@@ -32,6 +35,9 @@ function typeOf(n: Node): string {
 
 function constraints(n: Node): string {
   const parts: string[] = [];
+  if (n['x-orrery-pending']) parts.push(`**not compiled yet** (waits for ${n['x-orrery-pending']}; \`--strict\` refuses it)`);
+  for (const [key, hint] of Object.entries(n['x-orrery-removed'] ?? {})) parts.push(`removed: \`${key}\` — ${hint}`);
+  if (n.examples?.length) parts.push(`e.g. ${n.examples.map((e) => `\`${typeof e === 'string' ? e : JSON.stringify(e)}\``).join(', ')}`);
   if (n.minimum !== undefined || n.maximum !== undefined) parts.push(`range ${n.minimum ?? '…'}–${n.maximum ?? '…'}`);
   if (n.default !== undefined) parts.push(`default \`${JSON.stringify(n.default)}\``);
   return parts.join('; ');
@@ -62,6 +68,7 @@ export function renderSpecReference(): string {
         out.push(`| \`${key}\` | ${cell(typeOf(prop))} | ${def.required?.includes(key) ? 'yes' : ''} | ${cell(notes)} |`);
       }
       out.push('');
+      for (const [key, hint] of Object.entries(def['x-orrery-removed'] ?? {})) out.push(`Removed: \`${key}\` — ${hint}.`, '');
     } else {
       out.push(`Type: ${typeOf(def)}${def.pattern ? `, pattern \`${def.pattern}\`` : ''}.`, '');
     }

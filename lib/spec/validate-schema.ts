@@ -44,6 +44,11 @@ function compileValidators(): NonNullable<typeof validators> {
   ajv.addFormat('address-range', { type: 'string', validate: (s: string) => parseRange(s) !== undefined && (!s.includes('/') || !hostBitsSet(parseCidr(s)!)) });
   // Annotation keyword: a hint printed with errors raised inside that schema node.
   ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+  // Annotation keywords: a key that validates but is not compiled yet (lib/spec/pending.ts), keys
+  // that were removed with the hint that replaces them, and the editors' Markdown description.
+  ajv.addKeyword({ keyword: 'x-orrery-pending', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-orrery-removed', schemaType: 'object' });
+  ajv.addKeyword({ keyword: 'markdownDescription', schemaType: 'string' });
   const schema = loadSpecSchema();
   ajv.addSchema(schema);
   const id = schema.$id as string;
@@ -71,6 +76,9 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
       // Own keys only: an unknown key "constructor" must not find Object.prototype.constructor.
       const misplaced = Object.hasOwn(MISPLACED_KEYS, key) ? MISPLACED_KEYS[key] : undefined;
       if (misplaced && ptr.startsWith('/nodes/')) return { text: `unknown key ${quote(key)}: ${misplaced}`, pointer: `${ptr}/${escapeSegment(key)}`, onKey: true };
+      // A key an earlier spec version had: say what replaces it (the schema's x-orrery-removed).
+      const removed = (err.parentSchema as { 'x-orrery-removed'?: Record<string, string> })['x-orrery-removed'];
+      if (removed && Object.hasOwn(removed, key)) return { text: `${quote(key)} is no longer a key: ${removed[key]}`, pointer: `${ptr}/${escapeSegment(key)}`, onKey: true };
       const known = Object.keys((err.parentSchema as { properties?: object }).properties ?? {});
       const guess = known.length > 0 ? closest(key, known) : undefined;
       const suggestion = guess ? `; did you mean ${quote(guess)}?` : '';
@@ -105,7 +113,11 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
       if (typeof data === 'string' && looksLikeAgeSecretKey(data)) {
         return { text: 'this is an age secret key (AGE-SECRET-KEY-…, not shown), which must never be in the spec: put its public key here (age-keygen -y <key file>), and treat the key as exposed if this file was shared or committed', pointer: ptr };
       }
-      return { text: withHint(`${quote(data)} does not match ${(err.params as { pattern: string }).pattern}`, hintOf(err)), pointer: ptr };
+      {
+        // The schema's words for what is wanted, when it has them: a regular expression is no explanation.
+        const hint = hintOf(err);
+        return { text: hint ? `${quote(data)} is not valid here: ${hint}` : `${quote(data)} does not match ${(err.params as { pattern: string }).pattern}`, pointer: ptr };
+      }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -158,6 +170,9 @@ export function validateSchema(file: SourceFile): Diagnostic[] {
     if (err.keyword === 'if') continue;
     // `propertyNames` only repeats that a key failed its own rule, already reported (each mistake once).
     if (err.keyword === 'propertyNames' && (validate.errors ?? []).some((e) => e !== err && e.instancePath === err.instancePath && e.propertyName === (err.params as { propertyName?: string }).propertyName)) continue;
+    // A pattern beside a format is there for editors (which do not know orrery's formats); it is
+    // looser than the format, so the format's error, which says more, is the one reported.
+    if (err.keyword === 'pattern' && (validate.errors ?? []).some((e) => e.keyword === 'format' && e.instancePath === err.instancePath)) continue;
     const m = message(err);
     const d = diagnosticAt(file, m.pointer, 'error', `schema/${err.keyword}`, m.text, { onKey: m.onKey });
     const key = `${d.pointer}\u0000${d.message}`;

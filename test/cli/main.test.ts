@@ -2,18 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, runCli } from '../../lib/cli/main.ts';
-import { materializeFixture, removeDir, REPO } from '../helpers.ts';
+import { runCli } from '../../lib/cli/main.ts';
+import { materializeFixture, removeDir, REPO, runOrrery } from '../helpers.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (argv: string[]): ReturnType<typeof runOrrery> => runOrrery(argv);
 
 async function fixture(name: string): Promise<string> {
   const dir = await materializeFixture(name);
@@ -84,7 +79,7 @@ describe('orrery CLI', () => {
       expect.objectContaining({ severity: 'error', file: expect.stringMatching(/clusters\/lab\.yaml$/), line: 10, col: 8, pointer: '/endpoint/vip', rule: 'endpoint/vip-is-node-address' }),
     ]);
     const gh = await run(['validate', '--spec', path.join(dir, 'clusters'), '--format', 'github']);
-    expect(gh.err).toMatch(/^::error file=.*clusters\/lab\.yaml,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip%3A|^::error file=.*,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip: VIP "10\.0\.0\.11"/m);
+    expect(gh.out).toMatch(/^::error file=.*clusters\/lab\.yaml,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip%3A|^::error file=.*,line=10,col=8,title=orrery endpoint\/vip-is-node-address::\/endpoint\/vip: VIP "10\.0\.0\.11"/m);
   });
 
   it('orrery check passes on the committed dist/ of the bundled example', async () => {

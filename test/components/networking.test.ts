@@ -46,8 +46,10 @@ describe('seed 003 (vtalos): Cilium on Talos and the rello policies', () => {
       l2announcements: { enabled: true },
       k8sClientRateLimit: { qps: 100, burst: 120 },
       hubble: { relay: { enabled: true }, ui: { enabled: true } },
-      bgpControlPlane: { enabled: true },
     });
+    // The seed also set bgpControlPlane.enabled=true without any BGP peering: a no-op that orrery
+    // leaves out (the BGP control plane is on exactly when loadBalancing.bgp configures peers).
+    expect(v).not.toHaveProperty('bgpControlPlane');
   });
 
   it('compiles to the seed\'s policies: deny all; rello from anywhere on 8000; rello → CoreDNS 53/udp+tcp; rello → redis 6379; redis from rello 6379', async () => {
@@ -66,10 +68,10 @@ describe('seed 003 (vtalos): Cilium on Talos and the rello policies', () => {
     expect(ns.metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'baseline' });
   });
 
-  it('Cilium LB IPAM: a pool holding the seed\'s 42.42.42.43 and an L2 announcement policy', async () => {
+  it('Cilium LB IPAM: a pool on the node subnet (the seed\'s 42.42.42.43 is off it) and an L2 announcement policy', async () => {
     const out = await outputOf('vtalos-lab');
     const pool = out('vtalos/infrastructure/configs/ciliumloadbalancerippool-lab.yaml')[0]!;
-    expect(pool.spec.blocks).toEqual([{ cidr: '42.42.42.40/29' }]);
+    expect(pool.spec.blocks).toEqual([{ cidr: '192.168.42.240/29' }]);
     expect(out('vtalos/infrastructure/configs/ciliuml2announcementpolicy-load-balancer-ips.yaml')[0]!.spec).toMatchObject({ loadBalancerIPs: true });
   });
 });

@@ -9,7 +9,7 @@ import { REGISTRY } from '../../lib/registry.ts';
 const PLATFORM_COMPONENTS = REGISTRY.platform;
 import type { Release } from '../../lib/gitops/component.ts';
 import { readSecretsDir } from '../../lib/secrets/store.ts';
-import { exampleSpecs, HAS_SHARED, REPO, SHARED } from '../helpers.ts';
+import { exampleSpecs, HAS_SHARED, maximalSpecs, REPO, SHARED } from '../helpers.ts';
 
 /**
  * Every key path we set must exist in the chart's own values.yaml: Helm ignores a misspelled key
@@ -28,8 +28,8 @@ async function releases(): Promise<{ example: string; release: Release }[]> {
   const out = [];
   // Cilium 1.18 stays selectable: each cluster's Cilium values are rendered for the 1.18 chart too.
   const { ciliumComponent } = await import('../../lib/components/cilium/cilium.ts');
-  for (const e of exampleSpecs()) {
-    const { model } = await compileSpecDir(e.spec, { cwd: REPO, build: false });
+  for (const e of [...exampleSpecs().map((x) => ({ ...x, cwd: REPO })), ...maximalSpecs()]) {
+    const { model } = await compileSpecDir(e.spec, { cwd: e.cwd, build: false });
     const secrets = await readSecretsDir(defaultSecretsDir(e.spec));
     for (const cluster of model!.clusters) {
       for (const { output } of planComponents(PLATFORM_COMPONENTS, { model: model!, cluster, secrets }).components) {

@@ -62,12 +62,20 @@ export function kubeSchemas(): KubeSchemas {
  * false, ../shared/schemas/SOURCES.md "CRD conversion"), so this closes every object node that
  * declares properties and does not preserve unknown fields, as the SOURCES note suggests.
  */
-export function strict(schema: Json): Json {
-  if (Array.isArray(schema)) return schema.map(strict);
+export function strict(schema: Json, close = true): Json {
+  if (Array.isArray(schema)) return schema.map((s) => strict(s as Json, close));
   if (!schema || typeof schema !== 'object') return schema;
   const out: Json = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, strict(s as Json)])) : typeof v === 'object' ? strict(v as Json) : v;
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  for (const [k, v] of Object.entries(schema)) {
+    // A branch of allOf/anyOf/oneOf/not constrains its parent object; it is not the object's shape.
+    // Kubernetes prunes by the structural schema outside the junctors (which may not even set
+    // additionalProperties): "Specifying a structural schema", kubernetes.io/docs/tasks/extend-kubernetes/
+    // custom-resources/custom-resource-definitions. Closing `{properties: {egress: {}}, required: [egress]}`
+    // would refuse every CiliumNetworkPolicy with an endpointSelector.
+    const junctor = k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not';
+    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, strict(s as Json)])) : typeof v === 'object' ? strict(v as Json, !junctor) : v;
+  }
+  if (close && out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
   return out;
 }
 

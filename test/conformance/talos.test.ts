@@ -5,14 +5,14 @@ import { compileSpecDir } from '../../lib/pipeline.ts';
 import { renderContract, type TalosDocument } from '../../lib/components/talos/contracts.ts';
 import type { ClusterModel, TalosPatchModel } from '../../lib/model/model.ts';
 import { talosIntent } from '../../lib/components/talos/intent.ts';
-import { exampleSpecs, fixtureNames, HAS_SHARED, materializeFixture, REPO } from '../helpers.ts';
+import { exampleSpecs, fixtureNames, HAS_SHARED, materializeFixture, maximalSpecs, REPO } from '../helpers.ts';
 import { has, REPLACED, SCHEMAS, talosValidator } from './talos-schema.ts';
 
 /** Every talosctl cluster of the examples and of the must-accept fixtures (talos-everything uses every feature), and every compiled spec. */
 async function talosctlClusters() {
   const out = [];
   const compiled = [];
-  const specs = [...exampleSpecs().map((e) => ({ name: e.name, spec: e.spec, cwd: REPO }))];
+  const specs = [...exampleSpecs().map((e) => ({ name: e.name, spec: e.spec, cwd: REPO })), ...maximalSpecs()];
   for (const fixture of fixtureNames('accept')) {
     const dir = await materializeFixture(fixture);
     specs.push({ name: fixture, spec: path.join(dir, 'clusters'), cwd: dir });

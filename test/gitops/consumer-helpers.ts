@@ -49,10 +49,11 @@ export async function compile(spec: string, cwd = REPO): Promise<Output> {
 export const example = (name: string): Promise<Output> => compile(name === 'clusters' ? path.join(REPO, 'clusters') : path.join(REPO, 'examples', name, 'clusters'));
 
 /** The bundled constellation (a management cluster, jupiter) with another engine: Argo CD as a hub. */
-export async function bundledWith(edit: (constellation: string) => string): Promise<Output> {
+export async function bundledWith(edit: (constellation: string) => string, extraSecrets: Readonly<Record<string, string>> = {}): Promise<Output> {
   const dir = await scratchDir();
   await cp(path.join(REPO, 'clusters'), path.join(dir, 'clusters'), { recursive: true });
   await cp(path.join(REPO, 'secrets'), path.join(dir, 'secrets'), { recursive: true });
+  for (const [file, text] of Object.entries(extraSecrets)) await writeFile(path.join(dir, 'secrets', file), text);
   const file = path.join(dir, 'clusters', 'constellation.yaml');
   await writeFile(file, edit(readFileSync(file, 'utf8')));
   return compile(path.join(dir, 'clusters'), dir);

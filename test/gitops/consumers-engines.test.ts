@@ -4,14 +4,15 @@
  * from their source and docs and pinned here; each test names the upstream fact it relies on.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileSpecDir } from '../../lib/pipeline.ts';
 import { APPLICATION_HEALTH_LUA } from '../../lib/gitops/argocd-config.ts';
 import { ARGOCD_REPO_SERVER_PATCH, ksopsRepoServerPatch } from '../../lib/gitops/ksops.ts';
-import { HAS_SHARED, REPO, SHARED } from '../helpers.ts';
+import { HAS_SHARED, REPO, SHARED, TEST_RECIPIENT } from '../helpers.ts';
+import { encryptSops, KUBERNETES_SECRET_REGEX } from '../../lib/sops/sops.ts';
 import { argoHub, bundledWith, cleanupAfterAll, compile, example, scratchDir, type Obj } from './consumer-helpers.ts';
 
 cleanupAfterAll();
@@ -132,7 +133,8 @@ describe('item 4: Argo CD decrypts through a KSOPS generator; Flux through spec.
 
   it('Flux keeps SOPS files as resources, decrypted by the Kustomization that includes them', async () => {
     const out = await example('clusters');
-    expect(out.one('ganymede/secrets/kustomization.yaml').resources).toEqual(['secret-kube-system-cilium-ca.yaml']);
+    // orrery's mesh CA and the operator's own Secrets (secrets/ganymede/secret-*.yaml), all SOPS files.
+    expect(out.one('ganymede/secrets/kustomization.yaml').resources).toEqual(['secret-cert-manager-clouddns-credentials.yaml', 'secret-external-dns-clouddns-credentials.yaml', 'secret-kube-system-cilium-ca.yaml']);
     expect(out.one('ganymede/flux/orrery/kustomization-flux-system-ganymede-infra-controllers.yaml').spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
   });
 });
@@ -238,8 +240,34 @@ describe('Flux alerts (opt-in gitops.flux.alerts)', () => {
    * Alert needs providerRef.name (a Provider in its namespace) and eventSources (kind, name, optional
    * namespace, default the Alert's), eventSeverity info|error; the Provider needs spec.type.
    */
+  const withAlerts = (s: string): string => s.replace('  engine: flux\n', '  engine: flux\n  flux:\n    alerts: {provider: slack, channel: fleet, secret: flux-alerts}\n');
+  /** Each cluster's Provider Secret, supplied by the operator (encrypted to the test key). */
+  const alertSecrets = async (): Promise<Record<string, string>> => {
+    const out: Record<string, string> = {};
+    for (const c of ['jupiter', 'ganymede', 'callisto']) {
+      out[`${c}/secret-flux-system-flux-alerts.yaml`] = await encryptSops(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'flux-alerts', namespace: 'flux-system' }, type: 'Opaque', data: { address: Buffer.from('https://hooks.slack.com/services/example').toString('base64') } },
+        { recipients: [TEST_RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-01-01T00:00:00Z' },
+      );
+    }
+    return out;
+  };
+
+  it('the Provider\'s Secret is the operator\'s: without it synth names the file to create in each cluster', async () => {
+    const dir = await scratchDir();
+    await cp(path.join(REPO, 'clusters'), path.join(dir, 'clusters'), { recursive: true });
+    await cp(path.join(REPO, 'secrets'), path.join(dir, 'secrets'), { recursive: true });
+    const file = path.join(dir, 'clusters', 'constellation.yaml');
+    await writeFile(file, withAlerts(await readFile(file, 'utf8')));
+    const { diagnostics, files } = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
+    expect(files).toBeUndefined();
+    const missing = diagnostics.filter((d) => d.rule === 'secrets/operator-missing').map((d) => d.message);
+    expect(missing).toHaveLength(3);
+    for (const c of ['jupiter', 'ganymede', 'callisto']) expect(missing.some((m) => m.includes(`create secrets/${c}/secret-flux-system-flux-alerts.yaml`) && m.includes('(key address)'))).toBe(true);
+  });
+
   it('a Provider and an Alert per cluster, for error events of Kustomizations, sources and every HelmRelease namespace', async () => {
-    const out = await bundledWith((s) => s.replace('  engine: flux\n', '  engine: flux\n  flux:\n    alerts: {provider: slack, channel: fleet, secret: flux-alerts}\n'));
+    const out = await bundledWith(withAlerts, await alertSecrets());
     for (const c of ['jupiter', 'ganymede', 'callisto']) {
       const provider = out.one(`${c}/flux/orrery/provider-flux-system-orrery.yaml`);
       expect(provider).toMatchObject({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { namespace: 'flux-system' }, spec: { type: 'slack', channel: 'fleet', secretRef: { name: 'flux-alerts' } } });
@@ -252,8 +280,9 @@ describe('Flux alerts (opt-in gitops.flux.alerts)', () => {
       for (const ns of releases) expect(alert.spec.eventSources).toContainEqual({ kind: 'HelmRelease', name: '*', namespace: ns });
       expect(alert.spec.eventSources).toContainEqual({ kind: 'Kustomization', name: '*' });
       expect(out.one(`${c}/flux/orrery/kustomization.yaml`).resources).toEqual(expect.arrayContaining(['alert-flux-system-orrery.yaml', 'provider-flux-system-orrery.yaml']));
-      // The Secret is the operator's: the cluster README says how to create it.
-      expect(out.files.get(`${c}/README.md`)).toContain('create secret generic flux-alerts');
+      // The Secret is the operator's, delivered encrypted with the cluster's Secrets; the README says how to make it.
+      expect(out.one(`${c}/secrets/kustomization.yaml`).resources).toContain('secret-flux-system-flux-alerts.yaml');
+      expect(out.files.get(`${c}/README.md`)).toContain(`npx orrery secrets --add ${c}/flux-system/flux-alerts --key address`);
     }
   });
 

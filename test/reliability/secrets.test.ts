@@ -83,7 +83,7 @@ describe('a tampered stored Secret is never copied into dist/ when a key can che
     await edit(path.join(f.secrets, 'lab', 'cilium-ca.yaml'), tamper);
     const r = await synth(f, true);
     expect(r.code).toBe(1);
-    expect(r.text).toMatch(/error secrets\/lab\/cilium-ca\.yaml fails verification \(.+\); restore it from git, or run orrery secrets --rotate lab\/cilium-ca/);
+    expect(r.text).toMatch(/error secrets\/lab\/cilium-ca\.yaml fails verification \(.+\); restore it from git, or run npx orrery secrets --rotate lab\/cilium-ca/);
     expect(existsSync(f.out)).toBe(false);
     expectNoSecret(r.text, secret);
   });
@@ -216,7 +216,7 @@ describe('a mesh CA rotation is all or nothing, and synth refuses a mesh with tw
     await killedAt(f, files, 'afterRename:0');
     const refused = await synth(f);
     expect(refused.code).toBe(1);
-    expect(refused.text).toContain('error an orrery secrets run was interrupted while it replaced files here (.orrery-secrets-journal.json); run orrery secrets to finish it before synth');
+    expect(refused.text).toContain('error an orrery secrets run was interrupted while it replaced files here (.orrery-secrets-journal.json); run npx orrery secrets to finish it before synth');
     const finish = await secretsRun(f);
     expect(finish.code).toBe(0);
     expect(finish.text).toContain('orrery secrets: finished the interrupted run in');
@@ -245,7 +245,7 @@ describe('a mesh CA rotation is all or nothing, and synth refuses a mesh with tw
     for (const withKey of [false, true]) {
       const r = await synth(f, withKey);
       expect(r.code, `with key: ${withKey}`).toBe(1);
-      expect(r.text).toContain('error secrets/lab/cilium-ca.yaml holds another ClusterMesh CA than secrets/edge/cilium-ca.yaml (an interrupted rotation?); the members of mesh must share one CA: run orrery secrets --rotate edge/cilium-ca');
+      expect(r.text).toContain('error secrets/lab/cilium-ca.yaml holds another ClusterMesh CA than secrets/edge/cilium-ca.yaml (an interrupted rotation?); the members of mesh must share one CA: run npx orrery secrets --rotate edge/cilium-ca');
     }
   });
 });
@@ -262,7 +262,7 @@ describe('the secrets directory is read only as far as the spec needs, bounded',
     execFileSync('truncate', ['-s', '600M', path.join(f.secrets, 'edge', 'cilium-ca.yaml')]);
     const r = await synth({ ...f, out: path.join(f.dir, 'dist2') });
     expect(r.code).toBe(1);
-    expect(r.text).toContain('secrets/edge/cilium-ca.yaml:1:1 error it is 629145600 bytes, more than the 1048576 a stored secret can be; it is not one of orrery\'s files — move it away and run orrery secrets');
+    expect(r.text).toContain('secrets/edge/cilium-ca.yaml:1:1 error it is 629145600 bytes, more than the 1048576 a stored secret can be; it is not one of orrery\'s files — move it away and run npx orrery secrets');
   });
 });
 
@@ -282,7 +282,7 @@ describe('a stored trust anchor that cannot be used', () => {
     await writeFile(file, await encryptSops({ ...data, data: { ...data.data, 'tls.key': garbage } } as never, { recipients: [/# public key: (age1\w+)/.exec(readFileSync(KEY_FILE, 'utf8'))![1]!], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-11-21T12:00:00Z' }));
     const r = await secretsRun({ spec: path.join(dir, 'clusters') }, ['--rotate', 'linkerd-identity-issuer'], true);
     expect(r.code).toBe(1);
-    expect(r.text).toContain('orrery secrets: secrets/lab/linkerd-trust-anchor.yaml: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run orrery secrets --rotate lab/linkerd-trust-anchor; nothing was written');
+    expect(r.text).toContain('orrery secrets: secrets/lab/linkerd-trust-anchor.yaml: its tls.crt/tls.key is not an ECDSA P-256 certificate and key orrery can sign with; run npx orrery secrets --rotate lab/linkerd-trust-anchor; nothing was written');
     expect(r.text).not.toContain('secret-looking-material');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,33 +187,57 @@ describe('the pivot is resumable', () => {
     expect(commandLines(w.log(), (e) => e.tool === 'clusterctl' && e.args.includes('--dry-run'))).toHaveLength(1);
   }, 300_000);
 
-  it('the generator’s own bring-up (REGISTRY.capiBringUp): blocked on the Proxmox credentials until the operator supplies them, then through the pivot', async () => {
+  it('the generator’s own bring-up (REGISTRY.capiBringUp): the Proxmox credentials from the delivered encrypted files — jupiter’s decrypted in memory onto kind, the workloads’ by jupiter’s Flux', async () => {
+    // The operator Secrets are one mechanism with every other referenced Secret (lib/secrets/referenced-secrets.ts):
+    // the bundled constellation supplies placeholders (secrets/jupiter/secret-constellation-proxmox-*.yaml).
     const w = await constellation({ handMade: false });
     const plan = await run(w, { command: 'plan', real: true });
     expect(plan.code, plan.err).toBe(2);
     expect(plan.out).toContain('pending  apply the Secret constellation/proxmox-fra — after the steps before it (the bootstrap cluster jupiter-bootstrap does not exist yet)');
-    const first = await run(w, { real: true });
-    expect(first.code).toBe(1);
-    expect(first.err).toContain('stopped at jupiter: apply the Secret constellation/proxmox-fra: the Proxmox API credentials CAPMOX uses (url, token id, token secret): store it SOPS-encrypted under secrets/jupiter/ (keys url, token, secret) and run orrery synth, or create it on the bootstrap cluster (kind get kubeconfig --name jupiter-bootstrap): kubectl --namespace constellation create secret generic proxmox-fra --from-literal=url=… --from-literal=token=… --from-literal=secret=…');
-    // The operator creates it by hand on the bootstrap cluster.
-    const addSecret = (server: string, name: string): void =>
-      w.update((s) => {
-        s.kube[server].objects[`Secret/constellation/${name}`] = { kind: 'Secret', metadata: { name, namespace: 'constellation' }, hash: 'by-hand' };
-      });
-    addSecret((w.state().kindClusters as Record<string, { server: string }>)['jupiter-bootstrap']!.server, 'proxmox-fra');
-    const second = await run(w, { real: true });
-    expect(second.code).toBe(1);
-    // jupiter is up and pivoted; the workload clusters need their credentials on jupiter.
-    expect(second.err).toContain('stopped at callisto: the Secrets callisto\'s provider needs on jupiter: constellation/proxmox-nyc is missing on jupiter');
+    expect(plan.out).toContain("the Secrets callisto's provider needs on jupiter");
+    const up = await run(w, { real: true });
+    expect(up.code, up.err).toBe(0);
+    // proxmox-fra went to kind on stdin, decrypted in memory: its placeholder token is in no record.
+    // On kind, on stdin: the namespace, jupiter-talos and proxmox-fra (the dry run names them; the log has no values).
+    expect(mutating(w.log()).filter((l) => l.startsWith(KIND_KUBECONFIG) && l.endsWith('-f -'))).toHaveLength(3);
+    expect(up.err).toContain('< <decrypted dist/jupiter/secrets/secret-constellation-proxmox-fra.yaml>');
+    // The placeholder's token id (secrets/jupiter/secret-constellation-proxmox-fra.yaml), plain and as the Secret's base64.
+    const token = 'orrery-example@pve!placeholder';
+    for (const r of [w.logText(), up.out, up.err, w.stateText()]) {
+      expect(r.includes(token)).toBe(false);
+      expect(r.includes(Buffer.from(token).toString('base64'))).toBe(false);
+    }
+    // The workloads' credentials arrived on jupiter with its Flux (the secrets layer), not by hand.
+    const jupiter = w.state().kube['https://10.10.10.5:6443'];
+    for (const n of ['proxmox-nyc', 'proxmox-ams']) expect(jupiter.objects[`Secret/constellation/${n}`]?.hash, n).toBe('flux');
     expect(w.state().kindClusters).toEqual({});
-    addSecret('https://10.10.10.5:6443', 'proxmox-nyc');
-    addSecret('https://10.10.10.5:6443', 'proxmox-ams');
-    const third = await run(w, { real: true });
-    expect(third.code, third.err).toBe(0);
     w.clearLog();
     expect((await run(w, { real: true })).err).toContain('nothing to do');
     expect(mutating(w.log())).toEqual([]);
   }, 300_000);
+
+  it('a workload’s credentials that never arrive on its manager stop the run at that cluster, saying where they come from', async () => {
+    const w = await constellation({ handMade: false });
+    w.update((s) => (s.fluxWithholds = ['constellation/proxmox-nyc']));
+    const r = await run(w, { real: true, clusters: ['jupiter', 'callisto'] });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("stopped at callisto: the Secrets callisto's provider needs on jupiter");
+    // Synth refused the spec without the file, so what is left to check is the manager's GitOps.
+    expect(r.err).toContain("constellation/proxmox-nyc not on jupiter yet (jupiter's GitOps engine applies dist/jupiter/secrets/secret-constellation-proxmox-nyc.yaml once pushed: check that the layer holding its Secrets reconciles");
+    // Nothing of callisto was applied by hand meanwhile: the runner never creates an operator's Secret.
+    expect(w.state().kube['https://10.10.10.5:6443'].objects['Secret/constellation/proxmox-nyc']).toBeUndefined();
+  }, 300_000);
+
+  it('without the operator’s credentials file the runner refuses the spec, naming the file and the command', async () => {
+    const w = await constellation({ handMade: false });
+    rmSync(path.join(w.dir, 'secrets/jupiter/secret-constellation-proxmox-nyc.yaml'));
+    const r = await run(w, { real: true });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('create secrets/jupiter/secret-constellation-proxmox-nyc.yaml');
+    expect(r.err).toContain('npx orrery secrets --add jupiter/constellation/proxmox-nyc');
+    expect(r.err).toContain('the spec has errors');
+    expect(mutating(w.log())).toEqual([]);
+  });
 
   it('a retired provider is said plainly', async () => {
     const equinix = await workspace('equinix-constellation');

@@ -277,7 +277,7 @@ describe('secrets that no longer match the spec', () => {
     await edit(path.join(dir, 'clusters', 'constellation.yaml'), '  - name: mesh\n', '  - name: mesh2\n');
     const synth = await cli(['synth', '--spec', path.join(dir, 'clusters'), '--out', path.join(dir, 'dist')]);
     expect(synth.code).toBe(1);
-    expect(synth.err).toContain('holds a ClusterMesh CA made for mesh:mesh, not for mesh:mesh2: run orrery secrets --rotate edge/cilium-ca');
+    expect(synth.err).toContain('holds a ClusterMesh CA made for mesh:mesh, not for mesh:mesh2: run npx orrery secrets --rotate edge/cilium-ca');
     const secrets = await cli(['secrets', '--spec', path.join(dir, 'clusters')]);
     expect(secrets.code).toBe(1);
     expect(secrets.err).toContain('made for another mesh (mesh:mesh, now mesh:mesh2)');

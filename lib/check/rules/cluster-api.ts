@@ -125,12 +125,18 @@ function checkSidero(c: Cluster, file: ClusterFacts['file'], emit: ClusterFacts[
   if (c.endpoint.mode === 'vip') {
     emit(file, '/endpoint/mode', 'cluster-api/vip-without-link', "a VIP needs the control planes' link, which orrery does not know for Sidero servers: use mode address (e.g. announced over BGP, as seed 001 did) or dns");
   }
+  // Servers fetch <url>/configdata over HTTP(S), and clusterctl init gets its host and port as Sidero's
+  // API endpoint (bring-up.ts): a URI that is no web address (a port "8081x", a scheme "ftp:") is refused here.
+  const url = capi.sidero?.metadataServerUrl;
+  if (url !== undefined) {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
+      emit(file, `${CAPI}/sidero/metadataServerUrl`, 'cluster-api/sidero-metadata-url', `${quote(url)} is not an http:// or https:// address with a host and an optional numeric port; servers fetch their Talos config from <url>/configdata: e.g. "http://192.168.1.5:8081"`);
+    }
+  }
   (c.loadBalancing?.bgp?.peers ?? []).forEach((p, i) => {
     if (p.routeVia) emit(file, `/loadBalancing/bgp/peers/${i}/routeVia`, 'cluster-api/route-without-link', `a static route to ${quote(p.address)} needs the machines' link, which orrery does not know for Sidero servers: make the peer reachable on-link or route it in the network`);
   });
-  if (capi.sidero?.discoveryKubeconfigUrl) {
-    emit(file, `${CAPI}/sidero/discoveryKubeconfigUrl`, 'cluster-api/sidero-obsolete-setting', 'discoveryKubeconfigUrl is an Arges setting: Sidero v0.6 servers register through its API endpoint (metadataServerUrl) and need no kubeconfig; remove it');
-  }
   capi.machinePools.forEach((p, i) => {
     const bound = p.servers?.length ?? 0;
     if (bound > 0 && bound < p.replicas) {
@@ -185,12 +191,15 @@ function checkProxmox(c: Cluster, file: ClusterFacts['file'], emit: ClusterFacts
   const lb = c.loadBalancing;
   (lb?.pools ?? []).forEach((p, i) => {
     const l2 = lb?.l2?.enabled === true && (lb.l2.pools === undefined || lb.l2.pools.includes(p.name));
+    const bgp = lb?.bgp !== undefined && (lb.bgp.pools === undefined || lb.bgp.pools.includes(p.name));
     (p.addresses ?? []).forEach((a, k) => {
       const r = parseRange(a);
       if (!r) return;
       const ptr = `/loadBalancing/pools/${i}/addresses/${k}`;
       if (valid.some((v) => overlaps(v, r))) emit(file, ptr, 'cluster-api/lb-pool-in-ip-pool', `${quote(a)} overlaps the Proxmox IP pool (${px.ipv4Pool.addresses.join(', ')}): a machine could get an address the load balancer announces`);
-      if (l2 && !(r.family === l2Net.family && r.first >= l2Net.first && r.last <= l2Net.last)) {
+      // With network.nodeCidr, lb/l2-pool-off-subnet (load-balancing.ts) says it once; without one the
+      // machines' network is the IP pool's, which only this rule knows. A pool BGP also announces is reachable.
+      if (l2 && !bgp && !nodeNet && !(r.family === l2Net.family && r.first >= l2Net.first && r.last <= l2Net.last)) {
         emit(file, ptr, 'cluster-api/l2-pool-outside-node-network', `${quote(a)} is announced over L2 but lies outside the machines' network ${quote(`${formatAddress(l2Net.family, l2Net.first)}/${l2Net.prefix}`)}: ARP only reaches the local subnet`);
       }
     });

@@ -11,6 +11,7 @@ export function checkComponents(facts: ClusterFacts): void {
   checkIngress(facts);
   checkGatewayApi(facts);
   checkExternalDns(facts);
+  checkCertManager(facts);
   checkRook(facts);
 }
 
@@ -22,6 +23,16 @@ function checkIngress({ c, file, emit }: ClusterFacts): void {
   if (c.components?.ingress?.controller === 'cilium') {
     for (const key of ['version', 'releaseName', 'values'] as const) {
       if (c.components.ingress[key] !== undefined) emit(file, `/components/ingress/${key}`, 'ingress/unused-setting', `ingress.${key} applies to envoy-gateway and contour; Cilium's ingress comes with the CNI (cni.cilium)`);
+    }
+  }
+  // One meaning, one switch: with controller cilium the ingress choice turns Cilium's Gateway API
+  // (or, without the Gateway API, its Ingress controller) on; an explicit false would be overridden.
+  if (c.components?.ingress?.controller === 'cilium') {
+    if (gatewayApiEnabled(c) && c.cni?.cilium?.gatewayApi === false) {
+      emit(file, '/cni/cilium/gatewayApi', 'ingress/cilium-switch-overridden', "components.ingress.controller cilium with the Gateway API runs Cilium's Gateway API controller, which gatewayApi: false here says not to; remove this key, or pick another controller");
+    }
+    if (!gatewayApiEnabled(c) && c.cni?.cilium?.ingressController?.enabled === false) {
+      emit(file, '/cni/cilium/ingressController/enabled', 'ingress/cilium-switch-overridden', "components.ingress.controller cilium without the Gateway API runs Cilium's Ingress controller, which enabled: false here says not to; remove this key, or enable components.gatewayApi for Cilium's Gateway API");
     }
   }
   for (const p of ingressBindingProblems(c)) emit(file, p.pointer, 'ingress/pool-binding', p.message);
@@ -36,6 +47,15 @@ function checkGatewayApi({ c, file, emit }: ClusterFacts): void {
   for (const need of gatewayApiConsumers(c)) {
     emit(file, need.pointer, 'components/needs-gateway-api', `${need.what} needs the Gateway API CRDs installed first: enable components.gatewayApi (standard channel, ${DEFAULT_VERSIONS.gatewayApi} by default)`);
   }
+}
+
+function checkCertManager({ c, file, emit }: ClusterFacts): void {
+  const dns = c.components?.certManager?.acme?.dns01;
+  if (!dns) return;
+  // The ClusterIssuer CRD requires cloudDNS.project (cert-manager v1.21.1 deploy/crds/
+  // cert-manager.io_clusterissuers.yaml): without it the API server refuses the issuer.
+  if (dns.provider === 'google' && !dns.project) emit(file, '/components/certManager/acme/dns01/provider', 'cert-manager/google-project', "cert-manager's Cloud DNS solver needs project: the Google Cloud project that holds the zone (the ClusterIssuer is refused without it)");
+  if (dns.project !== undefined && dns.provider !== 'google') emit(file, '/components/certManager/acme/dns01/project', 'cert-manager/unused-setting', `project applies to provider google only (provider is ${quote(dns.provider)})`);
 }
 
 function checkExternalDns({ c, file, emit }: ClusterFacts): void {

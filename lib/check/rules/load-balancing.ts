@@ -4,7 +4,7 @@ import { containsAddress, overlaps, parseIp, parseRange } from '../../net/ip.ts'
 import type { ClusterFacts } from '../context.ts';
 
 /** Load-balancer pools, their announcers (MetalLB or Cilium, L2 or BGP) and references to pools. */
-export function checkLoadBalancing({ c, file, emit, nodeAddrs, nets, cilium }: ClusterFacts): void {
+export function checkLoadBalancing({ c, file, emit, nodeAddrs, nodeNet, nets, cilium }: ClusterFacts): void {
   // Load-balancer pools and references to them.
   const lb = c.loadBalancing;
   const poolIndex = new Map<string, number>();
@@ -15,10 +15,16 @@ export function checkLoadBalancing({ c, file, emit, nodeAddrs, nets, cilium }: C
     // A pool announced over L2 (ARP/NDP) must sit on the node subnet; it may not hold a node's
     // address, the VIP or the gateway. Every other pool stays clear of the node network.
     const l2 = lb?.l2?.enabled === true && (lb.l2.pools === undefined || lb.l2.pools.includes(p.name));
+    const bgp = lb?.bgp !== undefined && (lb.bgp.pools === undefined || lb.bgp.pools.includes(p.name));
     (p.addresses ?? []).forEach((r, k) => {
       const range = parseRange(r);
       const ptr = `/loadBalancing/pools/${i}/addresses/${k}`;
       if (!range) return;
+      // ARP and NDP reach the node's own segment only: a host sends for an address outside its
+      // subnet to its router, which has no route to an L2-announced pool (BGP would give it one).
+      if (l2 && !bgp && nodeNet && range.family === nodeNet.family && !(nodeNet.first <= range.first && range.last <= nodeNet.last)) {
+        emit(file, ptr, 'lb/l2-pool-off-subnet', `${quote(r)} is announced over L2 (ARP/NDP), which reaches only the node subnet ${quote(nodeNet.text)}, but it is ${overlaps(range, nodeNet) ? 'not wholly' : 'not'} inside it: no client off the segment could reach these addresses; take free addresses of ${quote(nodeNet.text)}, or announce the pool over BGP`);
+      }
       for (const net of nets) {
         if (!net.cidr || !overlaps(range, net.cidr)) continue;
         if (l2 && net.name === 'the node network') continue;
@@ -72,10 +78,7 @@ export function checkLoadBalancing({ c, file, emit, nodeAddrs, nets, cilium }: C
   if (cilium?.version && !['1.18', '1.19'].includes(talosMinor(cilium.version))) {
     emit(file, '/cni/cilium/version', 'versions/cilium-unsupported', `Cilium ${cilium.version}: orrery builds values for the 1.19 (default) and 1.18 charts`);
   }
-  if (lb?.provider === 'metallb' && (cilium?.l2Announcements || cilium?.bgpControlPlane)) {
-    emit(file, cilium.l2Announcements ? '/cni/cilium/l2Announcements' : '/cni/cilium/bgpControlPlane', 'lb/two-announcers', 'MetalLB announces the load-balancer pools, and Cilium would announce them too; turn off l2Announcements/bgpControlPlane or use provider: cilium');
-  }
-  const ciliumL2 = cilium && (cilium.l2Announcements || (lb?.provider === 'cilium' && lb.l2?.enabled));
+  const ciliumL2 = cilium && lb?.provider === 'cilium' && lb.l2?.enabled;
   if (ciliumL2 && cilium.kubeProxyReplacement === false) {
     emit(file, '/cni/cilium/kubeProxyReplacement', 'lb/l2-needs-kube-proxy-replacement', "Cilium's L2 announcements need its kube-proxy replacement (kubeProxyReplacement: true)");
   }

@@ -27,6 +27,10 @@ export function checkNetwork({ c, file, emit, method, nodes, nodeNet, nodeAddrs,
       // The node network is one family; a dual-stack node's other-family address is not outside it.
       if (nodeNet && c.network.nodeCidr && nodeNet.family === addr.family && !containsAddress(nodeNet, ip)) {
         emit(file, `${base}/addresses/${k}`, 'net/node-outside-network', `${quote(a)} is outside the node network ${quote(nodeNet.text)}`);
+      } else if (nodeNet && c.network.nodeCidr && nodeNet.family === addr.family && addr.prefix !== nodeNet.prefix) {
+        // Talos puts the address on the link with this prefix: the kernel then treats that whole
+        // prefix as on-link, which is not the node network the rest of the spec is checked against.
+        emit(file, `${base}/addresses/${k}`, 'net/node-prefix-mismatch', `${quote(a)} has prefix /${addr.prefix}, but the node network is ${quote(nodeNet.text)}: the node would take ${addr.prefix < nodeNet.prefix ? 'a wider' : 'a narrower'} subnet as on-link than its neighbours; write ${quote(`${a.split('/')[0]}/${nodeNet.prefix}`)}`);
       }
     });
     if ((n.addresses ?? []).length > 0 && !primaryInterface(n) && !n.interfaceSelector) {

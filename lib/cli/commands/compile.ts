@@ -1,48 +1,52 @@
 import path from 'node:path';
-import { hasErrors, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
+import { hasErrors, uniqueDiagnostics, type Diagnostic, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { gitSummary } from '../../output/git-summary.ts';
 import { compileSpecDir } from '../../pipeline.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
-import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, type Command, type CommandInput, type Io } from '../command.ts';
-
-function pendingNote(io: Io, result: Awaited<ReturnType<typeof compileSpecDir>>): void {
-  const pending = new Map<string, string[]>();
-  for (const c of result.model?.clusters ?? []) for (const p of c.pending) pending.set(p, [...(pending.get(p) ?? []), c.name]);
-  if (pending.size === 0) return;
-  io.err('not compiled yet (validated only):\n');
-  for (const [section, clusters] of pending) io.err(`  ${section}: ${clusters.join(', ')}\n`);
-}
+import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, STRICT_OPTION, strictDiagnostics, type Command, type CommandInput, type Io } from '../command.ts';
 
 /** synth, check and validate: compile the spec, then write it, compare it, or stop. */
 async function runCompile(command: 'synth' | 'check' | 'validate', { values, io }: CommandInput): Promise<number> {
   const format = values.format as DiagnosticFormat;
+  const strict = values.strict === true;
   const specDir = path.resolve(String(values.spec));
   // With a decryption key at hand, every stored Secret's MAC is checked before it is copied.
   const identities = command === 'validate' ? undefined : await loadAgeIdentities();
-  const result = await compileSpecDir(specDir, { build: command !== 'validate', ...(values.secrets ? { secretsDir: path.resolve(String(values.secrets)) } : {}), ...(identities ? { identities } : {}) });
-  report(io, result.diagnostics, format);
-  if (hasErrors(result.diagnostics)) {
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (format !== 'json') io.err(`orrery ${command}: ${errors} error(s); nothing was written\n`);
+  const shownOut = String(values.out);
+  const outDir = path.resolve(shownOut);
+  const result = await compileSpecDir(specDir, {
+    build: command !== 'validate',
+    // The operator's app directories are looked up in the repository that holds the output.
+    ...(command !== 'validate' ? { outDir } : {}),
+    ...(values.secrets ? { secretsDir: path.resolve(String(values.secrets)) } : {}),
+    ...(identities ? { identities } : {}),
+  });
+  let diagnostics = uniqueDiagnostics(result.diagnostics);
+  if (strict) diagnostics = strictDiagnostics(diagnostics);
+  const failed = hasErrors(diagnostics);
+  // check prints its findings after the comparison, so that a JSON reader gets one document.
+  if (command !== 'check' || failed) report(io, diagnostics, format);
+  if (failed) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    if (format !== 'json') io.err(`orrery ${command}: ${errors} error(s)${strict ? ' (--strict: warnings and keys not compiled yet count as errors)' : ''}; nothing was written\n`);
     return 1;
   }
-  if (format === 'text') pendingNote(io, result);
   if (command === 'validate') {
     if (format === 'text') io.err(`orrery validate: ${result.model!.clusters.length} cluster(s), no errors\n`);
     return 0;
   }
-  const shownOut = String(values.out);
-  const outDir = path.resolve(shownOut);
   const files = result.files!;
   const lock = { onWait: (holder: string) => io.err(`orrery ${command}: waiting for ${holder} to finish writing ${shownOut}\n`) };
   try {
-    if (command === 'check') return checkStale(io, shownOut, files.size, await checkOutput(outDir, files, { lock }));
+    if (command === 'check') return checkStale(io, format, diagnostics, shownOut, files.size, await checkOutput(outDir, files, { lock }));
     const written = await writeOutput(outDir, files, { lock });
     for (const w of written.warnings) io.err(`orrery synth: warning: ${w}\n`);
     io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}\n`);
     const summary = await gitSummary(outDir);
     if (summary) io.err(`orrery synth: ${shownOut}: ${summary}\n`);
+    // What a bare-metal user needs first: the boot media of each cluster's schematics.
+    if (format === 'text') for (const line of new Set(result.notices ?? [])) io.err(`${line}\n`);
     return 0;
   } catch (err) {
     // A full disk, a read-only mount, a file in the way: the machine's state, not a bug (exit 1).
@@ -54,16 +58,42 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
   }
 }
 
-function checkStale(io: Io, shownOut: string, total: number, diff: Awaited<ReturnType<typeof checkOutput>>): number {
+const STALE = {
+  changed: 'synth would write other bytes',
+  missing: 'synth would write this file, which is not there',
+  orphan: 'orrery wrote this file before, and synth would remove it',
+  foreign: 'a file orrery did not write is where synth would write one',
+} as const;
+
+/**
+ * A stale output as diagnostics in every format (CI reads `--format github|json`), or as the
+ * list a person reads. Each stale file is an error at that file.
+ */
+function checkStale(io: Io, format: DiagnosticFormat, diagnostics: readonly Diagnostic[], shownOut: string, total: number, diff: Awaited<ReturnType<typeof checkOutput>>): number {
   for (const w of diff.warnings) io.err(`orrery check: warning: ${w}\n`);
-  const stale = [...diff.changed.map((f) => `changed  ${f}`), ...diff.added.map((f) => `missing  ${f}`), ...diff.orphans.map((f) => `orphan   ${f}`), ...diff.conflicts.map((f) => `foreign  ${f}`)];
+  const stale = [
+    ...diff.changed.map((f) => ['changed', f] as const),
+    ...diff.added.map((f) => ['missing', f] as const),
+    ...diff.orphans.map((f) => ['orphan', f] as const),
+    ...diff.conflicts.map((f) => ['foreign', f] as const),
+  ];
+  const fix = 'run npx orrery synth and commit the result';
+  if (format !== 'text') {
+    const found = stale.map(([kind, f]): Diagnostic => ({ severity: 'error', file: `${shownOut}/${f}`, line: 1, col: 1, pointer: '', rule: `output/${kind}`, message: `${STALE[kind]}: ${shownOut} is not what synth would write; ${fix}` }));
+    report(io, [...diagnostics, ...found], format);
+    if (format === 'github' && stale.length === 0) io.err(`orrery check: ${shownOut} is up to date (${total} files)\n`);
+    return stale.length === 0 ? 0 : 1;
+  }
+  report(io, diagnostics, format);
   if (stale.length === 0) {
     io.err(`orrery check: ${shownOut} is up to date (${total} files)\n`);
     return 0;
   }
-  io.err(`orrery check: ${shownOut} is not what synth would write:\n${stale.map((s) => `  ${s}\n`).join('')}run npm run synth and commit the result\n`);
+  io.err(`orrery check: ${shownOut} is not what synth would write:\n${stale.map(([kind, f]) => `  ${kind.padEnd(8)} ${f}\n`).join('')}${fix}\n`);
   return 1;
 }
+
+const STRICT_HELP = '  --strict          fail on warnings and on keys that are not compiled yet (for CI)';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -71,10 +101,11 @@ export const synthCommand: Command = {
   help: `Usage: orrery synth [options]
 
 Compiles every spec file in --spec into --out. Nothing is written when there is any error;
-the previous output stays exactly as it was.
+the previous output stays exactly as it was. Prints the Image Factory boot media of each cluster.
 
-${COMMON_HELP}`,
-  options: { ...SPEC_OPTIONS, ...OUT_OPTION },
+${COMMON_HELP}
+${STRICT_HELP}`,
+  options: { ...SPEC_OPTIONS, ...OUT_OPTION, ...STRICT_OPTION },
   run: (input) => runCompile('synth', input),
 };
 
@@ -83,10 +114,13 @@ export const validateCommand: Command = {
   summary: 'check the spec (schema and semantic rules) without writing anything',
   help: `Usage: orrery validate [options]
 
-Reads and checks the spec: YAML, schema, semantic rules. Writes nothing.
+Reads and checks the spec: YAML, schema, semantic rules. Writes nothing. --format json prints
+every finding as one JSON array ([] when there is none); notes with the rule
+spec/not-compiled-yet name the keys nothing compiles yet.
 
-${COMMON_HELP.replace(/ {2}--out DIR[^\n]*\n/, '').replace(/ {2}--secrets DIR[^\n]*\n/, '')}`,
-  options: { ...SPEC_OPTIONS, ...OUT_OPTION },
+${COMMON_HELP.replace(/ {2}--out DIR[^\n]*\n/, '').replace(/ {2}--secrets DIR[^\n]*\n/, '')}
+${STRICT_HELP}`,
+  options: { ...SPEC_OPTIONS, ...OUT_OPTION, ...STRICT_OPTION },
   run: (input) => runCompile('validate', input),
 };
 
@@ -96,9 +130,12 @@ export const checkCommand: Command = {
   help: `Usage: orrery check [options]
 
 Compiles the spec in memory and compares the result with --out. Exit 1 and a list of the
-differing files when the output is stale (run orrery synth and commit).
+differing files when the output is stale (run orrery synth and commit). With --format github
+or json each stale file is an error annotation / a JSON entry (rules output/changed,
+output/missing, output/orphan, output/foreign).
 
-${COMMON_HELP}`,
-  options: { ...SPEC_OPTIONS, ...OUT_OPTION },
+${COMMON_HELP}
+${STRICT_HELP}`,
+  options: { ...SPEC_OPTIONS, ...OUT_OPTION, ...STRICT_OPTION },
   run: (input) => runCompile('check', input),
 };

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../build/artifacts.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
 import type { CertManager } from '../../spec/types.generated.ts';
-import { DNS_CREDENTIAL_KEYS, operatorSecretDiagnostics } from '../../secrets/operator-secrets.ts';
+import { DNS_CREDENTIAL_HINTS, DNS_CREDENTIAL_KEYS, type OperatorSecret } from '../../secrets/operator-secrets.ts';
 
 const REPOSITORY = { name: 'jetstack', url: 'https://charts.jetstack.io' };
 /** The default DNS-01 credentials Secret (its keys: DNS_CREDENTIAL_KEYS). */
@@ -27,15 +27,25 @@ function solver(acme: NonNullable<CertManager['acme']>): Record<string, unknown>
 export const certManagerComponent: PlatformComponent = {
   name: 'cert-manager',
   enabled: (c) => c.components.certManager?.enabled === true,
-  build({ cluster, secrets }) {
+  build({ cluster }) {
     const spec = cluster.components.certManager!;
     const namespace = spec.namespace ?? 'cert-manager';
     const dns = spec.acme?.dns01;
-    // A ClusterIssuer's solver Secrets are read from the cluster resource namespace: cert-manager's own.
-    const diagnostics = dns
-      ? operatorSecretDiagnostics(secrets, [
-          { cluster: cluster.name, source: cluster.source, pointer: '/components/certManager/acme/dns01', namespace, name: dns.credentialsSecret ?? DNS01_SECRET, keys: DNS_CREDENTIAL_KEYS[dns.provider], consumer: `cert-manager's DNS-01 solver (${dns.provider})` },
-        ])
+    // A ClusterIssuer's solver Secrets are read from the cluster resource namespace, which is
+    // cert-manager's own namespace by default (cert-manager docs "Cluster Resource Namespace").
+    const operatorSecrets: OperatorSecret[] = dns
+      ? [
+          {
+            cluster: cluster.name,
+            source: cluster.source,
+            pointer: dns.credentialsSecret ? '/components/certManager/acme/dns01/credentialsSecret' : '/components/certManager/acme/dns01',
+            namespace,
+            name: dns.credentialsSecret ?? DNS01_SECRET,
+            keys: DNS_CREDENTIAL_KEYS[dns.provider],
+            consumer: `cert-manager's DNS-01 solver (${dns.provider})`,
+            hint: DNS_CREDENTIAL_HINTS[dns.provider],
+          },
+        ]
       : [];
     const issuers: KubeObject[] = [];
     if (spec.acme) {
@@ -68,7 +78,7 @@ export const certManagerComponent: PlatformComponent = {
         },
       ],
       objects: { configs: issuers },
-      diagnostics,
+      operatorSecrets,
     };
   },
 };

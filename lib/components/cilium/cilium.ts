@@ -3,6 +3,7 @@ import type { ComponentContext, PlatformComponent } from '../../gitops/component
 import { DEFAULTS } from '../../model/defaults.ts';
 import { talosMinor } from '../../data/talos-kubernetes.ts';
 import { ciliumLoadBalancing } from './load-balancing.ts';
+import { bgpPasswordSecrets } from './bgp-passwords.ts';
 import { ciliumIngressValues } from '../ingress/cilium-ingress.ts';
 import { compareCodePoints } from '../../util/order.ts';
 
@@ -82,8 +83,10 @@ export function ciliumValues(ctx: ComponentContext): Record<string, unknown> {
     // --ca-reuse-secret it only loads the Secret ("failed to load CA from secret" otherwise,
     // so the Job retries until the Secret is there instead of diverging).
     ...(mesh ? { certgen: { generateCA: false } } : {}),
-    ...(s.l2Announcements || (lb.provider === 'cilium' && lb.l2?.enabled) ? { l2announcements: { enabled: true } } : {}),
-    ...(s.bgpControlPlane || (lb.provider === 'cilium' && lb.bgp) ? { bgpControlPlane: { enabled: true } } : {}),
+    // One switch each, in loadBalancing: the feature is on exactly when orrery emits what it acts on
+    // (a CiliumL2AnnouncementPolicy, a CiliumBGPClusterConfig); the spec has no second switch to disagree.
+    ...(lb.provider === 'cilium' && lb.l2?.enabled ? { l2announcements: { enabled: true } } : {}),
+    ...(lb.provider === 'cilium' && lb.bgp ? { bgpControlPlane: { enabled: true } } : {}),
     ...(s.k8sClientRateLimit ? { k8sClientRateLimit: { ...s.k8sClientRateLimit } } : {}),
     // Ingress controller / Gateway API and the ingress Service's pool binding (lib/components/ingress).
     ...ciliumIngressValues(c, DEFAULTS.cilium.ingressController.loadbalancerMode),
@@ -133,6 +136,12 @@ export const ciliumComponent: PlatformComponent = {
           },
         ],
         objects: { configs: c.loadBalancing.provider === 'cilium' ? ciliumLoadBalancing(c) : [] },
+        // authSecretRef "should reference the name of a secret in the BGP secrets namespace (if using
+        // the Helm chart this is kube-system by default). The secret should contain a key with a name of
+        // password"; a missing one means an empty password (cilium/cilium Documentation/network/
+        // bgp-control-plane/bgp-control-plane-configuration.rst, "MD5 Password"; chart 1.19.5
+        // bgpControlPlane.secretsNamespace.name: kube-system, which orrery leaves as it is).
+        operatorSecrets: c.loadBalancing.provider === 'cilium' ? bgpPasswordSecrets(c, { namespace: 'kube-system', consumer: (peer) => `Cilium's BGP session with ${peer}` }) : [],
       };
     },
 };

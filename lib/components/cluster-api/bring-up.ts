@@ -1,6 +1,7 @@
 import type { ClusterModel, Model } from '../../model/model.ts';
 import { clusterApiRequirements } from '../../secrets/requirements.ts';
 import { names } from './api.ts';
+import { clusterApiCredentials } from './credentials.ts';
 
 /** One provider as clusterctl names it, at an exact version. */
 export interface ProviderPin {
@@ -45,9 +46,18 @@ export interface CapiBringUp {
    * when `appliedBy` is runner, or the layer of the manager's GitOps tree that applies them.
    */
   readonly objects: { readonly dir: string; readonly appliedBy: 'runner' | 'gitops' };
-  /** SOPS-encrypted Secret files the runner decrypts and applies before the objects (pivot only: GitOps delivers them otherwise). */
+  /**
+   * SOPS-encrypted Secret files (dist/-relative, in the manager's secrets/) the runner decrypts in
+   * memory and applies to the bootstrap cluster before the objects: the pre-seeded `<cluster>-talos`
+   * and the provider's credentials (pivot only: the manager's GitOps engine delivers them otherwise).
+   */
   readonly secretFiles: readonly string[];
-  /** Secrets the operator provides on the management cluster (stored encrypted under secrets/, or created by hand). */
+  /**
+   * Secrets the provider reads on the management cluster that the operator supplies (declared in
+   * the registry of operator Secrets, stored encrypted under secrets/<manager>/ — synth refuses the
+   * spec without them — and delivered with the manager's Secrets), and the age key the manager's Flux
+   * decrypts a remote workload's Secrets with (which the runner creates: it never is in git).
+   */
   readonly operatorSecrets: readonly BringUpSecret[];
   /** Written by CACPPT on the management cluster once the control plane is up. */
   readonly kubeconfigSecret: { readonly name: string; readonly key: 'value' };
@@ -94,7 +104,8 @@ export function capiBringUp(model: Model, name: string): CapiBringUp | undefined
   const capi = cluster?.clusterApi;
   if (!cluster || !capi || capi.provider === 'packet') return undefined;
   const manager = model.clusters.find((c) => c.name === capi.manager)!;
-  const own = clusterApiRequirements(cluster);
+  const credentials = clusterApiCredentials(cluster);
+  const distFile = (s: { namespace: string; name: string }): string => `${capi.manager}/secrets/secret-${s.namespace}-${s.name}.yaml`;
   const controlPlanes = capi.pools.filter((p) => p.role === 'controlplane').reduce((n, p) => n + p.replicas, 0);
   const workers = capi.pools.filter((p) => p.role === 'worker').reduce((n, p) => n + p.replicas, 0);
   const remote = model.constellation.gitops.engine === 'flux' && model.constellation.gitops.flux.workloadsFromManagement && !capi.selfManaged;
@@ -113,9 +124,9 @@ export function capiBringUp(model: Model, name: string): CapiBringUp | undefined
     clusterctlInit: clusterctlInit(manager, capi.provider, capi.sidero?.metadataServerUrl ? new URL(capi.sidero.metadataServerUrl) : undefined),
     objects: capi.selfManaged ? { dir: `${name}/cluster-api`, appliedBy: 'runner' } : { dir: `${capi.manager}/apps`, appliedBy: 'gitops' },
     // The encrypted Secrets sit in the manager's secrets/ (GitOps applies them there after the pivot too).
-    secretFiles: capi.selfManaged ? own.map((r) => `${capi.manager}/secrets/secret-${r.namespace}-${r.secretName}.yaml`) : [],
+    secretFiles: capi.selfManaged ? [...new Set([...clusterApiRequirements(cluster).map((r) => distFile({ namespace: r.namespace!, name: r.secretName! })), ...credentials.map(distFile)])] : [],
     operatorSecrets: [
-      ...own.filter((r) => r.operator).map((r) => ({ namespace: r.namespace!, name: r.secretName!, keys: r.operator!.keys, why: r.why })),
+      ...new Map(credentials.map((s) => [s.name, { namespace: s.namespace, name: s.name, keys: s.keys, why: `read by ${s.consumer}` }])).values(),
       ...(remote ? [{ namespace: capi.namespace, name: 'sops-age', keys: ['age.agekey'], why: `the age key the management cluster's Flux decrypts ${name}'s Secrets with` }] : []),
     ],
     kubeconfigSecret: { name: names.kubeconfigSecret(name), key: 'value' },

@@ -5,11 +5,13 @@ import type { ClusterComponent } from '../../build/component.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
 import type { ClusterModel, Model } from '../../model/model.ts';
 import { clusterApiRequirements } from '../../secrets/requirements.ts';
+import { addCommand, operatorSecretFile } from '../../secrets/operator-secrets.ts';
 import { SYSTEM_NAMESPACES } from '../../k8s/namespaces.ts';
 import { compareCodePoints } from '../../util/order.ts';
 import { IMAGE_FACTORY, resolveSchematic } from '../talos/schematic.ts';
 import { capiBringUp } from './bring-up.ts';
 import { clusterApiObjects } from './objects.ts';
+import { clusterApiCredentials } from './credentials.ts';
 import { extraDiskDevices } from '../../model/facts/proxmox-disks.ts';
 
 const hb = Handlebars.create();
@@ -46,12 +48,13 @@ export const clusterApiPlatformComponent: PlatformComponent = {
 };
 
 function secretRows(cluster: ClusterModel): { name: string; from: string }[] {
-  return clusterApiRequirements(cluster).map((r) => ({
-    name: r.secretName!,
-    from: r.operator
-      ? `you: \`secrets/${r.file}\` (SOPS-encrypted, keys ${r.operator.keys.map((k) => `\`${k}\``).join(', ')}) or \`${r.operator.create}\``
-      : `\`orrery secrets\` (\`secrets/${r.file}\`), which CABPT uses instead of generating a PKI`,
+  const generated = clusterApiRequirements(cluster).map((r) => ({ name: r.secretName!, from: `\`orrery secrets\` (\`secrets/${r.file}\`), which CABPT uses instead of generating a PKI` }));
+  // One row per Secret: servers may share BMC credentials.
+  const supplied = [...new Map(clusterApiCredentials(cluster).map((s) => [s.name, s])).values()].map((s) => ({
+    name: s.name,
+    from: `you, for ${s.consumer}: \`${addCommand(s)}\` writes \`secrets/${operatorSecretFile(s)}\` (SOPS-encrypted, keys ${s.keys.map((k) => `\`${k}\``).join(', ')}); synth refuses the spec without it`,
   }));
+  return [...generated, ...supplied];
 }
 
 function clusterReadme(model: Model, cluster: ClusterModel): string {
@@ -102,8 +105,10 @@ export const clusterApiComponent: ClusterComponent = {
     if (!capi || !readme) return { bundles: [], files: [] };
     const dir = `${cluster.name}/cluster-api`;
     const files = [{ path: readme, source: cluster.source, content: header(cluster.source) + clusterReadme(model, cluster) }];
-    if (!capi.selfManaged) return { bundles: [], files };
+    // The provider's credentials, supplied by the operator and delivered with the manager's Secrets.
+    const referencedSecrets = clusterApiCredentials(cluster);
+    if (!capi.selfManaged) return { bundles: [], files, referencedSecrets };
     // The namespace is not here: the cluster's namespaces/ has it for GitOps; the runner creates it on the bootstrap cluster.
-    return { bundles: [{ dir, source: cluster.source, objects: clusterApiObjects(cluster)!.objects }], files };
+    return { bundles: [{ dir, source: cluster.source, objects: clusterApiObjects(cluster)!.objects }], files, referencedSecrets };
   },
 };

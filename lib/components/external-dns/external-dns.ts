@@ -2,7 +2,7 @@ import type { PlatformComponent } from '../../gitops/component.ts';
 import type { ClusterModel } from '../../model/model.ts';
 import type { ExternalDns } from '../../spec/types.generated.ts';
 import { externalDnsSources } from '../../model/facts/gateway-api.ts';
-import { DNS_CREDENTIAL_KEYS, operatorSecretDiagnostics, type OperatorSecret } from '../../secrets/operator-secrets.ts';
+import { DNS_CREDENTIAL_HINTS, DNS_CREDENTIAL_KEYS, type OperatorSecret } from '../../secrets/operator-secrets.ts';
 
 const REPOSITORY = { name: 'external-dns', url: 'https://kubernetes-sigs.github.io/external-dns/' };
 export const EXTERNAL_DNS_SECRET = 'external-dns';
@@ -57,6 +57,7 @@ export function externalDnsSecret(cluster: ClusterModel): OperatorSecret {
     name: spec.credentialsSecret ?? EXTERNAL_DNS_SECRET,
     keys: DNS_CREDENTIAL_KEYS[spec.provider!],
     consumer: `external-dns (${spec.provider})`,
+    hint: DNS_CREDENTIAL_HINTS[spec.provider!],
   };
 }
 
@@ -69,7 +70,7 @@ export function externalDnsSecret(cluster: ClusterModel): OperatorSecret {
 export const externalDnsComponent: PlatformComponent = {
   name: 'external-dns',
   enabled: (c) => c.components.externalDns?.enabled === true,
-  build({ cluster, secrets }) {
+  build({ cluster }) {
     const spec = cluster.components.externalDns!;
     const secret = externalDnsSecret(cluster);
     const version = spec.version ?? cluster.versions.externalDns;
@@ -93,7 +94,7 @@ export const externalDnsComponent: PlatformComponent = {
           valuesRef: { chart: 'external-dns', version },
         },
       ],
-      diagnostics: operatorSecretDiagnostics(secrets, [secret]),
+      operatorSecrets: [secret],
     };
   },
 };

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../build/artifacts.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
 import { multihopTtl, resolvePools } from '../cilium/load-balancing.ts';
+import { bgpPasswordSecrets } from '../cilium/bgp-passwords.ts';
 
 const REPOSITORY = { name: 'metallb', url: 'https://metallb.github.io/metallb' };
 const BFD_PROFILE = 'orrery';
@@ -79,6 +80,10 @@ export const metallbComponent: PlatformComponent = {
         },
       ],
       objects: { configs },
+      // passwordSecret: "the secret must be of type kubernetes.io/basic-auth, and created in the
+      // same namespace as the MetalLB deployment. The password is stored in the secret as the key
+      // password" (metallb v0.16.1 config/crd/bases/metallb.io_bgppeers.yaml, v1beta2 passwordSecret).
+      operatorSecrets: bgpPasswordSecrets(cluster, { namespace, type: 'kubernetes.io/basic-auth', consumer: (peer) => `MetalLB's BGP session with ${peer}` }),
     };
   },
 };

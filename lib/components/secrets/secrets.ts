@@ -1,11 +1,12 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
-import { parseSecretFile, plaintextInSecretData } from '../../sops/sops.ts';
+import { parseSecretFile, plaintextInSecret, plaintextInSecretData } from '../../sops/sops.ts';
 import { MESH_ANNOTATION } from '../../secrets/generators.ts';
 import { toYaml, yamlHeader } from '../../output/yaml.ts';
 import { compareCodePoints } from '../../util/order.ts';
+import { suppliedSecretFiles } from '../../secrets/operator-secrets.ts';
 
-const SECRETS_COMMAND = 'orrery secrets (npm run secrets)';
+const SECRETS_COMMAND = 'npx orrery secrets';
 export const KSOPS_GENERATOR = 'secret-generator.yaml';
 
 /** The KSOPS generator config: apiVersion viaduct.ai/v1, kind ksops, run as the `ksops` exec function. */
@@ -43,11 +44,6 @@ export const secretsComponent: ClusterComponent = {
       // A Secret delivered to another cluster's tree (Cluster API) is reported at the spec that needs it.
       source = r.source;
       const content = secrets.get(r.file);
-      if (content === undefined && r.operator) {
-        // Supplied by the operator: stored encrypted here, or created in the cluster by hand.
-        problem('warning', 'secrets/operator-supplied', `${r.why}: create it in ${r.deliveredTo ?? cluster.name} (${r.operator.create}), or store it SOPS-encrypted as secrets/${r.file} (keys ${r.operator.keys.join(', ')}) for the GitOps engine to apply`);
-        continue;
-      }
       if (content === undefined) {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
@@ -69,7 +65,7 @@ export const secretsComponent: ClusterComponent = {
       // fails when a key could check it, nor one mesh member's CA that differs from the others'.
       const check = secretChecks?.get(r.file);
       if (check?.status === 'tampered') {
-        problem('error', 'secrets/tampered', `secrets/${r.file} fails verification (${check.reason}); restore it from git, or run orrery secrets --rotate ${r.id}`);
+        problem('error', 'secrets/tampered', `secrets/${r.file} fails verification (${check.reason}); restore it from git, or run npx orrery secrets --rotate ${r.id}`);
         continue;
       }
       if (check?.status === 'mesh-mismatch') {
@@ -81,7 +77,7 @@ export const secretsComponent: ClusterComponent = {
       }
       const meta = data?.metadata;
       if (r.share && meta?.annotations?.[MESH_ANNOTATION] !== r.share) {
-        problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run orrery secrets --rotate ${r.id}`);
+        problem('error', 'secrets/stale', `secrets/${r.file} holds a ClusterMesh CA made for ${meta?.annotations?.[MESH_ANNOTATION] ?? 'another mesh'}, not for ${r.share}: run npx orrery secrets --rotate ${r.id}`);
         continue;
       }
       if (r.secretName && meta?.name !== r.secretName) {
@@ -89,11 +85,19 @@ export const secretsComponent: ClusterComponent = {
         continue;
       }
       if (meta?.namespace !== r.namespace) {
-        const fix = r.operator ? `set its metadata.namespace to ${JSON.stringify(r.namespace)}` : `run orrery secrets --rotate ${r.id}`;
-        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: ${fix}`);
+        problem('error', 'secrets/stale', `secrets/${r.file} is for namespace ${JSON.stringify(meta?.namespace)} but the spec puts it in ${JSON.stringify(r.namespace)}: run npx orrery secrets --rotate ${r.id}`);
         continue;
       }
       files.push({ name: `secret-${r.namespace}-${meta?.name ?? r.name}.yaml`, content });
+    }
+    // The operator's own Secrets, byte for byte beside orrery's: checked after the build with
+    // every Secret the output references (lib/secrets/referenced-secrets.ts).
+    // (One named like a generated Secret is refused there, never written over orrery's.)
+    for (const file of suppliedSecretFiles(secrets, cluster.name)) {
+      const name = file.slice(cluster.name.length + 1);
+      // A file with plaintext is refused by that check and never reaches the output.
+      const content = secrets.get(file)!;
+      if (!files.some((f) => f.name === name) && plaintextInSecret(content).length === 0) files.push({ name, content });
     }
     const dir = `${cluster.name}/secrets`;
     if (files.length === 0) return { bundles: [], files: [], diagnostics };

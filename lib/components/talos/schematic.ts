@@ -49,6 +49,8 @@ export function resolveSchematic(s: Schematic | undefined): ResolvedSchematic {
 }
 
 export const IMAGE_FACTORY = 'factory.talos.dev';
+/** The factory's PXE frontend (image-factory README, "PXE Frontend API"). */
+export const IMAGE_FACTORY_PXE = 'pxe.talos.dev';
 
 /**
  * The installer image for a schematic. Talos 1.14 defaults to the platform-specific
@@ -57,4 +59,30 @@ export const IMAGE_FACTORY = 'factory.talos.dev';
 export function installerImage(schematicId: string, talosVersion: string): string {
   const path = compareVersions(talosVersion, 'v1.14.0') >= 0 ? 'metal-installer' : 'installer';
   return `${IMAGE_FACTORY}/${path}/${schematicId}:${talosVersion}`;
+}
+
+/** What a machine boots from first: the Image Factory's ISO, raw disk image and PXE script for a schematic. */
+export interface BootMedia {
+  readonly arch: 'amd64' | 'arm64';
+  readonly iso: string;
+  readonly diskImage: string;
+  readonly pxe: string;
+}
+
+/**
+ * The Image Factory's boot media of a schematic for a Talos version (siderolabs/image-factory
+ * README, "GET /image/:schematic/:version/:path": `metal-<arch>.iso`, the metal disk image, and
+ * "GET /pxe/:schematic/:version/:path"). Disk images are zstd-compressed (`.raw.zst`, as the
+ * factory serves them for the Talos releases orrery supports). A schematic with an overlay is for
+ * a single-board computer (arm64, booted from the disk image); others get amd64 and arm64.
+ */
+export function bootMedia(schematicId: string, talosVersion: string, overlay: boolean): BootMedia[] {
+  const arches: BootMedia['arch'][] = overlay ? ['arm64'] : ['amd64', 'arm64'];
+  const base = `https://${IMAGE_FACTORY}/image/${schematicId}/${talosVersion}`;
+  return arches.map((arch) => ({
+    arch,
+    iso: `${base}/metal-${arch}.iso`,
+    diskImage: `${base}/metal-${arch}.raw.zst`,
+    pxe: `https://${IMAGE_FACTORY_PXE}/pxe/${schematicId}/${talosVersion}/metal-${arch}`,
+  }));
 }

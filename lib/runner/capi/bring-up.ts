@@ -37,7 +37,7 @@ export interface RunnerCapiBringUp {
   readonly objectsDir?: string;
   /** dist/-relative SOPS-encrypted Secrets applied (decrypted, on stdin) before the objects: provider credentials, a pre-seeded `<cluster>-talos` bundle. */
   readonly secretFiles: readonly string[];
-  /** Secrets the operator supplies on the management cluster (stored encrypted among secretFiles, or created by hand). */
+  /** Secrets the operator supplies on the management cluster (stored encrypted under secrets/<manager>/, delivered in dist/<manager>/secrets/: among secretFiles before a pivot) and the age key the runner creates. */
   readonly operatorSecrets?: readonly { readonly namespace: string; readonly name: string; readonly keys: readonly string[]; readonly why: string }[];
   /** `<cluster>-kubeconfig`, key `value` (CACPPT, through CAPI's kubeconfig util). */
   readonly kubeconfigSecret: { readonly name: string; readonly key: string };

@@ -11,10 +11,11 @@ import { applyStep, bootstrapSteps, nodesReadyStep, objectsStdin, secretStep } f
 import { waitStep } from '../kube/wait-step.ts';
 import { clusterBootstrap } from '../sources/bootstrap.ts';
 import { distPath, type Compiled } from '../sources/compiled.ts';
-import { done, NotYet, pending, StepError, type RunContext, type Step } from '../step.ts';
+import { done, NotYet, pending, StepError, WaitTimeout, type RunContext, type Step } from '../step.ts';
 import { tildePath } from '../talos/steps.ts';
 import { tmp, type DryRunLine, type TempRef, type ToolCommand } from '../tools/command.ts';
 import { capiContextName, type RunnerCapiBringUp } from './bring-up.ts';
+import { addCommand } from '../../secrets/operator-secrets.ts';
 import { CapiSession, CLUSTERS, type Files } from './session.ts';
 
 const MACHINES = 'machines.cluster.x-k8s.io';
@@ -261,46 +262,70 @@ function objectsStep(s: CapiSession, compiled: Compiled, kind: KubeTarget): Step
   };
 }
 
-/** How the operator supplies a Secret: stored encrypted (synth copies it into dist/), or created by hand. */
-function supplyHint(secret: { namespace: string; name: string; keys: readonly string[]; why: string }, cluster: string, where: string): string {
-  const literals = secret.keys.map((k) => `--from-literal=${k}=…`).join(' ');
-  return `${secret.why}: store it SOPS-encrypted under secrets/${cluster}/ (keys ${secret.keys.join(', ')}) and run orrery synth, or create it on ${where}: kubectl --namespace ${secret.namespace} create secret generic ${secret.name} ${literals}`;
+/**
+ * How the operator supplies a provider's Secret: one of the operator Secrets synth refuses the spec
+ * without (lib/secrets/referenced-secrets.ts), stored encrypted under secrets/<manager>/ and delivered
+ * with the manager's Secrets — never created by hand, so git holds what the cluster runs.
+ */
+function supplyHint(secret: { namespace: string; name: string; keys: readonly string[]; why: string }, manager: string): string {
+  return `${secret.why}: store it with ${addCommand({ cluster: manager, ...secret })}, then npx orrery synth`;
 }
 
-/** A Secret applied to the bootstrap cluster before the objects; an operator Secret not stored in git may be created there by hand. */
+/** A Secret of the manager's secrets/ in dist/, decrypted in memory and applied to the bootstrap cluster before the objects. */
 function capiSecretStep(s: CapiSession, compiled: Compiled, kind: KubeTarget, file: string): Step {
   const b = s.bringUp;
   const operator = (b.operatorSecrets ?? []).find((o) => file.endsWith(`/secret-${o.namespace}-${o.name}.yaml`));
   return secretStep(kind, compiled, file, {
     ...(operator ? { secret: { namespace: operator.namespace, name: operator.name } } : {}),
-    async ifMissing(ctx) {
-      if (operator && (await getJson(ctx, await kind.kubeconfig(ctx), ['secret', operator.name, '-n', operator.namespace]))) return done(`Secret ${operator.namespace}/${operator.name} exists (created by hand)`);
-      throw new StepError(operator ? supplyHint(operator, s.cluster.name, `the bootstrap cluster (kind get kubeconfig --name ${s.kindName})`) : `${distPath(compiled, file)} does not exist: run orrery secrets and orrery synth`);
+    async ifMissing() {
+      throw new StepError(`${distPath(compiled, file)} does not exist: ${operator ? supplyHint(operator, s.cluster.name) : 'run npx orrery secrets, then npx orrery synth'}`);
     },
   });
 }
 
-/** The Secrets a workload cluster's provider needs on its manager, which only the operator can supply: present, or blocked. */
-function operatorSecretsStep(s: CapiSession): Step {
+/**
+ * The Secrets a workload cluster's provider needs on its manager (its credentials): in git, under
+ * dist/<manager>/secrets/, so the manager's GitOps engine applies them; the runner waits for them
+ * there before it waits for the machines, and says where they come from when they do not arrive.
+ */
+function operatorSecretsSteps(s: CapiSession): Step[] {
   const b = s.bringUp;
   const c = s.cluster.name;
   const wanted = (b.operatorSecrets ?? []).filter((o) => o.name !== SOPS_AGE_SECRET);
-  return {
+  if (wanted.length === 0) return [];
+  const list = wanted.map((o) => `${o.namespace}/${o.name}`).join(', ');
+  const step = waitStep({
     id: `${c}/operator-secrets`,
     cluster: c,
     title: `the Secrets ${c}'s provider needs on ${b.managedBy}`,
-    kind: 'change',
-    risk: 'safe',
-    dryRun: () => wanted.map((o) => ({ note: `${o.namespace}/${o.name} on ${b.managedBy}: ${o.why} (the operator's)` })),
-    async check(ctx) {
-      const k = await s.home(ctx);
-      const missing = [];
-      for (const o of wanted) if (!(await getJson(ctx, k, ['secret', o.name, '-n', o.namespace]))) missing.push(o);
-      if (missing.length === 0) return done(wanted.length === 0 ? 'none needed' : `${wanted.map((o) => `${o.namespace}/${o.name}`).join(', ')} exist`);
-      throw new StepError(missing.map((o) => `${o.namespace}/${o.name} is missing on ${b.managedBy}: ${supplyHint(o, b.managedBy!, b.managedBy!)}`).join('; '));
+    what: `${list} on ${b.managedBy}`,
+    placeholder: tmp(`${b.managedBy}/kubeconfig`),
+    kubeconfig: (ctx) => s.home(ctx),
+    probe: (k) => kubectl(k, ['get', 'secret', ...wanted.map((o) => o.name), '-n', b.namespace, '-o', 'name']),
+    status,
+  });
+  // Synth refused the spec without the files, so a Secret that does not arrive is GitOps's: say which, and where to look.
+  async function status(ctx: RunContext, k: TempRef): Promise<{ ok: boolean; reason: string }> {
+    const missing = [];
+    for (const o of wanted) if (!(await getJson(ctx, k, ['secret', o.name, '-n', o.namespace]))) missing.push(o);
+    if (missing.length === 0) return { ok: true, reason: `${list} exist` };
+    return { ok: false, reason: `${missing.map((o) => `${o.namespace}/${o.name}`).join(', ')} not on ${b.managedBy} yet (${whereFrom(missing)})` };
+  }
+  const whereFrom = (missing: readonly { namespace: string; name: string }[]): string =>
+    `${b.managedBy}'s GitOps engine applies ${missing.map((o) => `dist/${b.managedBy}/secrets/secret-${o.namespace}-${o.name}.yaml`).join(', ')} once pushed: check that the layer holding its Secrets reconciles — a decryption error names sops-age`;
+  return [
+    {
+      ...step,
+      async act(ctx, ...rest) {
+        try {
+          await step.act(ctx, ...rest);
+        } catch (err) {
+          if (!(err instanceof WaitTimeout)) throw err;
+          throw new StepError(`${err.message}: ${(await status(ctx, await s.home(ctx))).reason}`);
+        }
+      },
     },
-    act: async () => undefined,
-  };
+  ];
 }
 
 function namespaceStdin(namespace: string): ReturnType<typeof objectsStdin> {
@@ -320,7 +345,7 @@ export function capiSteps(model: Model, compiled: Compiled, s: CapiSession, file
     const manager: KubeTarget = { cluster: s.cluster, placeholder: tmp(`${b.managedBy}/kubeconfig`), kubeconfig: (ctx) => s.manager(ctx) };
     const ageKey = (b.operatorSecrets ?? []).filter((o) => o.name === SOPS_AGE_SECRET);
     const keySteps = ageKey.map((o) => ({ ...sopsAgeStep(manager, model, { namespace: o.namespace, name: o.name, key: 'age.agekey' }), id: `${s.cluster.name}/sops-age-on-${b.managedBy}` }));
-    return [operatorSecretsStep(s), ...keySteps, controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...bootstrap, ...gitops].map((step) => ({ ...step, after: [b.managedBy!] }));
+    return [...operatorSecretsSteps(s), ...keySteps, controlPlaneStep(s), machinesStep(s), credentialsStep(s, files), ...bootstrap, ...gitops].map((step) => ({ ...step, after: [b.managedBy!] }));
   }
   return [
     bootstrapClusterStep(s),

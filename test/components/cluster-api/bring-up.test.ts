@@ -21,10 +21,11 @@ describe('the bring-up the runner reads (pure, from the model)', () => {
     expect(b.kubeconfigSecret).toEqual({ name: 'jupiter-kubeconfig', key: 'value' });
     expect(b.talosconfigSecret).toEqual({ name: 'jupiter-talosconfig', key: 'talosconfig' });
     expect(b.machines).toEqual({ controlPlanes: 3, workers: 3 });
-    // The Secrets to decrypt and apply first: the generated bundle exists in dist; the operator's may not.
+    // The Secrets to decrypt and apply first, from the delivered files: the generated bundle and the
+    // operator's credentials, both in dist/ (synth refuses the spec without the credentials).
     expect(b.secretFiles).toEqual(['jupiter/secrets/secret-constellation-jupiter-talos.yaml', 'jupiter/secrets/secret-constellation-proxmox-fra.yaml']);
-    expect(files!.has(b.secretFiles[0]!)).toBe(true);
-    expect(b.operatorSecrets).toEqual([{ namespace: 'constellation', name: 'proxmox-fra', keys: ['url', 'token', 'secret'], why: 'the Proxmox API credentials CAPMOX uses (url, token id, token secret)' }]);
+    for (const f of b.secretFiles) expect(files!.has(f), f).toBe(true);
+    expect(b.operatorSecrets).toEqual([{ namespace: 'constellation', name: 'proxmox-fra', keys: ['url', 'token', 'secret'], why: 'read by CAPMOX (the ProxmoxCluster of jupiter)' }]);
     // The objects directory is a kustomization in the output.
     expect(files!.has('jupiter/cluster-api/kustomization.yaml')).toBe(true);
   });

@@ -38,11 +38,15 @@ describe('the bundled constellation: Cluster API objects where their management 
     const appsLayer = ks.find((k) => k.spec.path === './dist/jupiter/apps')!;
     expect(appsLayer.spec.dependsOn).toEqual([{ name: 'jupiter-infra-configs' }]);
     expect(ks.some((k) => String(k.spec.path).includes('cluster-api'))).toBe(false);
-    // The Talos bundles of all three clusters are decrypted by jupiter's controllers layer, before any of it.
+    // The Talos bundles of all three clusters and their Proxmox credentials are decrypted by jupiter's
+    // controllers layer, before any of it.
     expect([...files!.keys()].filter((f) => f.startsWith('jupiter/secrets/secret-constellation-'))).toEqual([
       'jupiter/secrets/secret-constellation-callisto-talos.yaml',
       'jupiter/secrets/secret-constellation-ganymede-talos.yaml',
       'jupiter/secrets/secret-constellation-jupiter-talos.yaml',
+      'jupiter/secrets/secret-constellation-proxmox-ams.yaml',
+      'jupiter/secrets/secret-constellation-proxmox-fra.yaml',
+      'jupiter/secrets/secret-constellation-proxmox-nyc.yaml',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -16,7 +17,8 @@ const IDS = parseIdentities(readFileSync(path.join(REPO, 'test-keys', 'age-test-
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
-const { model, files } = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO });
+const compiled = await compileSpecDir(path.join(REPO, 'clusters'), { cwd: REPO });
+const { model, files } = compiled;
 
 describe("a Cluster API cluster's Talos PKI is owned by git", () => {
   it('each Cluster API cluster needs <cluster>-talos in its Cluster API namespace, delivered to the tree of the cluster that reconciles it', () => {
@@ -57,29 +59,60 @@ describe("a Cluster API cluster's Talos PKI is owned by git", () => {
     expect(bundle.secrets.bootstraptoken).toMatch(/^[0-9a-z]{6}\.[0-9a-z]{16}$/);
   });
 
-  it('operator-supplied Secrets are never generated nor rotated by orrery', async () => {
-    const reqs = secretRequirements(model!);
-    const supplied = reqs.filter((r) => r.operator).map((r) => [r.id, r.deliveredTo, r.operator!.keys.join(',')]);
-    expect(supplied).toEqual([
-      ['callisto/proxmox-nyc', 'jupiter', 'url,token,secret'],
-      ['ganymede/proxmox-ams', 'jupiter', 'url,token,secret'],
-      ['jupiter/proxmox-fra', 'jupiter', 'url,token,secret'],
+  it('the provider credentials are operator Secrets of the registry, declared for the manager: never generated, rotated or listed as orrery\'s', async () => {
+    // No generated requirement names them: orrery makes only <cluster>-talos for a Cluster API cluster.
+    expect(secretRequirements(model!).filter((r) => r.secretName?.startsWith('proxmox-'))).toEqual([]);
+    // Declared by the Cluster API component for the manager's tree, at the key of the cluster that names them.
+    const declared = [...(compiled.referencedSecrets ?? [])].filter((s) => s.consumer.startsWith('CAPMOX'));
+    expect(declared.map((s) => [s.cluster, s.namespace, s.name, s.keys.join(','), s.source, s.pointer])).toEqual([
+      ['jupiter', 'constellation', 'proxmox-nyc', 'url,token,secret', 'clusters/callisto.yaml', '/provisioning/clusterApi/proxmox/credentialsSecret'],
+      ['jupiter', 'constellation', 'proxmox-ams', 'url,token,secret', 'clusters/ganymede.yaml', '/provisioning/clusterApi/proxmox/credentialsSecret'],
+      ['jupiter', 'constellation', 'proxmox-fra', 'url,token,secret', 'clusters/jupiter.yaml', '/provisioning/clusterApi/proxmox/credentialsSecret'],
     ]);
-    const out = await generateSecrets({ model: model!, requirements: reqs, existing: await readSecretsDir(path.join(REPO, 'secrets')), rotate: [], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() });
+    const out = await generateSecrets({ model: model!, requirements: secretRequirements(model!), existing: await readSecretsDir(path.join(REPO, 'secrets')), rotate: [], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() });
     expect([...out.files.keys()]).toEqual([]);
-    expect(out.kept.some((id) => id.endsWith('/proxmox-ams'))).toBe(false);
-    await expect(generateSecrets({ model: model!, requirements: reqs, existing: new Map(), rotate: ['ganymede/proxmox-ams'], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() })).rejects.toThrow(SecretsError);
+    expect(out.kept.some((id) => id.includes('proxmox'))).toBe(false);
+    await expect(generateSecrets({ model: model!, requirements: secretRequirements(model!), existing: new Map(), rotate: ['ganymede/proxmox-ams'], identities: async () => ({ identities: IDS, sources: [] }) as never, now: new Date() })).rejects.toThrow(SecretsError);
+  });
+
+  it('the bundled placeholders: encrypted to the test key, obviously fake, each with the keys CAPMOX reads', async () => {
+    for (const name of ['proxmox-fra', 'proxmox-nyc', 'proxmox-ams']) {
+      const text = readFileSync(path.join(REPO, `secrets/jupiter/secret-constellation-${name}.yaml`), 'utf8');
+      const secret = (await decryptSops(text, IDS)).data as any;
+      expect(secret.metadata).toEqual({ name, namespace: 'constellation' });
+      const values = Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+      // CAPMOX: secret.Data["url"|"token"|"secret"] (pkg/scope/cluster.go setupProxmoxClient).
+      expect(Object.keys(values).sort()).toEqual(['secret', 'token', 'url']);
+      expect(values.url).toMatch(/\.example\.invalid:8006$/);
+      expect(values.token).toContain('placeholder');
+      // Delivered byte for byte with the manager's Secrets, where the workload's GitOps never looks.
+      expect(files!.get(`jupiter/secrets/secret-constellation-${name}.yaml`)).toBe(text);
+    }
+  });
+
+  it('missing credentials stop synth with the file, the keys and the command (one mechanism: the registry of operator Secrets)', async () => {
+    const dir = await materializeFixture('accept/cluster-api-proxmox');
+    dirs.push(dir);
+    await rm(path.join(dir, 'secrets/mgmt/secret-fleet-pve-credentials.yaml'));
+    const r = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
+    expect(r.files).toBeUndefined();
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.file, d.rule, d.pointer])).toEqual([['clusters/edge.yaml', 'secrets/operator-missing', '/provisioning/clusterApi/proxmox/credentialsSecret']]);
+    expect(errors[0]!.line).toBeGreaterThan(1);
+    expect(errors[0]!.message).toContain('create secrets/mgmt/secret-fleet-pve-credentials.yaml');
+    expect(errors[0]!.message).toContain('npx orrery secrets --add mgmt/fleet/pve-credentials < <file of KEY=VALUE lines: url, token, secret>');
   });
 
   it('a stored operator Secret goes to the manager as it is; a shared one is one file', async () => {
     const dir = await materializeFixture('accept/cluster-api-proxmox');
     dirs.push(dir);
     const r = await compileSpecDir(path.join(dir, 'clusters'), { cwd: dir });
-    expect(r.files!.get('mgmt/secrets/secret-fleet-pve-credentials.yaml')).toBe(readFileSync(path.join(dir, 'secrets/edge/pve-credentials.yaml'), 'utf8'));
+    expect(r.files!.get('mgmt/secrets/secret-fleet-pve-credentials.yaml')).toBe(readFileSync(path.join(dir, 'secrets/mgmt/secret-fleet-pve-credentials.yaml'), 'utf8'));
     expect(r.files!.get('mgmt/secrets/kustomization.yaml')).toContain('secret-fleet-pve-credentials.yaml');
-    // Two clusters of one manager that share a credentials Secret need it once (one object, one file).
+    expect([...r.files!.keys()].some((f) => f.startsWith('edge/secrets/'))).toBe(false);
+    // Two clusters of one manager that share a credentials Secret read one object, one file.
     const shared = await compileEdited({ 'ganymede.yaml': (s) => s.replace('credentialsSecret: proxmox-ams', 'credentialsSecret: proxmox-nyc') }, dirs);
-    expect(secretRequirements(shared.model!).filter((x) => x.secretName === 'proxmox-nyc').map((x) => x.id)).toEqual(['callisto/proxmox-nyc']);
     expect(shared.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect([...shared.files!.keys()].filter((f) => /secret-constellation-proxmox-(nyc|ams)/.test(f))).toEqual(['jupiter/secrets/secret-constellation-proxmox-ams.yaml', 'jupiter/secrets/secret-constellation-proxmox-nyc.yaml']);
   });
 });

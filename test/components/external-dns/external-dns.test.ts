@@ -3,8 +3,10 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HAS_SHARED, SHARED } from '../../helpers.ts';
+import { HAS_SHARED, SHARED, TEST_RECIPIENT } from '../../helpers.ts';
 import { compileVariant, removeVariants, type Obj } from '../variant.ts';
+import { encryptSops, KUBERNETES_SECRET_REGEX } from '../../../lib/sops/sops.ts';
+import { DNS_CREDENTIAL_KEYS } from '../../../lib/secrets/operator-secrets.ts';
 
 afterAll(removeVariants);
 
@@ -17,13 +19,25 @@ function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-async function externalDnsValues(provider: 'google' | 'cloudflare' | 'route53', extra: Obj = {}): Promise<{ values: Obj; warnings: string[] }> {
-  const out = await compileVariant('clusters', (d) => {
-    d['ganymede.yaml']!.components.externalDns = { enabled: true, provider, domainFilters: ['example.com'], ...(provider === 'google' ? { project: 'dns-project' } : {}), ...extra };
-  });
+/** The credentials Secret as the operator supplies it: encrypted, with the provider's keys. */
+async function credentials(name: string, keys: readonly string[]): Promise<Record<string, string>> {
+  const data = Object.fromEntries(keys.map((k) => [k, Buffer.from('not-a-real-credential').toString('base64')]));
+  const text = await encryptSops({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'external-dns' }, type: 'Opaque', data }, { recipients: [TEST_RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-01-01T00:00:00Z' });
+  return { [`ganymede/secret-external-dns-${name}.yaml`]: text };
+}
+
+async function externalDnsValues(provider: 'google' | 'cloudflare' | 'route53', extra: Obj = {}): Promise<{ values: Obj; secrets: string[] }> {
+  const name = (extra.credentialsSecret as string | undefined) ?? 'external-dns';
+  const out = await compileVariant(
+    'clusters',
+    (d) => {
+      d['ganymede.yaml']!.components.externalDns = { enabled: true, provider, domainFilters: ['example.com'], ...(provider === 'google' ? { project: 'dns-project' } : {}), ...extra };
+    },
+    { secrets: await credentials(name, DNS_CREDENTIAL_KEYS[provider]) },
+  );
   const [release] = out.file('ganymede/infrastructure/controllers/helmrelease-external-dns-external-dns.yaml');
-  const warnings = out.result.diagnostics.filter((d) => d.rule === 'secrets/operator-supplied' && d.file === 'clusters/ganymede.yaml' && d.message.startsWith('external-dns')).map((d) => d.message);
-  return { values: release!.spec.values, warnings };
+  const [kustomization] = out.file('ganymede/secrets/kustomization.yaml');
+  return { values: release!.spec.values, secrets: kustomization!.resources };
 }
 
 describe('external-dns', () => {
@@ -42,12 +56,10 @@ describe('external-dns', () => {
       },
     ],
   ] as const)('%s: provider settings as the external-dns tutorials give them, TXT owner = the cluster', async (provider, expected) => {
-    const { values, warnings } = await externalDnsValues(provider);
+    const { values, secrets } = await externalDnsValues(provider);
     expect(values).toMatchObject({ ...expected, txtOwnerId: 'ganymede', domainFilters: ['example.com'], sources: ['service', 'ingress', 'gateway-httproute', 'gateway-grpcroute'] });
-    // The operator supplies the credentials; synth names the Secret, its keys and the file to create.
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('Secret external-dns/external-dns');
-    expect(warnings[0]).toContain('secrets/ganymede/secret-external-dns-external-dns.yaml');
+    // The operator's credentials Secret is delivered with the cluster's Secrets, before the release.
+    expect(secrets).toContain('secret-external-dns-external-dns.yaml');
     if (HAS_SHARED && existsSync(CHART)) {
       // Helm validates the chart's defaults merged with ours against values.schema.json.
       const { $schema: _drop, ...schema } = JSON.parse(readFileSync(path.join(CHART, 'values.schema.json'), 'utf8')) as Record<string, unknown>;
@@ -74,11 +86,14 @@ describe('external-dns', () => {
     expect(release!.spec.values.sources).toEqual(['service', 'ingress']);
   });
 
-  it('an operator file already in secrets/ is reported as not delivered yet, with the command that applies it', async () => {
-    const out = await compileVariant('clusters', () => undefined, { secrets: { 'ganymede/secret-external-dns-clouddns-credentials.yaml': 'apiVersion: v1\nkind: Secret\n' } });
-    const msg = (ns: string): string => out.result.diagnostics.find((d) => d.rule === 'secrets/operator-supplied' && d.file === 'clusters/ganymede.yaml' && d.message.includes(`Secret ${ns}/clouddns-credentials`))!.message;
-    expect(msg('external-dns')).toContain('apply secrets/ganymede/secret-external-dns-clouddns-credentials.yaml by hand');
-    // cert-manager's copy lives in its own namespace, so in its own file, still to create.
-    expect(msg('cert-manager')).toContain('create it SOPS-encrypted as secrets/ganymede/secret-cert-manager-clouddns-credentials.yaml');
+  it('without its credentials Secret synth stops, naming the file to create, its key and the command', async () => {
+    const out = await compileVariant('clusters', (d) => {
+      d['ganymede.yaml']!.components.externalDns = { enabled: true, provider: 'route53', domainFilters: ['example.com'], credentialsSecret: 'aws' };
+    }, { expectErrors: true });
+    const errors = out.result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => `${d.file}:${d.line} ${d.rule} ${d.pointer}`)).toEqual([expect.stringMatching(/^clusters\/ganymede\.yaml:\d+ secrets\/operator-missing \/components\/externalDns\/credentialsSecret$/)]);
+    expect(errors[0]!.message).toBe(
+      'external-dns (route53) reads the Secret external-dns/aws (keys access-key-id, secret-access-key), which nobody supplies: create secrets/ganymede/secret-external-dns-aws.yaml, SOPS-encrypted (access-key-id and secret-access-key: an AWS access key allowed to change the hosted zones): npx orrery secrets --add ganymede/external-dns/aws < <file of KEY=VALUE lines: access-key-id, secret-access-key>',
+    );
   });
 });

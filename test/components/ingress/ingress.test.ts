@@ -32,7 +32,7 @@ describe('each controller binds its Service to the pool', () => {
   it('Cilium LB IPAM: the Gateway\'s Service carries the label the reserved pool selects', async () => {
     const out = await compileVariant('vtalos-lab', (d) => {
       const c = d['vtalos.yaml']!;
-      c.loadBalancing.pools.push({ name: 'edge', addresses: ['42.42.42.48/29'], autoAssign: false });
+      c.loadBalancing.pools.push({ name: 'edge', addresses: ['192.168.42.232/29'], autoAssign: false });
       c.loadBalancing.l2.pools = ['lab', 'edge'];
       c.components = { gatewayApi: { enabled: true }, ingress: { controller: 'cilium', loadBalancerPool: 'edge' } };
     });

@@ -132,6 +132,20 @@ export function reconcile(state, cwd) {
             const hr = parse(readFileSync(path.join(layer, file), 'utf8'));
             c.objects[kubeKey('HelmRelease', hr.metadata.namespace, hr.metadata.name)] = { ...hr, status: conditionTrue('Ready') };
           }
+          // A layer's SOPS-encrypted Secrets, decrypted by kustomize-controller with the key checked above:
+          // only their names are kept (the fake never holds a value).
+          // The layer's kustomization.yaml includes ../../secrets as a resource directory.
+          const kz = path.join(layer, 'kustomization.yaml');
+          const resources = existsSync(kz) ? (parse(readFileSync(kz, 'utf8')).resources ?? []) : [];
+          // (A layer of another repository, e.g. Gateway API's CRDs, is not on this disk.)
+          for (const dir of [layer, ...resources.map((r) => path.join(layer, r))].filter((d) => existsSync(path.join(d, 'kustomization.yaml')))) {
+            for (const file of readdirSync(dir).filter((x) => /^secret-.*\.yaml$/.test(x))) {
+              const { metadata } = parse(readFileSync(path.join(dir, file), 'utf8'));
+              // A test may hold one back (a Secret Flux cannot decrypt or apply).
+              if ((state.fluxWithholds ?? []).includes(`${metadata.namespace}/${metadata.name}`)) continue;
+              c.objects[kubeKey('Secret', metadata.namespace, metadata.name)] ??= { kind: 'Secret', metadata: { name: metadata.name, namespace: metadata.namespace }, hash: 'flux' };
+            }
+          }
         }
       }
     }
