@@ -93,7 +93,6 @@ async function benchSize(size: number, repeats: number): Promise<SizeResult> {
   try {
     const loadBefore = load();
     const fleet: Fleet = await writeFleet(root, size);
-    await orrery(['secrets', '--spec', fleet.specDir], root);
     const spec = ['--spec', fleet.specDir];
     const cold: number[] = [];
     const noChange: number[] = [];

@@ -5,6 +5,10 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compileFiles } from '../lib/pipeline.ts';
+import { parseSpecText } from '../lib/read/read-spec.ts';
+import { generateSecrets } from '../lib/secrets/generate.ts';
+import { secretRequirements } from '../lib/secrets/requirements.ts';
 import { clusterName, syntheticConstellation } from './synthetic.ts';
 
 export interface Fleet {
@@ -19,6 +23,17 @@ export async function writeFleet(root: string, size: number): Promise<Fleet> {
   const specDir = path.join(root, 'clusters');
   await mkdir(specDir, { recursive: true });
   for (const f of spec.files) await writeFile(path.join(specDir, f.name), f.text);
+  // The Secrets synth copies into the output (one ClusterMesh CA per mesh group, encrypted per
+  // member), made as `orrery secrets` makes them; the Talos bundles synth does not read are left
+  // out (a whole `orrery secrets` of 1000 clusters takes many minutes of key generation).
+  const sources = spec.files.flatMap((f) => parseSpecText(f.text, `clusters/${f.name}`, `clusters/${f.name}`).files);
+  const { model } = compileFiles(sources, 'clusters', { build: false });
+  if (!model) throw new Error('the synthetic spec does not compile');
+  const outcome = await generateSecrets({ model, requirements: secretRequirements(model).filter((r) => r.toDist), existing: new Map(), rotate: [], identities: async () => ({ identities: [], sources: [] }), now: new Date() });
+  for (const [rel, text] of outcome.files) {
+    await mkdir(path.dirname(path.join(root, 'secrets', rel)), { recursive: true });
+    await writeFile(path.join(root, 'secrets', rel), text);
+  }
   return { root, specDir, clusters: size, specBytes: spec.bytes };
 }
 
