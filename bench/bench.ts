@@ -12,7 +12,7 @@
  * process itself (bench/rss-probe.mjs). Medians over the repeats; the machine's load is printed
  * beside each size, since these machines are shared.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,6 +167,9 @@ async function main(): Promise<void> {
   const fixed = argValue('--repeats');
   // 1000 clusters twice by default (about ten minutes on a shared 2-core machine), five with --full.
   const repeatsFor = (n: number): number => (fixed ? Number(fixed) : full ? 5 : n <= 100 ? 3 : 2);
+  // What an operator runs after npm ci: the compiled build/ (scripts/build.mjs), not the tsx fallback.
+  const built = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed; the bench would time the tsx fallback');
   console.log(`orrery bench: ${sizes.join(', ')} clusters, node ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${load()}`);
   const v = await validateStartup(full ? 9 : 5);
   const results: SizeResult[] = [];

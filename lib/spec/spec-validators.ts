@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
 import { hostBitsSet, isIp, parseCidr, parseRange } from '../net/ip.ts';
 import { isAgeRecipient } from '../sops/recipients.ts';
-import { loadSpecSchema, SPEC_SCHEMA_PATH } from './schema-file.ts';
+import { loadSpecSchema, specSchemaHash } from './schema-file.ts';
 
 /**
  * The spec's two validators (Constellation, Cluster), compiled once. Compiling the JSON Schema
@@ -56,7 +54,6 @@ export function createSpecAjv(options: { standalone?: boolean } = {}): Ajv {
 }
 
 const refs = (id: string): { constellation: string; cluster: string } => ({ constellation: `${id}#/$defs/Constellation`, cluster: `${id}#/$defs/Cluster` });
-const schemaHash = (): string => createHash('sha256').update(readFileSync(SPEC_SCHEMA_PATH)).digest('hex');
 
 export function compileSpecValidators(): SpecValidators {
   const ajv = createSpecAjv();
@@ -78,18 +75,28 @@ export function specValidatorsSource(): string {
     code,
     '  return module.exports;',
     '};',
-    `module.exports.schemaHash = ${JSON.stringify(schemaHash())};`,
+    `module.exports.schemaHash = ${JSON.stringify(specSchemaHash())};`,
     '',
   ].join('\n');
 }
 
 type Generated = ((formats: Record<string, Format>) => SpecValidators) & { schemaHash?: string };
 
+/** The module scripts/build.mjs wrote beside this one; undefined when there is none (running the sources). */
+function loadGenerated(): Generated | undefined {
+  try {
+    return require(GENERATED) as Generated;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
 /** The generated validators when they match the schema on disk, else compiled now. */
 export function loadSpecValidators(): SpecValidators {
-  if (existsSync(GENERATED) && process.env.ORRERY_SPEC_AJV !== 'compile') {
-    const generated = require(GENERATED) as Generated;
-    if (generated.schemaHash === schemaHash()) return generated(specFormats());
+  if (process.env.ORRERY_SPEC_AJV !== 'compile') {
+    const generated = loadGenerated();
+    if (generated?.schemaHash === specSchemaHash()) return generated(specFormats());
   }
   return compileSpecValidators();
 }
