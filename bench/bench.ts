@@ -44,12 +44,12 @@ interface Run {
   readonly stderr: string;
 }
 
-/** One whole `node bin/orrery.mjs …` process: wall time from spawn to exit, its peak RSS. */
+/** One whole `node bin/orrery.mjs …` process: wall time from spawn to exit, its peak RSS. A fleet's output index stays in the fleet's temp directory. */
 async function orrery(args: readonly string[], cwd: string): Promise<Run> {
   const rssFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'orrery-bench-rss-')), 'rss');
   const t0 = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ORRERY_BENCH_RSS_FILE: rssFile } });
+    const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ORRERY_BENCH_RSS_FILE: rssFile, ...(cwd === REPO ? {} : { ORRERY_CACHE_DIR: path.join(cwd, '.orrery-cache') }) } });
     let err = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c: string) => (err += c));
