@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Synth's output index (lib/output/writer-index.ts) of every temporary output a test writes
+    // goes to the repository's gitignored cache, never to the user's ~/.cache.
+    env: { ORRERY_CACHE_DIR: fileURLToPath(new URL('./node_modules/.cache/orrery-test', import.meta.url)) },
   },
 });

@@ -1,64 +1,36 @@
 /**
- * orrery benchmark: `npm run bench` (optionally `-- --sizes 10,100`).
+ * orrery benchmark: `npm run bench` (options: `--sizes 100,1000`, `--full` for 5 repeats at every
+ * size, `--repeats N`, `--no-diff`). Not a test; no network.
  *
- * For each size the parent re-runs this script in a child process (`--size N`), so that each
- * size's peak RSS (process.resourceUsage().maxRSS, monotonic per process) is its own. The
- * child generates a synthetic constellation in memory (bench/synthetic.ts), then times the
- * full pipeline: spec text → parseSpecText → compileFiles → writeOutput into a fresh temp dir.
- * It also times the floor: serializing the same output objects with toYaml and writing them
- * with plain fs calls into another fresh temp dir. Not a test; no network.
+ * Everything is timed as an operator sees it: whole processes of `node bin/orrery.mjs synth` on a
+ * synthetic fleet written to disk (bench/fleet.ts), so process start, module loading and spec
+ * reading count. Each repetition synthesises into a directory that did not exist before (creating
+ * files right after a large `rm -rf` on ext4 is several times slower, which would flatter a
+ * comparison), then runs synth again with nothing changed, then after one node address changed.
+ * The floor (bench/floor.ts) serialises the same files with the `yaml` library directly and writes
+ * them with plain fs calls into another new directory. Peak RSS comes from getrusage in the synth
+ * process itself (bench/rss-probe.mjs). Medians over the repeats; the machine's load is printed
+ * beside each size, since these machines are shared.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { compileFiles, buildArtifacts } from '../lib/pipeline.ts';
-import { generateSecrets } from '../lib/secrets/generate.ts';
-import { secretRequirements } from '../lib/secrets/requirements.ts';
-import { encryptSops, KUBERNETES_SECRET_REGEX } from '../lib/sops/sops.ts';
-import { BENCH_RECIPIENT } from './synthetic.ts';
-import { parseSpecText } from '../lib/read/read-spec.ts';
-import { writeOutput } from '../lib/output/writer.ts';
-import { objectFileName } from '../lib/output/render.ts';
-import { toYaml, yamlHeader } from '../lib/output/yaml.ts';
-import type { OutputFiles } from '../lib/output/render.ts';
-import type { Model } from '../lib/model/model.ts';
-import type { SourceFile } from '../lib/read/source-file.ts';
-import { formatDiagnostic, type Diagnostic } from '../lib/diagnostics/diagnostic.ts';
-import { operatorSecretsOf, syntheticConstellation, NODES_PER_CLUSTER, type SyntheticConstellation } from './synthetic.ts';
 import { diffBench } from './diff.ts';
+import { floor, loadOutput } from './floor.ts';
+import { moveOneNode, writeFleet, type Fleet } from './fleet.ts';
+import { shapeBench } from './shape.ts';
 
-const DEFAULT_SIZES = [10, 100, 1000];
-const TARGET_100_MS = 5000;
-const RESULT_MARKER = 'ORRERY_BENCH_RESULT ';
-const SPEC_DIR = 'clusters';
-
-interface SizeResult {
-  readonly size: number;
-  readonly clusters: number;
-  readonly nodes: number;
-  readonly specBytes: number;
-  readonly files: number;
-  readonly repeats: number;
-  /** Medians over the repeats. */
-  readonly wallMs: number;
-  readonly parseMs: number;
-  readonly compileMs: number;
-  readonly writeMs: number;
-  readonly floorMs: number;
-  /** One-off cost of the first (3-cluster) compile in the process: schema compilation, lazy imports. */
-  readonly initMs: number;
-  readonly genMs: number;
-  readonly warnings: number;
-  readonly peakRssMiB: number;
-  /** The Secrets synth copies (one ClusterMesh CA per mesh group, encrypted per member). */
-  readonly secretsGenerated: number;
-  readonly secretsMs: number;
-  /** SOPS encryption alone: Kubernetes Secrets (two PEM values) per second. */
-  readonly encryptPerSecond: number;
-}
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(REPO, 'bin', 'orrery.mjs');
+const PROBE = path.join(REPO, 'bench', 'rss-probe.mjs');
+const DEFAULT_SIZES = [100, 1000];
+const TARGET_INCREMENTAL_MS = 1000;
+const TARGET_COLD_RATIO = 1.5;
+const TARGET_VALIDATE_MS = 1000;
+const TARGET_RSS_MIB = 400;
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,208 +38,113 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-function assertNoErrors(diagnostics: readonly Diagnostic[], what: string): void {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return;
-  const shown = errors.slice(0, 10).map(formatDiagnostic).join('\n  ');
-  throw new Error(`${what}: the synthetic spec does not compile (${errors.length} error(s)):\n  ${shown}`);
+interface Run {
+  readonly ms: number;
+  readonly rssMiB: number;
+  readonly stderr: string;
 }
 
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orrery-bench-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-interface FullRun {
-  readonly parseMs: number;
-  readonly compileMs: number;
-  readonly writeMs: number;
-  readonly wallMs: number;
-  readonly files: OutputFiles;
-  readonly model: Model;
-  readonly warnings: number;
-}
-
-/** The measured path: text → parse → compileFiles → writeOutput into a fresh temp dir. */
-async function fullPipeline(spec: SyntheticConstellation, label: string, secrets: ReadonlyMap<string, string>): Promise<FullRun> {
-  return withTempDir(async (tmp) => {
-    const outDir = path.join(tmp, 'dist');
-    const t0 = performance.now();
-    const sources: SourceFile[] = [];
-    const readDiagnostics: Diagnostic[] = [];
-    for (const f of spec.files) {
-      const display = `${SPEC_DIR}/${f.name}`;
-      const parsed = parseSpecText(f.text, display, display);
-      sources.push(...parsed.files);
-      readDiagnostics.push(...parsed.diagnostics);
-    }
-    const t1 = performance.now();
-    assertNoErrors(readDiagnostics, label);
-    const t1b = performance.now();
-    const result = compileFiles(sources, SPEC_DIR, { secrets });
-    const t2 = performance.now();
-    assertNoErrors(result.diagnostics, label);
-    if (!result.files || !result.model) throw new Error(`${label}: compileFiles returned no files`);
-    const t2b = performance.now();
-    const report = await writeOutput(outDir, result.files);
-    const t3 = performance.now();
-    if (report.written.length !== result.files.size) {
-      throw new Error(`${label}: writeOutput wrote ${report.written.length} of ${result.files.size} files into a fresh directory`);
-    }
-    return {
-      parseMs: t1 - t0,
-      compileMs: t2 - t1b,
-      writeMs: t3 - t2b,
-      wallMs: t1 - t0 + (t2 - t1b) + (t3 - t2b),
-      files: result.files,
-      model: result.model,
-      warnings: result.diagnostics.filter((d) => d.severity === 'warning').length,
-    };
-  });
-}
-
-/**
- * The floor: serialize the same output objects with toYaml (Kubernetes objects and their
- * kustomization.yaml; docs are already text) and write them with plain mkdir/writeFile.
- * The artifacts are built outside the timed region.
- */
-async function floor(model: Model, expectedFiles: number, label: string, secrets: ReadonlyMap<string, string>): Promise<number> {
-  const artifacts = buildArtifacts(model, secrets);
-  return withTempDir(async (tmp) => {
-    const t0 = performance.now();
-    const dirs = new Set<string>();
-    let written = 0;
-    const put = async (rel: string, content: string): Promise<void> => {
-      const dir = path.dirname(path.join(tmp, rel));
-      if (!dirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      await writeFile(path.join(tmp, rel), content);
-      written++;
-    };
-    for (const bundle of artifacts.bundles) {
-      const names: string[] = [];
-      for (const o of bundle.objects) {
-        const name = objectFileName(o);
-        names.push(name);
-        await put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(o));
-      }
-      for (const f of bundle.files ?? []) {
-        names.push(f.name);
-        await put(`${bundle.dir}/${f.name}`, f.content);
-      }
-      await put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names }));
-    }
-    for (const f of artifacts.files) await put(f.path, f.content);
-    const ms = performance.now() - t0;
-    if (written !== expectedFiles) throw new Error(`${label}: the floor wrote ${written} files, the pipeline ${expectedFiles}`);
-    return ms;
-  });
-}
-
-function repeatsFor(size: number): number {
-  return size <= 10 ? 7 : size <= 100 ? 3 : 1;
-}
-
-/**
- * The Secrets synth copies into dist/ (the ClusterMesh CAs), generated and encrypted as
- * `orrery secrets` does, outside the timed synth. Talos bundles are not needed by synth.
- */
-async function secretsFor(spec: SyntheticConstellation): Promise<{ files: ReadonlyMap<string, string>; generated: number; ms: number }> {
-  const sources = spec.files.flatMap((f) => parseSpecText(f.text, `${SPEC_DIR}/${f.name}`, `${SPEC_DIR}/${f.name}`).files);
-  const { model } = compileFiles(sources, SPEC_DIR, { build: false });
+/** One whole `node bin/orrery.mjs …` process: wall time from spawn to exit, its peak RSS. A fleet's output index stays in the fleet's temp directory. */
+async function orrery(args: readonly string[], cwd: string): Promise<Run> {
+  const rssFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'orrery-bench-rss-')), 'rss');
   const t0 = performance.now();
-  const outcome = await generateSecrets({
-    model: model!,
-    requirements: secretRequirements(model!).filter((r) => r.toDist),
-    existing: new Map(),
-    rotate: [],
-    identities: async () => ({ identities: [], sources: [] }),
-    now: new Date(),
-  });
-  // The Secrets the operator supplies (the DNS credentials), as orrery secrets --add stores them.
-  const files = new Map([...outcome.files, ...(await operatorSecretsOf(model!))]);
-  return { files, generated: outcome.files.size, ms: performance.now() - t0 };
-}
-
-/** Encrypts one Secret with two PEM-sized values repeatedly: SOPS + age throughput alone. */
-async function encryptionThroughput(): Promise<number> {
-  const doc = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'y' }, data: { 'ca.crt': 'A'.repeat(900), 'ca.key': 'B'.repeat(300) } };
-  const n = 200;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await encryptSops(doc, { recipients: [BENCH_RECIPIENT], encryptedRegex: KUBERNETES_SECRET_REGEX, lastModified: '2026-01-01T00:00:00Z' });
-  return (n / (performance.now() - t0)) * 1000;
-}
-
-/** Child mode: one size, one process. */
-async function runSize(size: number): Promise<SizeResult> {
-  // Warm-up: the first compile of a process compiles the JSON Schema and loads cdk8s; report it apart.
-  const warm = syntheticConstellation(3);
-  const initMs = (await fullPipeline(warm, 'warm-up', (await secretsFor(warm)).files)).wallMs;
-
-  const g0 = performance.now();
-  const spec = syntheticConstellation(size);
-  const genMs = performance.now() - g0;
-
-  const label = `${size} clusters`;
-  const secrets = await secretsFor(spec);
-  const runs: Omit<FullRun, 'files' | 'model'>[] = [];
-  const floors: number[] = [];
-  let files = 0;
-  for (let r = 0; r < repeatsFor(size); r++) {
-    const { files: out, model, ...times } = await fullPipeline(spec, label, secrets.files);
-    files = out.size;
-    floors.push(await floor(model, out.size, label, secrets.files));
-    runs.push(times);
-  }
-  return {
-    size,
-    clusters: spec.clusters,
-    nodes: spec.clusters * NODES_PER_CLUSTER,
-    specBytes: spec.bytes,
-    files,
-    repeats: runs.length,
-    wallMs: median(runs.map((r) => r.wallMs)),
-    parseMs: median(runs.map((r) => r.parseMs)),
-    compileMs: median(runs.map((r) => r.compileMs)),
-    writeMs: median(runs.map((r) => r.writeMs)),
-    floorMs: median(floors),
-    initMs,
-    genMs,
-    warnings: runs[0]!.warnings,
-    secretsGenerated: secrets.generated,
-    secretsMs: secrets.ms,
-    encryptPerSecond: await encryptionThroughput(),
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
-}
-
-/** Parent mode: one child process per size. */
-function spawnSize(size: number): Promise<SizeResult> {
-  const script = fileURLToPath(import.meta.url);
-  // Under tsx, execArgv already carries its loader; otherwise add it.
-  const loader = process.execArgv.some((a) => a.includes('tsx')) ? [] : ['--import', import.meta.resolve('tsx')];
-  const args = [...process.execArgv, ...loader, script, '--size', String(size)];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (out += chunk));
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ORRERY_BENCH_RSS_FILE: rssFile, ...(cwd === REPO ? {} : { ORRERY_CACHE_DIR: path.join(cwd, '.orrery-cache') }) } });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => (err += c));
     child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
-      if (code !== 0 || !line) {
-        reject(new Error(`bench child for ${size} clusters exited with ${code}${out ? `:\n${out}` : ''}`));
-        return;
-      }
-      resolvePromise(JSON.parse(line.slice(RESULT_MARKER.length)) as SizeResult);
-    });
+    child.on('close', (c) => resolve({ code: c, stderr: err }));
   });
+  const ms = performance.now() - t0;
+  if (code !== 0) throw new Error(`orrery ${args.join(' ')} exited with ${code}:\n${stderr}`);
+  const rss = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
+  await rm(path.dirname(rssFile), { recursive: true, force: true });
+  return { ms, rssMiB: rss / 1024, stderr };
+}
+
+async function nodeStart(): Promise<number> {
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', '0']).on('close', () => resolve()).on('error', reject));
+  return performance.now() - t0;
+}
+
+const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+
+interface SizeResult {
+  readonly size: number;
+  readonly files: number;
+  readonly specKiB: number;
+  readonly repeats: number;
+  readonly cold: readonly number[];
+  readonly noChange: readonly number[];
+  readonly oneChange: readonly number[];
+  readonly oneChangeWritten: string;
+  readonly floor: readonly number[];
+  readonly serialise: readonly number[];
+  readonly writeOnly: readonly number[];
+  readonly sameBytes: number;
+  /** Peak RSS of the cold, no-change and one-change synth processes (the largest of the repeats). */
+  readonly rssMiB: { readonly cold: number; readonly noChange: number; readonly oneChange: number };
+  readonly loadBefore: string;
+  readonly loadAfter: string;
+}
+
+async function benchSize(size: number, repeats: number): Promise<SizeResult> {
+  const root = await mkdtemp(path.join(os.tmpdir(), `orrery-bench-${size}-`));
+  try {
+    const loadBefore = load();
+    const fleet: Fleet = await writeFleet(root, size);
+    const spec = ['--spec', fleet.specDir];
+    const cold: number[] = [];
+    const noChange: number[] = [];
+    const oneChange: number[] = [];
+    const floors: number[] = [];
+    const serialise: number[] = [];
+    const writeOnly: number[] = [];
+    const rss = { cold: 0, noChange: 0, oneChange: 0 };
+    let files = 0;
+    let sameBytes = 0;
+    let oneChangeWritten = '';
+    for (let r = 0; r < repeats; r++) {
+      // A new directory per repetition (never the place of a tree just removed).
+      const out = path.join(root, `run-${r}`, 'dist');
+      const c = await orrery(['synth', ...spec, '--out', out], root);
+      cold.push(c.ms);
+      rss.cold = Math.max(rss.cold, c.rssMiB);
+      const n = await orrery(['synth', ...spec, '--out', out], root);
+      if (!/ 0 written, 0 removed/.test(n.stderr)) throw new Error(`no-change synth wrote something:\n${n.stderr}`);
+      noChange.push(n.ms);
+      rss.noChange = Math.max(rss.noChange, n.rssMiB);
+      await moveOneNode(fleet, r);
+      const o = await orrery(['synth', ...spec, '--out', out], root);
+      oneChangeWritten = /(\d+ written, \d+ removed)/.exec(o.stderr)?.[1] ?? '?';
+      oneChange.push(o.ms);
+      rss.oneChange = Math.max(rss.oneChange, o.rssMiB);
+      // The floor writes the same files as the one-change synth just did, into a new directory.
+      const loaded = await loadOutput(out);
+      files = loaded.length;
+      const f = await floor(loaded, path.join(root, `floor-${r}`), path.join(root, `write-only-${r}`));
+      floors.push(f.ms);
+      serialise.push(f.serialiseMs);
+      writeOnly.push(f.writeOnlyMs);
+      sameBytes = f.sameBytes;
+    }
+    return { size, files, specKiB: fleet.specBytes / 1024, repeats, cold, noChange, oneChange, oneChangeWritten, floor: floors, serialise, writeOnly, sameBytes, rssMiB: rss, loadBefore, loadAfter: load() };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** `orrery validate` of the bundled example (clusters/, three clusters): start-up dominated. */
+async function validateStartup(repeats: number): Promise<{ ms: number[]; node: number[]; load: string }> {
+  const ms: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    ms.push((await orrery(['validate', '--spec', path.join(REPO, 'clusters')], REPO)).ms);
+    node.push(await nodeStart());
+  }
+  return { ms, node, load: load() };
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -276,54 +153,9 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const f0 = (n: number): string => n.toFixed(0);
-const f1 = (n: number): string => n.toFixed(1);
-const f2 = (n: number): string => n.toFixed(2);
-
-/** Prints the tables and the checks; returns false when 100 clusters miss the 5 s target. */
-function report(results: readonly SizeResult[]): boolean {
-  console.log(
-    table(
-      ['size', 'clusters', 'files', 'wall ms', 'ms/cluster', 'peak RSS MiB', 'floor ms', 'ratio'],
-      results.map((r) => [String(r.size), String(r.clusters), String(r.files), f0(r.wallMs), f2(r.wallMs / r.clusters), f0(r.peakRssMiB), f1(r.floorMs), f1(r.wallMs / r.floorMs)]),
-    ),
-  );
-  console.log('');
-  console.log(
-    table(
-      ['size', 'nodes', 'spec KiB', 'runs', 'parse ms', 'compile ms', 'write ms', 'init ms', 'warnings'],
-      results.map((r) => [String(r.size), String(r.nodes), f0(r.specBytes / 1024), String(r.repeats), f0(r.parseMs), f0(r.compileMs), f0(r.writeMs), f0(r.initMs), String(r.warnings)]),
-    ),
-  );
-  console.log('(wall = parse + compile + write, median of runs; floor = toYaml of the same objects + plain fs writes; init = first 3-cluster compile of the process, not in wall)');
-  console.log('');
-  console.log(
-    table(
-      ['size', 'secrets', 'generate+encrypt ms', 'secrets/s', 'encrypt only secrets/s'],
-      results.map((r) => [String(r.size), String(r.secretsGenerated), f0(r.secretsMs), f0((r.secretsGenerated / r.secretsMs) * 1000), f0(r.encryptPerSecond)]),
-    ),
-  );
-  console.log('(secrets = the ClusterMesh CA Secrets synth copies: one CA per mesh group of 3, SOPS-encrypted per member, as orrery secrets makes them)');
-  console.log('');
-  const at = (n: number): SizeResult | undefined => results.find((r) => r.clusters === n);
-  const r100 = at(100);
-  const r1000 = at(1000);
-  if (r100 && r1000) {
-    const a = r100.wallMs / r100.clusters;
-    const b = r1000.wallMs / r1000.clusters;
-    const ratio = b / a;
-    console.log(`linearity: ms/cluster at 1000 vs 100 = ${f2(b)} / ${f2(a)} = ${f2(ratio)}x${ratio > 1.5 ? '  (NON-LINEAR: per-cluster cost grows with fleet size)' : ' (linear)'}`);
-  } else {
-    console.log('linearity: n/a (needs sizes 100 and 1000)');
-  }
-  if (r100) {
-    const ok = r100.wallMs <= TARGET_100_MS;
-    console.log(`target: 100 clusters under 5 s: ${ok ? 'OK' : 'MISSED'} (${f2(r100.wallMs / 1000)} s)`);
-    return ok;
-  }
-  console.log('target: 100 clusters under 5 s: n/a (size 100 not run)');
-  return true;
-}
+const s2 = (ms: number): string => (ms / 1000).toFixed(2);
+const spread = (xs: readonly number[]): string => `${s2(median(xs))} (${s2(Math.min(...xs))}–${s2(Math.max(...xs))})`;
+const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 
 function argValue(name: string): string | undefined {
   const argv = process.argv.slice(2);
@@ -332,28 +164,73 @@ function argValue(name: string): string | undefined {
   return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
-function parseSize(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`not a cluster count: ${JSON.stringify(text)}`);
-  return n;
-}
-
 async function main(): Promise<void> {
-  const single = argValue('--size');
-  if (single !== undefined) {
-    const result = await runSize(parseSize(single));
-    process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
-    return;
-  }
-  const sizesArg = argValue('--sizes');
-  const sizes = sizesArg ? sizesArg.split(',').filter((s) => s.trim() !== '').map((s) => parseSize(s.trim())) : DEFAULT_SIZES;
-  console.log(`orrery bench: ${sizes.join(', ')} clusters (${NODES_PER_CLUSTER} nodes each), node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
+  const sizes = (argValue('--sizes') ?? DEFAULT_SIZES.join(',')).split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes: not cluster counts: ${argValue('--sizes')}`);
+  const full = process.argv.includes('--full');
+  const fixed = argValue('--repeats');
+  // 1000 clusters twice by default (about ten minutes on a shared 2-core machine), five with --full.
+  const repeatsFor = (n: number): number => (fixed ? Number(fixed) : full ? 5 : n <= 100 ? 3 : 2);
+  // What an operator runs after npm ci: the compiled build/ (scripts/build.mjs), not the tsx fallback.
+  const built = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed; the bench would time the tsx fallback');
+  console.log(`orrery bench: ${sizes.join(', ')} clusters, node ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${load()}`);
+  const v = await validateStartup(full ? 9 : 5);
   const results: SizeResult[] = [];
-  for (const size of sizes) results.push(await spawnSize(size));
+  for (const size of sizes) {
+    results.push(await benchSize(size, repeatsFor(size)));
+    console.error(`bench: ${size} clusters done (load ${load()})`);
+  }
   console.log('');
-  report(results);
+  console.log('whole-process wall seconds, median (min–max) over the repeats:');
+  console.log(
+    table(
+      ['clusters', 'files', 'runs', 'cold', 'no change', 'one change', 'floor', 'of which yaml', 'write only', 'cold÷floor', 'cold÷write', 'no-change÷cold', 'one-change÷cold', 'peak RSS MiB cold/no/one', 'load before → after'],
+      results.map((r) => [
+        String(r.size),
+        String(r.files),
+        String(r.repeats),
+        spread(r.cold),
+        spread(r.noChange),
+        spread(r.oneChange),
+        spread(r.floor),
+        s2(median(r.serialise)),
+        s2(median(r.writeOnly)),
+        (median(r.cold) / median(r.floor)).toFixed(1),
+        (median(r.cold) / median(r.writeOnly)).toFixed(1),
+        (median(r.noChange) / median(r.cold)).toFixed(2),
+        (median(r.oneChange) / median(r.cold)).toFixed(2),
+        `${r.rssMiB.cold.toFixed(0)}/${r.rssMiB.noChange.toFixed(0)}/${r.rssMiB.oneChange.toFixed(0)}`,
+        `${r.loadBefore} → ${r.loadAfter}`,
+      ]),
+    ),
+  );
+  for (const r of results) {
+    console.log(`  ${r.size}: one change wrote ${r.oneChangeWritten}; the floor reproduced ${r.sameBytes} of ${r.files} files byte for byte; spec ${r.specKiB.toFixed(0)} KiB`);
+  }
+  console.log('(cold = a new output directory; floor = the same files serialised with the yaml library and written with plain synchronous fs calls into a new directory, in a warm process: no start-up; write only = the same bytes written, nothing serialised)');
   console.log('');
-  await diffBench(Math.max(...sizes));
+  console.log(`orrery validate of clusters/ (3 clusters): median ${s2(median(v.ms))} s (min ${s2(Math.min(...v.ms))}) over ${v.ms.length}; node -e 0 alone: ${s2(median(v.node))} s; load ${v.load}`);
+  console.log('');
+  const big = results.find((r) => r.size === 1000) ?? results.at(-1)!;
+  const small = results.find((r) => r.size === 100) ?? results[0]!;
+  console.log(`targets (at ${big.size} clusters):`);
+  console.log(`  one-change synth < 1 s: ${verdict(median(big.oneChange) < TARGET_INCREMENTAL_MS)} (${s2(median(big.oneChange))} s)`);
+  console.log(`  no-change synth < 1 s: ${verdict(median(big.noChange) < TARGET_INCREMENTAL_MS)} (${s2(median(big.noChange))} s)`);
+  console.log(`  cold ≤ 1.5× floor: ${verdict(median(big.cold) / median(big.floor) <= TARGET_COLD_RATIO)} (${(median(big.cold) / median(big.floor)).toFixed(1)}×)`);
+  console.log(`  validate < 1 s: ${verdict(median(v.ms) < TARGET_VALIDATE_MS)} (${s2(median(v.ms))} s)`);
+  const peak = Math.max(big.rssMiB.cold, big.rssMiB.noChange, big.rssMiB.oneChange);
+  console.log(`  peak RSS < 400 MiB: ${verdict(peak < TARGET_RSS_MIB)} (${peak.toFixed(0)} MiB)`);
+  if (small !== big) {
+    const per = (r: SizeResult): number => median(r.cold) / r.size;
+    console.log(`  linear: cold ms/cluster at ${big.size} vs ${small.size} = ${per(big).toFixed(1)} / ${per(small).toFixed(1)} = ${(per(big) / per(small)).toFixed(2)}×`);
+  }
+  console.log('');
+  await shapeBench(big.size);
+  if (!process.argv.includes('--no-diff')) {
+    console.log('');
+    await diffBench(big.size);
+  }
 }
 
 main().catch((err: unknown) => {

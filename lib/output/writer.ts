@@ -7,6 +7,7 @@ import { withLock, type LockOptions } from './writer-lock.ts';
 import { applyAttributes, dirAttributes, pathExists, readTree, removeTree, type DirAttributes, type OutputTree } from './writer-tree.ts';
 import { commitStaging, recoverOutput as recover, swapNames, type SwapFaults } from './writer-swap.ts';
 import { IN_PLACE_DIR, writeInPlace } from './writer-inplace.ts';
+import { contentHash, entryOf, loadIndex, saveIndex, stillAsRecorded, type IndexEntry, type OutputIndex } from './writer-index.ts';
 
 export { OutputConflictError, OutputError } from './fs-error.ts';
 
@@ -35,6 +36,11 @@ export interface WriteOptions {
   /** The file-system calls (fault-injection tests wrap them). */
   readonly fs?: WriterFs;
   readonly lock?: LockOptions;
+  /**
+   * The output index (writer-index.ts) to trust and update, so that unchanged files are not read
+   * back; synth passes indexFileFor(out). Without it every existing file is read and compared.
+   */
+  readonly index?: string;
 }
 
 export function renderManifest(files: OutputFiles): string {
@@ -90,40 +96,73 @@ function refuseLinks(outDir: string, tree: OutputTree, files: OutputFiles, confl
   }
 }
 
-async function diffTree(outDir: string, tree: OutputTree, files: OutputFiles, fs: WriterFs): Promise<OutputDiff> {
+/** The files compared, and what lstat + the index (or a read-back) proved about the unchanged ones. */
+interface TreeDiff extends OutputDiff {
+  readonly verified: Map<string, IndexEntry>;
+  /** Files that had to be read back (not known to the index). */
+  readonly readBack: number;
+}
+
+async function diffTree(outDir: string, tree: OutputTree, files: OutputFiles, fs: WriterFs, known: OutputIndex = new Map()): Promise<TreeDiff> {
+  const verified = new Map<string, IndexEntry>();
   // A new output directory: everything is added, nothing to compare (no per-file probing).
-  if (!tree.exists) return { changed: [], added: [...files.keys()], orphans: [], conflicts: [] };
+  if (!tree.exists) return { changed: [], added: [...files.keys()], orphans: [], conflicts: [], verified, readBack: 0 };
   const conflictSet = new Set<string>();
   refuseLinks(outDir, tree, files, conflictSet);
   const owned = await readManifest(outDir, tree, fs);
   const dirs = new Set(tree.dirs);
-  const changed: string[] = [];
-  const added: string[] = [];
-  for (const [rel, content] of files) {
-    if (conflictSet.has(rel)) continue;
-    if (dirs.has(rel) || tree.others.has(rel)) conflictSet.add(rel);
-    else if (!tree.files.has(rel)) added.push(rel);
-    else {
-      const current = await readText(path.join(outDir, rel), fs);
-      if (current === undefined) added.push(rel);
-      else if (current !== content) {
-        if (owned.has(rel)) changed.push(rel);
-        else conflictSet.add(rel);
+  const entries = [...files];
+  const state: ('same' | 'changed' | 'added' | 'conflict' | undefined)[] = new Array(entries.length);
+  let readBack = 0;
+  // The bytes on disk: from the index when lstat shows the file as orrery left it, else read back.
+  const compare = async (i: number): Promise<void> => {
+    const [rel, content] = entries[i]!;
+    if (conflictSet.has(rel)) return;
+    if (dirs.has(rel) || tree.others.has(rel)) return void (state[i] = 'conflict');
+    if (!tree.files.has(rel)) return void (state[i] = 'added');
+    const file = path.join(outDir, rel);
+    const entry = owned.has(rel) ? known.get(rel) : undefined;
+    if (entry) {
+      const info = await fs.lstat(file).catch(() => undefined);
+      if (info && stillAsRecorded(info, entry)) {
+        if (contentHash(content) !== entry.hash) return void (state[i] = 'changed');
+        verified.set(rel, entry);
+        return void (state[i] = 'same');
       }
     }
+    readBack++;
+    const current = await readText(file, fs);
+    if (current === undefined) state[i] = 'added';
+    else if (current !== content) state[i] = owned.has(rel) ? 'changed' : 'conflict';
+    else {
+      state[i] = 'same';
+      const now = await entryOf(file, content, fs);
+      if (now && owned.has(rel)) verified.set(rel, now);
+    }
+  };
+  for (let i = 0; i < entries.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(entries.slice(i, i + WRITE_CONCURRENCY).map((_, k) => compare(i + k)));
   }
+  const changed: string[] = [];
+  const added: string[] = [];
+  entries.forEach(([rel], i) => {
+    if (state[i] === 'changed') changed.push(rel);
+    else if (state[i] === 'added') added.push(rel);
+    else if (state[i] === 'conflict') conflictSet.add(rel);
+  });
   const orphans = [...owned].filter((rel) => !files.has(rel) && (tree.files.has(rel) || tree.symlinks.has(rel) || tree.others.has(rel))).sort();
   if (changed.length + added.length + orphans.length === 0 && conflictSet.size === 0) {
     const manifest = tree.files.has(MANIFEST_NAME) ? await readText(path.join(outDir, MANIFEST_NAME), fs) : undefined;
     if (manifest !== renderManifest(files)) changed.push(MANIFEST_NAME);
   }
-  return { changed, added, orphans, conflicts: [...conflictSet].sort() };
+  return { changed, added, orphans, conflicts: [...conflictSet].sort(), verified, readBack };
 }
 
 /** Compares rendered files with what is on disk. Read-only; takes no lock (see `checkOutput`). */
 export async function diffOutput(outDir: string, files: OutputFiles, options: { fs?: WriterFs } = {}): Promise<OutputDiff> {
   const fs = options.fs ?? NODE_FS;
-  return diffTree(outDir, await readTree(outDir, fs), files, fs);
+  const { changed, added, orphans, conflicts } = await diffTree(outDir, await readTree(outDir, fs), files, fs);
+  return { changed, added, orphans, conflicts };
 }
 
 async function statIfExists(p: string, fs: WriterFs, how: 'stat' | 'lstat'): Promise<Stats | undefined> {
@@ -248,10 +287,53 @@ function conflictError(outDir: string, conflicts: readonly string[]): OutputConf
 }
 
 /**
+ * Whether to update an existing output in place (writer-inplace.ts: the changed files staged
+ * inside it, a journal as the commit point, each file renamed into place) rather than staging a
+ * whole new tree beside it and swapping (writer-swap.ts). Staging links every unchanged file, so
+ * its cost is the size of the tree; in place costs the size of the change. Both leave, after any
+ * crash, the previous or the new tree once the next orrery command has recovered (the swap: a
+ * missing dist/ between its renames; in place: a partly applied journal). A large change (more
+ * than an eighth of the tree) keeps the swap; so does a change into a directory this user cannot
+ * write (a read-only directory is kept read-only by the swap; a rename into it would fail after
+ * the commit point).
+ */
+async function smallChange(outDir: string, tree: OutputTree, plan: Plan, fs: WriterFs): Promise<boolean> {
+  const touched = [...plan.toWrite, ...plan.orphans];
+  if (!tree.exists || touched.length * 8 > tree.files.size) return false;
+  const known = new Set(tree.dirs);
+  const parents = new Set<string>();
+  for (const rel of touched) {
+    let d = path.posix.dirname(rel);
+    while (d !== '.' && !known.has(d)) d = path.posix.dirname(d);
+    parents.add(d);
+  }
+  for (const d of [...parents, ...plan.dropDirs.map((x) => path.posix.dirname(x))]) {
+    const writable = await fs.access(path.join(outDir, d), constants.W_OK).then(() => true, () => false);
+    if (!writable) return false;
+  }
+  return true;
+}
+
+/** The index after a write: what was verified unchanged, and the files just written as they are now. */
+async function updateIndex(indexFile: string, outDir: string, files: OutputFiles, verified: Map<string, IndexEntry>, written: readonly string[], fs: WriterFs, warnings: string[]): Promise<void> {
+  const next = new Map(verified);
+  for (let i = 0; i < written.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(
+      written.slice(i, i + WRITE_CONCURRENCY).map(async (rel) => {
+        const e = await entryOf(path.join(outDir, rel), files.get(rel)!, fs);
+        if (e) next.set(rel, e);
+      }),
+    );
+  }
+  await saveIndex(indexFile, outDir, next, fs, warnings);
+}
+
+/**
  * Writes the output: only files whose bytes changed, only files orrery owns (its manifest), under
- * an exclusive lock beside the output. The new tree is staged and swapped in (writer-swap.ts), or
- * updated in place when the output is a mount point (writer-inplace.ts). A failure leaves the
- * previous tree as it was and nothing behind; a crash leaves what the next run recovers.
+ * an exclusive lock beside the output. A new tree or a large change is staged and swapped in
+ * (writer-swap.ts); a small change, or any change to a mount point, is applied in place through a
+ * journal (writer-inplace.ts). A failure leaves the previous tree as it was and nothing behind; a
+ * crash leaves what the next run recovers.
  */
 export async function writeOutput(requestedOutDir: string, files: OutputFiles, options: WriteOptions = {}): Promise<WriteReport> {
   const fs = options.fs ?? NODE_FS;
@@ -260,23 +342,29 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, o
   return withLock(layout.lockFile, { command: 'orrery synth', ...options.lock }, async () => {
     const warnings = await recover(outDir, fs);
     const tree = await readTree(outDir, fs);
-    const diff = await diffTree(outDir, tree, files, fs);
+    const known = options.index ? await loadIndex(options.index, outDir, fs) : undefined;
+    const diff = await diffTree(outDir, tree, files, fs, known);
     if (diff.conflicts.length > 0) throw conflictError(outDir, diff.conflicts);
     const unchanged = files.size - diff.changed.filter((f) => f !== MANIFEST_NAME).length - diff.added.length;
-    if (diff.changed.length + diff.added.length + diff.orphans.length === 0) return { written: [], removed: [], unchanged, warnings };
+    const written = [...diff.changed, ...diff.added].filter((f) => f !== MANIFEST_NAME).sort();
+    if (diff.changed.length + diff.added.length + diff.orphans.length === 0) {
+      if (options.index && diff.readBack > 0) await saveIndex(options.index, outDir, diff.verified, fs, warnings);
+      return { written: [], removed: [], unchanged, warnings };
+    }
     const toWrite = new Set([...diff.changed, ...diff.added]);
     const orphans = new Set(diff.orphans);
     const plan: Plan = { toWrite, orphans, dropDirs: orphanDirs(tree, orphans) };
     let swapped = false;
-    if (!layout.inPlace) {
+    if (!layout.inPlace && !(await smallChange(outDir, tree, plan, fs))) {
       await stage(outDir, tree, files, plan, fs, warnings);
       swapped = await commitStaging(outDir, tree.exists, fs, options.faults ?? {}, warnings);
     }
     if (!swapped) {
-      const writes = [...toWrite].filter((rel) => rel !== MANIFEST_NAME).map((rel) => [rel, files.get(rel)!] as const);
+      const writes = written.map((rel) => [rel, files.get(rel)!] as const);
       await writeInPlace(outDir, { writes: [...writes, [MANIFEST_NAME, renderManifest(files)]], removes: [...orphans], dropDirs: plan.dropDirs }, fs, options.faults ?? {}, warnings);
     }
-    return { written: [...toWrite].filter((f) => f !== MANIFEST_NAME).sort(), removed: [...orphans], unchanged, warnings };
+    if (options.index) await updateIndex(options.index, outDir, files, diff.verified, written, fs, warnings);
+    return { written, removed: [...orphans], unchanged, warnings };
   });
 }
 

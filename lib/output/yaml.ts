@@ -1,4 +1,5 @@
 import { Document, stringify, visit, type ToStringOptions } from 'yaml';
+import { fastYaml } from './fast-yaml.ts';
 
 /**
  * Characters that are line breaks to YAML 1.1 readers (U+0085 NEL, U+2028 LINE SEPARATOR, U+2029
@@ -11,7 +12,7 @@ const HAZARDS = /[\u0085\u2028\u2029\ufeff]/;
 const HAZARDS_ALL = /[\u0085\u2028\u2029\ufeff]/g;
 const escapeHazard = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-const OPTIONS = {
+export const YAML_OPTIONS = {
   version: '1.1',
   lineWidth: 0,
   minContentWidth: 0,
@@ -27,17 +28,24 @@ const OPTIONS = {
  * characters always escaped.
  */
 export function toYaml(value: unknown): string {
-  const text = stringify(value, OPTIONS);
+  const fast = fastYaml(value, YAML_OPTIONS);
+  if (fast !== undefined && !HAZARDS.test(fast)) return fast;
+  return libraryYaml(value);
+}
+
+/** toYaml through the yaml library alone (the reference fast-yaml.ts is tested against). */
+export function libraryYaml(value: unknown): string {
+  const text = stringify(value, YAML_OPTIONS);
   if (!HAZARDS.test(text)) return text;
   // Rare: every string (key or value) holding one is double-quoted, so each occurrence left in the
   // text sits inside double quotes, where a \uXXXX escape means the same character.
-  const doc = new Document(value, OPTIONS);
+  const doc = new Document(value, YAML_OPTIONS);
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'string' && HAZARDS.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString(OPTIONS).replace(HAZARDS_ALL, escapeHazard);
+  return doc.toString(YAML_OPTIONS).replace(HAZARDS_ALL, escapeHazard);
 }
 
 /** Control characters and line separators of a file name never reach a comment line (they would end it). */

@@ -39,8 +39,19 @@ export function clusterApiRequirements(c: Model['clusters'][number]): SecretRequ
   ];
 }
 
-/** Every secret the model needs, in a stable order. */
+/**
+ * Every secret the model needs, in a stable order. Computed once per model (builders of every
+ * cluster ask for it: without the cache that is clusters² work); each call gets its own array.
+ */
 export function secretRequirements(model: Model): SecretRequirement[] {
+  let cached = REQUIREMENTS.get(model);
+  if (!cached) REQUIREMENTS.set(model, (cached = computeRequirements(model)));
+  return [...cached];
+}
+
+const REQUIREMENTS = new WeakMap<Model, readonly SecretRequirement[]>();
+
+function computeRequirements(model: Model): SecretRequirement[] {
   const out: SecretRequirement[] = [];
   const mesh = meshComponents(model.constellation.meshGroups);
   for (const c of model.clusters) {

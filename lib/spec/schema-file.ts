@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -9,4 +10,9 @@ let cached: Record<string, unknown> | undefined;
 export function loadSpecSchema(): Record<string, unknown> {
   cached ??= JSON.parse(readFileSync(SPEC_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
   return cached;
+}
+
+/** A hash of the schema file's bytes: what the generated standalone validators were made from (spec-validators.ts). */
+export function specSchemaHash(): string {
+  return createHash('sha256').update(readFileSync(SPEC_SCHEMA_PATH)).digest('hex');
 }

@@ -1,15 +1,11 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import { quote, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { escapeSegment } from '../diagnostics/pointer.ts';
 import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
-import { hostBitsSet, isIp, networkOf, parseCidr, parseRange } from '../net/ip.ts';
-import { loadSpecSchema } from './schema-file.ts';
-import { isAgeRecipient, looksLikeAgeSecretKey } from '../sops/recipients.ts';
-
-// ajv-formats is CommonJS with a default export; under NodeNext its namespace import needs this.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[]) => Ajv;
+import { hostBitsSet, isIp, networkOf, parseCidr } from '../net/ip.ts';
+import { looksLikeAgeSecretKey } from '../sops/recipients.ts';
+import { loadSpecValidators, type SpecValidators } from './spec-validators.ts';
 
 const FORMAT_DESCRIPTIONS: Record<string, string> = {
   ipv4: 'an IPv4 address',
@@ -30,33 +26,7 @@ const MISPLACED_KEYS: Record<string, string> = {
   hostname: 'the node name is its hostname',
 };
 
-let validators: { constellation: ValidateFunction; cluster: ValidateFunction } | undefined;
-
-function compileValidators(): NonNullable<typeof validators> {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  addFormats(ajv, ['ipv4', 'hostname', 'uri', 'email']);
-  ajv.addFormat('ip', { type: 'string', validate: isIp });
-  ajv.addFormat('cidr', { type: 'string', validate: (s: string) => { const c = parseCidr(s); return c !== undefined && !hostBitsSet(c); } });
-  ajv.addFormat('route-via', { type: 'string', validate: (s: string) => s === 'node-gateway' || isIp(s) });
-  // Only the checksum: the schema's pattern already says what the shape is (one error per mistake).
-  ajv.addFormat('age-recipient', { type: 'string', validate: (s: string) => !/^age1[02-9ac-hj-np-z]{58}$/.test(s) || isAgeRecipient(s) });
-  ajv.addFormat('cidr-address', { type: 'string', validate: (s: string) => parseCidr(s) !== undefined });
-  ajv.addFormat('address-range', { type: 'string', validate: (s: string) => parseRange(s) !== undefined && (!s.includes('/') || !hostBitsSet(parseCidr(s)!)) });
-  // Annotation keyword: a hint printed with errors raised inside that schema node.
-  ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-  // Annotation keywords: a key that validates but is not compiled yet (lib/spec/pending.ts), keys
-  // that were removed with the hint that replaces them, and the editors' Markdown description.
-  ajv.addKeyword({ keyword: 'x-orrery-pending', schemaType: 'string' });
-  ajv.addKeyword({ keyword: 'x-orrery-removed', schemaType: 'object' });
-  ajv.addKeyword({ keyword: 'markdownDescription', schemaType: 'string' });
-  const schema = loadSpecSchema();
-  ajv.addSchema(schema);
-  const id = schema.$id as string;
-  return {
-    constellation: ajv.getSchema(`${id}#/$defs/Constellation`)!,
-    cluster: ajv.getSchema(`${id}#/$defs/Cluster`)!,
-  };
-}
+let validators: SpecValidators | undefined;
 
 function hintOf(err: ErrorObject): string | undefined {
   const hint = (err.parentSchema as Record<string, unknown> | undefined)?.['x-hint'];
@@ -150,7 +120,7 @@ function message(err: ErrorObject): { text: string; pointer: string; onKey?: boo
  * so a wrong kind gives one clear error rather than a branch-by-branch dump.
  */
 export function validateSchema(file: SourceFile): Diagnostic[] {
-  validators ??= compileValidators();
+  validators ??= loadSpecValidators();
   const data = file.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return [diagnosticAt(file, '', 'error', 'schema/type', 'a spec file must be a mapping with apiVersion and kind')];

@@ -44,12 +44,13 @@ function child(args: string[]): { proc: ChildProcess; output: Promise<string>; l
   return { proc, output, line };
 }
 
-async function setup(): Promise<{ root: string; out: string; v1: Map<string, string>; v2: Map<string, string>; v2File: string }> {
+async function setup(small = false): Promise<{ root: string; out: string; v1: Map<string, string>; v2: Map<string, string>; v2File: string }> {
   const root = await tempDir('orrery-crash-');
   roots.push(root);
   const out = path.join(root, 'dist');
   const v1 = tree('v1', 40);
-  const v2 = tree('v2', 30);
+  // A small change (one file of 41) is applied in place on any output, not only on a mount point.
+  const v2 = small ? new Map([...v1].map(([k, v]) => [k, k === 'c3/f13.yaml' ? 'v2 13\n' : v])) : tree('v2', 30);
   await writeOutput(out, v1);
   const v2File = path.join(root, 'v2.json');
   await writeFile(v2File, JSON.stringify(Object.fromEntries(v2)));
@@ -71,9 +72,11 @@ describe('SIGKILL at every point of a write', () => {
     ['betweenRenames', '', 'new'],
     ['afterStaging', 'in-place', 'previous'],
     ['afterCommit', 'in-place', 'new'],
+    ['afterStaging', 'small', 'previous'],
+    ['afterCommit', 'small', 'new'],
   ])('killed at %s %s → the %s tree, and nothing left beside it', async (point, mode, expected) => {
-    const { root, out, v1, v2, v2File } = await setup();
-    const c = child([out, v2File, point, mode]);
+    const { root, out, v1, v2, v2File } = await setup(mode === 'small');
+    const c = child([out, v2File, point, mode === 'small' ? '' : mode]);
     await c.line('PAUSED');
     c.proc.kill('SIGKILL');
     await c.output;

@@ -13,6 +13,18 @@ import type { ConstellationFacts } from '../context.ts';
 export function checkAnycastAddresses({ set, emit, byName }: ConstellationFacts): void {
   const cfile = set.constellation.file;
   const seen = new Map<string, string>();
+  // Every cluster's addresses parsed once, not once per anycast declaration: the checks below
+  // compare each anycast with the whole fleet (anycasts × clusters), which must stay cheap.
+  const fleet = set.clusters.map(({ spec }) => ({
+    spec,
+    nodes: (spec.nodes ?? []).map((n) => ({
+      name: n.name,
+      ips: [...(n.addresses ?? []).map((x) => x.split('/')[0]!), ...(n.reservedAddress ? [n.reservedAddress] : [])].flatMap((x) => parseIp(x) ?? []),
+    })),
+    endpoints: endpointAddresses(spec),
+    api: meshApiserverAddress(spec),
+    pools: poolRanges(spec).filter((p) => !(spec.loadBalancing?.pools ?? []).find((x) => x.name === p.pool)?.anycast),
+  }));
   (set.constellation.spec.anycast ?? []).forEach((a, ai) => {
     const ptr = pointer('anycast', ai, 'address');
     const ip = parseIp(a.address);
@@ -21,21 +33,18 @@ export function checkAnycastAddresses({ set, emit, byName }: ConstellationFacts)
     const prior = seen.get(key);
     if (prior) emit(cfile, ptr, 'anycast/duplicate-address', `anycast ${quote(a.name)} has the address of anycast ${quote(prior)} (${quote(a.address)})`);
     else seen.set(key, a.name);
-    for (const { spec } of set.clusters) {
-      for (const n of spec.nodes ?? []) {
-        const own = [...(n.addresses ?? []).map((x) => x.split('/')[0]!), ...(n.reservedAddress ? [n.reservedAddress] : [])];
-        if (own.some((x) => { const o = parseIp(x); return o !== undefined && sameAddress(o, ip); })) {
+    for (const { spec, nodes, endpoints, api, pools } of fleet) {
+      for (const n of nodes) {
+        if (n.ips.some((o) => sameAddress(o, ip))) {
           emit(cfile, ptr, 'anycast/address-taken', `anycast ${quote(a.name)} (${quote(a.address)}) is node ${quote(n.name)}'s address in cluster ${quote(spec.name)}`);
         }
       }
-      for (const ep of endpointAddresses(spec)) {
+      for (const ep of endpoints) {
         if (sameAddress(ep.ip, ip)) emit(cfile, ptr, 'anycast/address-taken', `anycast ${quote(a.name)} (${quote(a.address)}) is the API endpoint of cluster ${quote(spec.name)}`);
       }
-      const api = meshApiserverAddress(spec);
       if (api && sameAddress(api.ip, ip)) emit(cfile, ptr, 'anycast/address-taken', `anycast ${quote(a.name)} (${quote(a.address)}) is the clustermesh-apiserver address of cluster ${quote(spec.name)}`);
-      for (const p of poolRanges(spec)) {
-        const decl = (spec.loadBalancing?.pools ?? []).find((x) => x.name === p.pool);
-        if (!decl?.anycast && containsAddress(p.range, ip)) emit(cfile, ptr, 'anycast/in-lb-pool', `anycast ${quote(a.name)} (${quote(a.address)}) is inside load-balancer pool ${quote(p.pool)} of cluster ${quote(spec.name)} (${quote(p.text)}), which could give it to another Service`);
+      for (const p of pools) {
+        if (containsAddress(p.range, ip)) emit(cfile, ptr, 'anycast/in-lb-pool', `anycast ${quote(a.name)} (${quote(a.address)}) is inside load-balancer pool ${quote(p.pool)} of cluster ${quote(spec.name)} (${quote(p.text)}), which could give it to another Service`);
       }
     }
     for (const name of a.clusters) {

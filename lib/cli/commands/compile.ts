@@ -2,6 +2,7 @@ import path from 'node:path';
 import { hasErrors, uniqueDiagnostics, type Diagnostic, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { gitSummary } from '../../output/git-summary.ts';
+import { indexFileFor } from '../../output/writer-index.ts';
 import { compileSpecDir } from '../../pipeline.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
 import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, STRICT_OPTION, strictDiagnostics, type Command, type CommandInput, type Io } from '../command.ts';
@@ -40,7 +41,7 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
   const lock = { onWait: (holder: string) => io.err(`orrery ${command}: waiting for ${holder} to finish writing ${shownOut}\n`) };
   try {
     if (command === 'check') return checkStale(io, format, diagnostics, shownOut, files.size, await checkOutput(outDir, files, { lock }));
-    const written = await writeOutput(outDir, files, { lock });
+    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir) });
     for (const w of written.warnings) io.err(`orrery synth: warning: ${w}\n`);
     io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}\n`);
     const summary = await gitSummary(outDir);

@@ -21,6 +21,27 @@ const TALOS_CAPABILITIES = {
 export const CLUSTERMESH_PORT = 2379;
 export const CLUSTERMESH_NODE_PORT = 32379;
 
+type MeshGroup = Model['constellation']['meshGroups'][number];
+const MESH_INDEX = new WeakMap<Model, { groupsOf: Map<string, MeshGroup[]>; byName: Map<string, Model['clusters'][number]> }>();
+
+/**
+ * Each cluster's mesh groups and the clusters by name, once per model: every cluster asks for its
+ * peers, and scanning all groups and all clusters each time made the fleet's peer lists
+ * clusters² work; now each cluster costs its own groups' members.
+ */
+function meshIndex(model: Model): { groupsOf: Map<string, MeshGroup[]>; byName: Map<string, Model['clusters'][number]> } {
+  let index = MESH_INDEX.get(model);
+  if (!index) {
+    const groupsOf = new Map<string, MeshGroup[]>();
+    for (const g of model.constellation.meshGroups) {
+      for (const m of g.members) groupsOf.set(m.cluster, [...(groupsOf.get(m.cluster) ?? []).filter((x) => x !== g), g]);
+    }
+    index = { groupsOf, byName: new Map(model.clusters.map((c) => [c.name, c])) };
+    MESH_INDEX.set(model, index);
+  }
+  return index;
+}
+
 /**
  * The static ClusterMesh peers of a cluster, declared in git (no `cilium clustermesh connect`):
  * every other member of every mesh group it is in, with the address its clustermesh-apiserver
@@ -28,11 +49,11 @@ export const CLUSTERMESH_NODE_PORT = 32379;
  */
 export function meshPeers(model: Model, clusterName: string): { name: string; port: number; ips: string[] }[] {
   const peers = new Map<string, { name: string; port: number; ips: string[] }>();
-  for (const g of model.constellation.meshGroups) {
-    if (!g.members.some((m) => m.cluster === clusterName)) continue;
+  const { groupsOf, byName } = meshIndex(model);
+  for (const g of groupsOf.get(clusterName) ?? []) {
     for (const m of g.members) {
       if (m.cluster === clusterName || peers.has(m.cluster)) continue;
-      const peer = model.clusters.find((c) => c.name === m.cluster)!;
+      const peer = byName.get(m.cluster)!;
       const api = peer.cni.cilium?.clusterMesh?.apiserver;
       if ((api?.serviceType ?? 'LoadBalancer') === 'LoadBalancer') {
         peers.set(m.cluster, { name: m.cluster, port: CLUSTERMESH_PORT, ips: api?.loadBalancerIP ? [api.loadBalancerIP] : [] });
