@@ -1,4 +1,3 @@
-import { App } from 'cdk8s';
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { diagnosticAt, type SourceFile } from './read/source-file.ts';
 import { readSpecDir, toDisplayPath } from './read/read-spec.ts';
@@ -24,6 +23,7 @@ import { SYSTEM_NAMESPACES } from './k8s/namespaces.ts';
 import { FLUX_NAMESPACE } from './gitops/flux.ts';
 import { appDirDiagnostics } from './read/app-dirs.ts';
 import { reviewModel } from './build/review.ts';
+import { cdk8s } from './k8s/cdk8s.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -191,6 +191,7 @@ export function buildArtifacts(
     const to = r.deliveredTo ?? r.cluster;
     requirements.set(to, [...(requirements.get(to) ?? []), r]);
   }
+  const { App } = cdk8s();
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
     const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform, ...(secretChecks ? { secretChecks } : {}) };
