@@ -24,6 +24,7 @@ import { FLUX_NAMESPACE } from './gitops/flux.ts';
 import { appDirDiagnostics } from './read/app-dirs.ts';
 import { reviewModel } from './build/review.ts';
 import { cdk8s } from './k8s/cdk8s.ts';
+import { knownSecretParse } from './secrets/parsed-secrets.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -135,7 +136,7 @@ export function buildModel(model: Model, diagnostics: readonly Diagnostic[], opt
     ...(options.specShown ? { specShown: options.specShown } : {}),
   });
   const rendered = renderArtifacts(artifacts);
-  const verified = verifyOutput(rendered.files);
+  const verified = verifyOutput(rendered.files, { parsed: (content) => knownSecretParse(secrets, content) });
   const all = locateDiagnostics(options.files ?? [], [...diagnostics, ...(artifacts.diagnostics ?? []), ...referenced, ...rendered.diagnostics, ...verified]);
   const referencedSecrets = artifacts.referencedSecrets ?? [];
   return hasErrors(all) ? { diagnostics: all, referencedSecrets } : { diagnostics: all, model, files: rendered.files, notices: artifacts.notices ?? [], referencedSecrets };
