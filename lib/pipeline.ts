@@ -1,4 +1,3 @@
-import { App } from 'cdk8s';
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { diagnosticAt, type SourceFile } from './read/source-file.ts';
 import { readSpecDir, toDisplayPath } from './read/read-spec.ts';
@@ -8,7 +7,7 @@ import type { SpecSet } from './check/spec-set.ts';
 import { resolve } from './resolve/resolve.ts';
 import { mergeArtifacts, type Artifacts } from './build/artifacts.ts';
 import { REGISTRY, type Registry } from './registry.ts';
-import { renderArtifacts, type OutputFiles } from './output/render.ts';
+import { createRenderer, type OutputFiles } from './output/render.ts';
 import { verifyOutput } from './output/verify.ts';
 import type { Model } from './model/model.ts';
 import type { Cluster, Constellation } from './spec/types.generated.ts';
@@ -24,6 +23,8 @@ import { SYSTEM_NAMESPACES } from './k8s/namespaces.ts';
 import { FLUX_NAMESPACE } from './gitops/flux.ts';
 import { appDirDiagnostics } from './read/app-dirs.ts';
 import { reviewModel } from './build/review.ts';
+import { cdk8s } from './k8s/cdk8s.ts';
+import { knownSecretParse } from './secrets/parsed-secrets.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -118,40 +119,56 @@ export function pendingDiagnostics(files: readonly SourceFile[]): Diagnostic[] {
   );
 }
 
-/** Build → render → verify, for a resolved model. Pure. */
+/**
+ * Build → render → verify, for a resolved model. Pure. Each component's part is rendered as
+ * soon as it is built, so that the objects of one cluster are garbage before the next is built
+ * (peak memory at 1000 clusters); only the rendered files and the findings are kept.
+ */
 export function buildModel(model: Model, diagnostics: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
   const secrets = options.secrets ?? new Map<string, string>();
   const requirements = secretRequirements(model);
-  const artifacts = buildArtifacts(model, secrets, requirements, REGISTRY, options.secretChecks);
+  const renderer = createRenderer();
+  const created = new Map<string, string[]>();
+  const findings: Artifacts[] = [];
+  for (const part of buildParts(model, secrets, requirements, REGISTRY, options.secretChecks)) {
+    addCreatedNamespaces(created, part);
+    renderer.add(part);
+    findings.push({ bundles: [], files: [], diagnostics: part.diagnostics ?? [], referencedSecrets: part.referencedSecrets ?? [], notices: part.notices ?? [] });
+  }
+  const artifacts = mergeArtifacts(findings);
   // Every Secret the output references: generated, supplied by the operator, or an error.
   const referenced = referencedSecretDiagnostics({
     model,
     secrets,
     requirements,
     referenced: artifacts.referencedSecrets ?? [],
-    namespaces: clusterNamespaces(model, artifacts),
+    namespaces: clusterNamespaces(model, created),
     ...(options.secretChecks ? { checks: options.secretChecks } : {}),
     ...(options.secretsShown ? { shownDir: options.secretsShown } : {}),
     ...(options.specShown ? { specShown: options.specShown } : {}),
   });
-  const rendered = renderArtifacts(artifacts);
-  const verified = verifyOutput(rendered.files);
+  const rendered = renderer.finish();
+  const verified = verifyOutput(rendered.files, { parsed: (content) => knownSecretParse(secrets, content) });
   const all = locateDiagnostics(options.files ?? [], [...diagnostics, ...(artifacts.diagnostics ?? []), ...referenced, ...rendered.diagnostics, ...verified]);
   const referencedSecrets = artifacts.referencedSecrets ?? [];
   return hasErrors(all) ? { diagnostics: all, referencedSecrets } : { diagnostics: all, model, files: rendered.files, notices: artifacts.notices ?? [], referencedSecrets };
 }
 
-/** The namespaces a cluster has: the ones its output creates, the system ones, its GitOps engine's. */
-function clusterNamespaces(model: Model, artifacts: Artifacts): Map<string, Set<string>> {
-  const gitops = model.constellation.gitops;
-  const hub = model.clusters.find((c) => c.role === 'management');
-  // Namespaces any layer of the cluster's tree creates (a manager's second Cluster API namespace
-  // is in its controllers layer), indexed once by cluster: fleets of thousands of clusters.
-  const created = new Map<string, string[]>();
-  for (const b of artifacts.bundles) {
+/**
+ * Namespaces any layer of a cluster's tree creates (a manager's second Cluster API namespace
+ * is in its controllers layer), indexed by cluster as the parts come: fleets of thousands.
+ */
+function addCreatedNamespaces(created: Map<string, string[]>, part: Artifacts): void {
+  for (const b of part.bundles) {
     const cluster = b.dir.slice(0, b.dir.indexOf('/'));
     for (const o of b.objects) if (o.kind === 'Namespace') created.set(cluster, [...(created.get(cluster) ?? []), o.metadata.name]);
   }
+}
+
+/** The namespaces a cluster has: the ones its output creates, the system ones, its GitOps engine's. */
+function clusterNamespaces(model: Model, created: ReadonlyMap<string, readonly string[]>): Map<string, Set<string>> {
+  const gitops = model.constellation.gitops;
+  const hub = model.clusters.find((c) => c.role === 'management');
   return new Map(
     model.clusters.map((c) => {
       const own = created.get(c.name) ?? [];
@@ -184,19 +201,30 @@ export function buildArtifacts(
   registry: Registry = REGISTRY,
   secretChecks?: ReadonlyMap<string, SecretCheck>,
 ): Artifacts {
-  const parts: Artifacts[] = registry.constellation.map((c) => c.build(model));
+  return mergeArtifacts([...buildParts(model, secrets, needed, registry, secretChecks)]);
+}
+
+/** `buildArtifacts` a component's part at a time: the fleet-wide ones, then each cluster's in turn. */
+function* buildParts(
+  model: Model,
+  secrets: ReadonlyMap<string, string>,
+  needed: readonly SecretRequirement[],
+  registry: Registry,
+  secretChecks: ReadonlyMap<string, SecretCheck> | undefined,
+): Generator<Artifacts> {
+  for (const c of registry.constellation) yield c.build(model);
   const requirements = new Map<string, SecretRequirement[]>();
   // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
   for (const r of needed) {
     const to = r.deliveredTo ?? r.cluster;
     requirements.set(to, [...(requirements.get(to) ?? []), r]);
   }
+  const { App } = cdk8s();
   for (const cluster of model.clusters) {
     const app = new App({ outdir: 'cdk8s.out' });
     const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform, ...(secretChecks ? { secretChecks } : {}) };
-    for (const component of registry.cluster) parts.push(component.build(ctx));
+    for (const component of registry.cluster) yield component.build(ctx);
   }
-  return mergeArtifacts(parts);
 }
 
 /** The secrets directory that goes with a spec directory: its sibling `secrets/`. */

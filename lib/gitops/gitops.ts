@@ -1,4 +1,4 @@
-import { NamespacesChart } from '../../charts/namespaces.ts';
+import { namespacesChart } from '../../charts/namespaces.ts';
 import type { Artifacts, KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { ClusterComponent, ConstellationComponent } from '../build/component.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -82,7 +82,7 @@ export const gitopsComponent: ClusterComponent = {
     const diagnostics: Diagnostic[] = plan.components.flatMap(({ output }) => [...(output.diagnostics ?? [])]);
     const upstream = upstreamManifests(plan);
     const ns = namespaces(cluster, plan, engine);
-    const namespaceObjects = ns.length > 0 ? (new NamespacesChart(app, 'namespaces', { namespaces: ns }).toJson() as KubeObject[]) : [];
+    const namespaceObjects = ns.length > 0 ? (namespacesChart(app, 'namespaces', { namespaces: ns }).toJson() as KubeObject[]) : [];
     if (ns.length > 0) bundles.push({ dir: dirs.namespaces, source: cluster.source, objects: namespaceObjects });
     const delivered = secretRequirements.filter((r) => r.toDist).map((r) => ({ name: r.name, namespace: r.namespace ?? '' }));
     const bootstrapFiles = renderBootstrap(cluster, buildBootstrapPlan({ cluster, plan, namespaces: namespaceObjects, deliveredSecrets: delivered }));

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Artifacts, KubeObject } from '../build/artifacts.ts';
+import type { Artifacts, KubeBundle, KubeObject } from '../build/artifacts.ts';
 import { toYaml, yamlHeader } from './yaml.ts';
 import { compareCodePoints } from '../util/order.ts';
 
@@ -37,13 +37,29 @@ function internal(path: string, rule: string, message: string): Diagnostic {
 
 /** Turns artifacts into file contents. Pure. Identity or path clashes are reported, not overwritten. */
 export function renderArtifacts(artifacts: Artifacts): RenderResult {
+  const renderer = createRenderer();
+  renderer.add(artifacts);
+  return renderer.finish();
+}
+
+/**
+ * Renders artifacts as they are built, a part at a time (synth renders each cluster's right
+ * after building it, so that no cluster's objects outlive its turn: peak memory), into one set
+ * of files; `finish` sorts them. Clashes across parts are reported as `renderArtifacts` does.
+ */
+export interface Renderer {
+  add(artifacts: Pick<Artifacts, 'bundles' | 'files'>): void;
+  finish(): RenderResult;
+}
+
+export function createRenderer(): Renderer {
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const put = (path: string, content: string): void => {
     if (files.has(path)) diagnostics.push(internal(path, 'output/path-clash', 'two generators write this file'));
     else files.set(path, content);
   };
-  for (const bundle of artifacts.bundles) {
+  const addBundle = (bundle: KubeBundle): void => {
     const identities = new Set<string>();
     const objects = [...bundle.objects].sort(
       (a, b) => kindRank(a.kind) - kindRank(b.kind) || compareCodePoints(objectFileName(a), objectFileName(b)),
@@ -71,8 +87,15 @@ export function renderArtifacts(artifacts: Artifacts): RenderResult {
       ...(generators.length > 0 ? { generators: generators.map((g) => g.name) } : {}),
     };
     put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml(kustomization));
-  }
-  for (const f of artifacts.files) put(f.path, f.content.endsWith('\n') ? f.content : `${f.content}\n`);
-  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, diagnostics };
+  };
+  return {
+    add(artifacts): void {
+      for (const bundle of artifacts.bundles) addBundle(bundle);
+      for (const f of artifacts.files) put(f.path, f.content.endsWith('\n') ? f.content : `${f.content}\n`);
+    },
+    finish(): RenderResult {
+      const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return { files: sorted, diagnostics };
+    },
+  };
 }

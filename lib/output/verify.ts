@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { OutputFiles } from './render.ts';
-import { plaintextInSecret } from '../sops/sops.ts';
+import { parseSecretFile, plaintextInParsedSecret, type ParsedSecretFile } from '../sops/sops.ts';
 import { unportablePaths } from './portable-paths.ts';
 
 const PLAINTEXT_SECRETS: readonly { pattern: RegExp; what: string }[] = [
@@ -11,8 +11,9 @@ const PLAINTEXT_SECRETS: readonly { pattern: RegExp; what: string }[] = [
 /**
  * Last line of defence before anything is written: no plaintext private keys, and every
  * Kubernetes Secret must be SOPS-encrypted. Paths must stay inside the output directory.
+ * `parsed` gives the parse synth already made of the same bytes (a stored Secret copied as it is).
  */
-export function verifyOutput(files: OutputFiles): Diagnostic[] {
+export function verifyOutput(files: OutputFiles, options: { readonly parsed?: (content: string) => ParsedSecretFile | undefined } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const fail = (file: string, rule: string, message: string): void => {
     out.push({ severity: 'error', file, line: 1, col: 1, pointer: '', rule, message });
@@ -25,7 +26,7 @@ export function verifyOutput(files: OutputFiles): Diagnostic[] {
       if (pattern.test(content)) fail(path, 'output/plaintext-secret', `refusing to write ${what} in plaintext`);
     }
     if (/^kind: Secret$/m.test(content)) {
-      const plaintext = plaintextInSecret(content);
+      const plaintext = plaintextInParsedSecret(options.parsed?.(content) ?? parseSecretFile(content));
       if (plaintext.length > 0) fail(path, 'output/plaintext-secret', `refusing to write a Kubernetes Secret that is not fully encrypted: ${plaintext.slice(0, 3).join('; ')}`);
     }
   }

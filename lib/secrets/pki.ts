@@ -1,9 +1,23 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+type X509Library = typeof x509;
+let library: Promise<X509Library> | undefined;
+
+/**
+ * The X.509 library, loaded on first use behind its polyfill (import it from here, never
+ * directly): only certificate generation needs it, so validate and synth never load it.
+ * @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
+ */
+export function loadX509(): Promise<X509Library> {
+  library ??= (async (): Promise<X509Library> => {
+    await import('reflect-metadata');
+    const lib = await import('@peculiar/x509');
+    lib.cryptoProvider.set(webcrypto as unknown as Parameters<typeof lib.cryptoProvider.set>[0]);
+    return lib;
+  })();
+  return library;
+}
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type WebAlgorithm = webcrypto.Algorithm | webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams | webcrypto.EcdsaParams;
@@ -78,6 +92,7 @@ export interface CaOptions {
 
 /** A CA certificate and key. */
 export async function createCertificateAuthority(options: CaOptions): Promise<IssuedCertificate> {
+  const x509 = await loadX509();
   const keys = await generateKeyPair(options.algorithm);
   const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + options.validityDays * 86_400_000);
@@ -120,17 +135,21 @@ export async function createCertificateAuthority(options: CaOptions): Promise<Is
   return { certificatePem: `${certificate.toString('pem')}\n`, keyPem: await privateKeyPem(keys), keys, certificate };
 }
 
-export const KeyUsage = x509.KeyUsageFlags;
-export const ExtendedKeyUsage = x509.ExtendedKeyUsage;
+/**
+ * Key usage flags as @peculiar/x509's KeyUsageFlags numbers them (bit n of RFC 5280 §4.2.1.3's
+ * KeyUsage BIT STRING is 2^n), kept here so that naming one does not load the library;
+ * test/secrets/pki.test.ts pins them to the library's.
+ */
+export const KeyUsage = { digitalSignature: 1, nonRepudiation: 2, keyEncipherment: 4, dataEncipherment: 8, keyAgreement: 16, keyCertSign: 32, cRLSign: 64, encipherOnly: 128, decipherOnly: 256 } as const;
+/** RFC 5280 §4.2.1.12 key purposes (id-kp-serverAuth, id-kp-clientAuth), as @peculiar/x509's ExtendedKeyUsage names them. */
+export const ExtendedKeyUsage = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
 
 /** Loads a stored certificate and key (SEC1 / PKCS#1 / PKCS#8 PEM) to sign with again. */
 export async function loadIssued(certificatePem: string, keyPem: string, algorithm: KeyAlgorithm): Promise<IssuedCertificate> {
+  const x509 = await loadX509();
   const pkcs8 = createPrivateKey(keyPem).export({ format: 'der', type: 'pkcs8' });
   const certificate = new x509.X509Certificate(certificatePem);
   const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, ALGORITHMS[algorithm].generate as webcrypto.EcKeyImportParams, true, ['sign']);
   const publicKey = await certificate.publicKey.export(ALGORITHMS[algorithm].generate as webcrypto.EcKeyImportParams, ['verify']);
   return { certificatePem, keyPem, certificate, keys: { algorithm, keys: { privateKey, publicKey } } };
 }
-
-/** The X.509 library, loaded behind its polyfill: import it from here, never directly. */
-export { x509 };

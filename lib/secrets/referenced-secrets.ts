@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Model } from '../model/model.ts';
-import { parseSecretFile, plaintextInSecretData } from '../sops/sops.ts';
+import { plaintextInSecretData } from '../sops/sops.ts';
+import { storedSecretFile } from './parsed-secrets.ts';
 import { addCommand, operatorSecretFile, suppliedSecretFiles, type OperatorSecret } from './operator-secrets.ts';
 import type { SecretRequirement } from './requirements.ts';
 import type { SecretCheck } from './verify-stored.ts';
@@ -65,7 +66,7 @@ export function referencedSecretDiagnostics(input: ReferencedSecretsInput): Diag
   for (const cluster of input.model.clusters) {
     const known = input.namespaces.get(cluster.name) ?? new Set<string>();
     for (const file of suppliedSecretFiles(input.secrets, cluster.name)) {
-      const parsed = parseSecretFile(input.secrets.get(file)!);
+      const parsed = storedSecretFile(input.secrets, file)!;
       if ('problem' in parsed) {
         at(file, 'secrets/not-encrypted', `not a SOPS-encrypted Secret (${parsed.problem}); encrypt it with npx orrery secrets --add, or sops --encrypt --in-place`);
         continue;

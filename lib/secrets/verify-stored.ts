@@ -1,4 +1,5 @@
-import { decryptSops, parseSopsYaml, SopsError } from '../sops/sops.ts';
+import { decryptSopsDocument, parseSopsYaml, secretFileData, SopsError } from '../sops/sops.ts';
+import { rememberSecretFile, storedSecretFile } from './parsed-secrets.ts';
 import type { AgeIdentities } from '../sops/keys.ts';
 import { CA_FINGERPRINT_ANNOTATION, caFingerprint } from './generators.ts';
 import type { SecretRequirement } from './requirements.ts';
@@ -18,14 +19,11 @@ export interface StoredSecretsCheck {
 
 const fromB64 = (s: unknown): string => Buffer.from(String(s), 'base64').toString('utf8');
 
-function annotatedFingerprint(text: string): string | undefined {
-  try {
-    const doc = parseSopsYaml(text).toJS({ maxAliasCount: 0 }) as { metadata?: { annotations?: Record<string, unknown> } } | null;
-    const fp = doc?.metadata?.annotations?.[CA_FINGERPRINT_ANNOTATION];
-    return typeof fp === 'string' ? fp : undefined;
-  } catch {
-    return undefined;
-  }
+function annotatedFingerprint(files: ReadonlyMap<string, string>, file: string): string | undefined {
+  const parsed = storedSecretFile(files, file);
+  const doc = parsed && 'data' in parsed ? (parsed.data as { metadata?: { annotations?: Record<string, unknown> } } | null) : undefined;
+  const fp = doc?.metadata?.annotations?.[CA_FINGERPRINT_ANNOTATION];
+  return typeof fp === 'string' ? fp : undefined;
 }
 
 /**
@@ -55,12 +53,15 @@ export async function checkStoredSecrets(options: {
     if (ids.length === 0) {
       checks.set(r.file, { status: 'unverified', reason: 'no-key' });
       unverified++;
-      const fp = r.share ? annotatedFingerprint(text) : undefined;
+      const fp = r.share ? annotatedFingerprint(options.files, r.file) : undefined;
       if (fp) fingerprints.set(r.file, fp);
       continue;
     }
     try {
-      const { data } = await decryptSops(text, ids, options.identities?.sources ?? []);
+      // Parsed once for the whole synth: the secrets component reads the same document's plain data.
+      const parsed = parseSopsYaml(text);
+      rememberSecretFile(options.files, r.file, secretFileData(parsed));
+      const { data } = await decryptSopsDocument(parsed, ids, options.identities?.sources ?? []);
       checks.set(r.file, { status: 'verified' });
       if (r.share) {
         const cert = (data as { data?: Record<string, unknown> }).data?.['ca.crt'];
@@ -70,7 +71,7 @@ export async function checkStoredSecrets(options: {
       if (!(err instanceof SopsError)) throw err;
       if (err.kind === 'key') {
         checks.set(r.file, { status: 'unverified', reason: 'not-our-key' });
-        const fp = r.share ? annotatedFingerprint(text) : undefined;
+        const fp = r.share ? annotatedFingerprint(options.files, r.file) : undefined;
         if (fp) fingerprints.set(r.file, fp);
       } else {
         checks.set(r.file, { status: 'tampered', reason: err.message });

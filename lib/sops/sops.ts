@@ -238,7 +238,11 @@ export interface DecryptResult {
  * a wrong key throws, and nothing decrypted is returned.
  */
 export async function decryptSops(text: string, identities: readonly string[], sources: readonly string[] = []): Promise<DecryptResult> {
-  const doc = parseSopsYaml(text);
+  return decryptSopsDocument(parseSopsYaml(text), identities, sources);
+}
+
+/** `decryptSops` on a file already parsed with `parseSopsYaml` (the document is not changed). */
+export async function decryptSopsDocument(doc: Document.Parsed, identities: readonly string[], sources: readonly string[] = []): Promise<DecryptResult> {
   const root = doc.contents;
   if (!isMap(root)) throw new SopsError('a sops YAML file is a mapping');
   const metaPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'sops');
@@ -290,16 +294,32 @@ export async function decryptSops(text: string, identities: readonly string[], s
  * Structural only (no key needed): what synth checks before anything reaches dist/.
  */
 export function plaintextInSecret(text: string): string[] {
-  const parsed = parseSecretFile(text);
+  return plaintextInParsedSecret(parseSecretFile(text));
+}
+
+/** `plaintextInSecret` on a file already parsed with `parseSecretFile`. */
+export function plaintextInParsedSecret(parsed: ParsedSecretFile): string[] {
   return 'problem' in parsed ? [parsed.problem] : plaintextInSecretData(parsed.data);
 }
 
 /** A SOPS file's plain data (values still encrypted), or why it cannot be read. */
-export function parseSecretFile(text: string): { data: unknown } | { problem: string } {
+export function parseSecretFile(text: string): ParsedSecretFile {
   try {
-    return { data: parseSopsYaml(text).toJS({ maxAliasCount: 0 }) };
+    return secretFileData(parseSopsYaml(text));
   } catch (err) {
     return { problem: err instanceof SopsError ? err.message : 'the file is not valid YAML' };
+  }
+}
+
+/** A SOPS file's plain data (values still encrypted), or why it cannot be read. */
+export type ParsedSecretFile = { readonly data: unknown } | { readonly problem: string };
+
+/** `parseSecretFile` on a document already parsed with `parseSopsYaml`. */
+export function secretFileData(doc: Document.Parsed): ParsedSecretFile {
+  try {
+    return { data: doc.toJS({ maxAliasCount: 0 }) };
+  } catch {
+    return { problem: 'the file is not valid YAML' };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { objectFileName, renderArtifacts } from '../../lib/output/render.ts';
+import { createRenderer, objectFileName, renderArtifacts } from '../../lib/output/render.ts';
 import type { KubeObject } from '../../lib/build/artifacts.ts';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -37,5 +37,31 @@ describe('renderArtifacts', () => {
 
   it('objectFileName is lower-case kind-namespace-name', () => {
     expect(objectFileName(cm('Team-A', 'x'))).toBe('configmap-team-a-x.yaml');
+  });
+});
+
+describe('createRenderer (synth renders each part as it is built)', () => {
+  const parts = [
+    { bundles: [{ dir: 'lab/apps', source: 'clusters/lab.yaml', objects: [cm('apps', 'settings'), ns('apps')] }], files: [{ path: 'lab/README.md', source: 'clusters/lab.yaml', content: 'lab' }] },
+    { bundles: [{ dir: 'dev/apps', source: 'clusters/dev.yaml', objects: [ns('apps')] }], files: [{ path: 'README.md', source: 'clusters/constellation.yaml', content: 'fleet\n' }] },
+  ];
+
+  it('GIVEN parts added one at a time THEN the files are those of rendering them merged, in path order', () => {
+    const renderer = createRenderer();
+    for (const p of parts) renderer.add(p);
+    const merged = renderArtifacts({ bundles: parts.flatMap((p) => p.bundles), files: parts.flatMap((p) => p.files) });
+    const incremental = renderer.finish();
+    expect([...incremental.files.entries()]).toEqual([...merged.files.entries()]);
+    expect([...incremental.files.keys()]).toEqual([...incremental.files.keys()].sort());
+    expect(incremental.diagnostics).toEqual([]);
+  });
+
+  it('GIVEN two parts that write one path THEN the clash is reported, not overwritten', () => {
+    const renderer = createRenderer();
+    renderer.add(parts[0]!);
+    renderer.add({ bundles: [], files: [{ path: 'lab/README.md', source: 'clusters/other.yaml', content: 'other' }] });
+    const { files, diagnostics } = renderer.finish();
+    expect(diagnostics.map((d) => [d.file, d.rule])).toEqual([['lab/README.md', 'output/path-clash']]);
+    expect(files.get('lab/README.md')).toBe('lab\n');
   });
 });

@@ -3,13 +3,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { x509 } from '../../lib/secrets/pki.ts';
+import { loadX509 } from '../../lib/secrets/pki.ts';
 import { decryptSops } from '../../lib/sops/sops.ts';
 import { parseIdentities } from '../../lib/sops/keys.ts';
 import { main } from '../../lib/cli/main.ts';
 import { readSecretsDir } from '../../lib/secrets/store.ts';
 import { ciliumCa, linkerdIssuer, linkerdTrustAnchor, talosSecretsBundle, tlsSecret } from '../../lib/secrets/generators.ts';
 import { exampleSpecs, materializeFixture, REPO, removeDir, tempDir } from '../helpers.ts';
+
+// The X.509 library loads on first use (lib/secrets/pki.ts).
+const x509 = await loadX509();
 
 const KEY_FILE = path.join(REPO, 'test-keys', 'age-test-key.txt');
 const IDS = parseIdentities(readFileSync(KEY_FILE, 'utf8'));

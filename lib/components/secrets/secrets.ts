@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { ClusterComponent } from '../../build/component.ts';
-import { parseSecretFile, plaintextInSecret, plaintextInSecretData } from '../../sops/sops.ts';
+import { plaintextInParsedSecret, plaintextInSecretData } from '../../sops/sops.ts';
+import { storedSecretFile } from '../../secrets/parsed-secrets.ts';
 import { MESH_ANNOTATION } from '../../secrets/generators.ts';
 import { toYaml, yamlHeader } from '../../output/yaml.ts';
 import { compareCodePoints } from '../../util/order.ts';
@@ -48,7 +49,7 @@ export const secretsComponent: ClusterComponent = {
         problem(r.toDist ? 'error' : 'warning', 'secrets/missing', `secrets/${r.file} (${r.why}) does not exist yet: run ${SECRETS_COMMAND}`);
         continue;
       }
-      const parsed = parseSecretFile(content);
+      const parsed = storedSecretFile(secrets, r.file)!;
       const data = 'data' in parsed ? (parsed.data as SecretFileData) : undefined;
       const plaintext = 'problem' in parsed ? [parsed.problem] : r.kubernetes ? plaintextInSecretData(data) : data?.sops ? [] : ['no sops metadata'];
       if (plaintext.length > 0) {
@@ -97,7 +98,7 @@ export const secretsComponent: ClusterComponent = {
       const name = file.slice(cluster.name.length + 1);
       // A file with plaintext is refused by that check and never reaches the output.
       const content = secrets.get(file)!;
-      if (!files.some((f) => f.name === name) && plaintextInSecret(content).length === 0) files.push({ name, content });
+      if (!files.some((f) => f.name === name) && plaintextInParsedSecret(storedSecretFile(secrets, file)!).length === 0) files.push({ name, content });
     }
     const dir = `${cluster.name}/secrets`;
     if (files.length === 0) return { bundles: [], files: [], diagnostics };

@@ -9,9 +9,12 @@ import { secretRequirements } from '../../../lib/secrets/requirements.ts';
 import { readSecretsDir } from '../../../lib/secrets/store.ts';
 import { decryptSops } from '../../../lib/sops/sops.ts';
 import { parseIdentities } from '../../../lib/sops/keys.ts';
-import { x509 } from '../../../lib/secrets/pki.ts';
+import { loadX509 } from '../../../lib/secrets/pki.ts';
 import { materializeFixture, REPO, removeDir } from '../../helpers.ts';
 import { compileEdited } from './helpers.ts';
+
+// The X.509 library loads on first use (lib/secrets/pki.ts).
+const x509 = await loadX509();
 
 const IDS = parseIdentities(readFileSync(path.join(REPO, 'test-keys', 'age-test-key.txt'), 'utf8'));
 const dirs: string[] = [];
