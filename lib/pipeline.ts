@@ -1,13 +1,13 @@
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { diagnosticAt, type SourceFile } from './read/source-file.ts';
-import { readSpecDir, toDisplayPath } from './read/read-spec.ts';
+import { readSpecDir, specCacheKey, toDisplayPath } from './read/read-spec.ts';
+import { loadSpecCache, saveSpecCache, specCacheFileFor } from './read/spec-cache.ts';
 import { validateSchema } from './spec/validate-schema.ts';
 import { checkSemantics } from './check/check-semantics.ts';
 import type { SpecSet } from './check/spec-set.ts';
 import { resolve } from './resolve/resolve.ts';
-import { mergeArtifacts, type Artifacts } from './build/artifacts.ts';
-import { REGISTRY, type Registry } from './registry.ts';
-import { createRenderer, type OutputFiles } from './output/render.ts';
+import { REGISTRY } from './registry.ts';
+import type { OutputFiles } from './output/render.ts';
 import { verifyOutput } from './output/verify.ts';
 import type { Model } from './model/model.ts';
 import type { Cluster, Constellation } from './spec/types.generated.ts';
@@ -23,8 +23,9 @@ import { SYSTEM_NAMESPACES } from './k8s/namespaces.ts';
 import { FLUX_NAMESPACE } from './gitops/flux.ts';
 import { appDirDiagnostics } from './read/app-dirs.ts';
 import { reviewModel } from './build/review.ts';
-import { cdk8s } from './k8s/cdk8s.ts';
 import { knownSecretParse } from './secrets/parsed-secrets.ts';
+import { buildClusters } from './build/build-clusters.ts';
+import type { ClusterCache, ClusterCacheEntry } from './build/cluster-cache.ts';
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -35,6 +36,12 @@ export interface CompileResult {
   readonly notices?: readonly string[];
   /** The Secrets the output references that the operator supplies (present once the build ran, errors or not). */
   readonly referencedSecrets?: readonly OperatorSecret[];
+  /** With a cache: the files of clusters not built (unchanged on disk), every cluster's entry for the next run, the clusters built. */
+  readonly known?: ReadonlySet<string>;
+  readonly cacheEntries?: ReadonlyMap<string, ClusterCacheEntry>;
+  readonly built?: readonly string[];
+  /** Files the schema found nothing in (what the spec cache remembers). */
+  readonly schemaValidFiles?: readonly SourceFile[];
 }
 
 /** Groups schema-valid files into one constellation and its clusters. */
@@ -73,6 +80,8 @@ export interface CompileOptions {
   readonly specShown?: string;
   /** The parsed spec files: build diagnostics that name a key get its line and column. */
   readonly files?: readonly SourceFile[];
+  /** The previous synth's cluster entries and orrery's fingerprint (lib/build/cluster-cache.ts); synth only. */
+  readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string };
 }
 
 export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: CompileOptions = {}): CompileResult {
@@ -84,7 +93,9 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
 export function checkFiles(files: readonly SourceFile[], specDirDisplay: string): CompileResult {
   // Semantic rules run on the files that passed the schema, so both kinds of error come out in
   // one run. A file that failed is left out; references to its cluster are not "unknown".
-  const checked = files.map((file) => ({ file, diagnostics: validateSchema(file) }));
+  // A file whose bytes an earlier run validated (lib/read/spec-cache.ts) is not validated again.
+  const checked = files.map((file) => ({ file, diagnostics: file.schemaValid ? [] : validateSchema(file) }));
+  const schemaValidFiles = checked.filter((c) => c.diagnostics.length === 0).map((c) => c.file);
   const schemaDiagnostics = checked.flatMap((c) => c.diagnostics);
   const valid = checked.filter((c) => !hasErrors(c.diagnostics)).map((c) => c.file);
   const invalid = checked.filter((c) => hasErrors(c.diagnostics)).map((c) => c.file.data as { kind?: unknown; name?: unknown } | null);
@@ -109,7 +120,7 @@ export function checkFiles(files: readonly SourceFile[], specDirDisplay: string)
       ],
     };
   }
-  return { diagnostics: [...schemaDiagnostics, ...semantic, ...resolveNotes, ...pendingDiagnostics(valid)], model };
+  return { diagnostics: [...schemaDiagnostics, ...semantic, ...resolveNotes, ...pendingDiagnostics(valid)], model, schemaValidFiles };
 }
 
 /** A note at every key the spec sets that nothing compiles yet (`--strict` makes them errors). */
@@ -120,49 +131,33 @@ export function pendingDiagnostics(files: readonly SourceFile[]): Diagnostic[] {
 }
 
 /**
- * Build → render → verify, for a resolved model. Pure. Each component's part is rendered as
- * soon as it is built, so that the objects of one cluster are garbage before the next is built
- * (peak memory at 1000 clusters); only the rendered files and the findings are kept.
+ * Build → render → verify, for a resolved model. Pure. Each cluster is built from its view of
+ * the model and rendered as soon as it is built (lib/build/build-clusters.ts); with a cache, a
+ * cluster whose inputs are unchanged is not built at all and its files are `known` (on disk as
+ * the output index recorded them).
  */
 export function buildModel(model: Model, diagnostics: readonly Diagnostic[], options: CompileOptions = {}): CompileResult {
   const secrets = options.secrets ?? new Map<string, string>();
   const requirements = secretRequirements(model);
-  const renderer = createRenderer();
-  const created = new Map<string, string[]>();
-  const findings: Artifacts[] = [];
-  for (const part of buildParts(model, secrets, requirements, REGISTRY, options.secretChecks)) {
-    addCreatedNamespaces(created, part);
-    renderer.add(part);
-    findings.push({ bundles: [], files: [], diagnostics: part.diagnostics ?? [], referencedSecrets: part.referencedSecrets ?? [], notices: part.notices ?? [] });
-  }
-  const artifacts = mergeArtifacts(findings);
+  const built = buildClusters({ model, registry: REGISTRY, secrets, requirements, ...(options.secretChecks ? { secretChecks: options.secretChecks } : {}), ...(options.cache ? { cache: options.cache } : {}) });
   // Every Secret the output references: generated, supplied by the operator, or an error.
   const referenced = referencedSecretDiagnostics({
     model,
     secrets,
     requirements,
-    referenced: artifacts.referencedSecrets ?? [],
-    namespaces: clusterNamespaces(model, created),
+    referenced: built.referencedSecrets,
+    namespaces: clusterNamespaces(model, built.created),
     ...(options.secretChecks ? { checks: options.secretChecks } : {}),
     ...(options.secretsShown ? { shownDir: options.secretsShown } : {}),
     ...(options.specShown ? { specShown: options.specShown } : {}),
   });
-  const rendered = renderer.finish();
-  const verified = verifyOutput(rendered.files, { parsed: (content) => knownSecretParse(secrets, content) });
-  const all = locateDiagnostics(options.files ?? [], [...diagnostics, ...(artifacts.diagnostics ?? []), ...referenced, ...rendered.diagnostics, ...verified]);
-  const referencedSecrets = artifacts.referencedSecrets ?? [];
-  return hasErrors(all) ? { diagnostics: all, referencedSecrets } : { diagnostics: all, model, files: rendered.files, notices: artifacts.notices ?? [], referencedSecrets };
-}
-
-/**
- * Namespaces any layer of a cluster's tree creates (a manager's second Cluster API namespace
- * is in its controllers layer), indexed by cluster as the parts come: fleets of thousands.
- */
-function addCreatedNamespaces(created: Map<string, string[]>, part: Artifacts): void {
-  for (const b of part.bundles) {
-    const cluster = b.dir.slice(0, b.dir.indexOf('/'));
-    for (const o of b.objects) if (o.kind === 'Namespace') created.set(cluster, [...(created.get(cluster) ?? []), o.metadata.name]);
-  }
+  const files = new Map([...built.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Files taken from the cache were verified when they were rendered; their paths still count for portability.
+  const verified = verifyOutput(files, { parsed: (content) => knownSecretParse(secrets, content), ...(built.known.size > 0 ? { otherPaths: built.known } : {}) });
+  const all = locateDiagnostics(options.files ?? [], [...diagnostics, ...built.diagnostics, ...referenced, ...verified]);
+  const referencedSecrets = built.referencedSecrets;
+  if (hasErrors(all)) return { diagnostics: all, referencedSecrets };
+  return { diagnostics: all, model, files, notices: built.notices, referencedSecrets, ...(options.cache ? { known: built.known, cacheEntries: built.entries, built: built.built } : {}) };
 }
 
 /** The namespaces a cluster has: the ones its output creates, the system ones, its GitOps engine's. */
@@ -193,40 +188,6 @@ function locateDiagnostics(files: readonly SourceFile[], diagnostics: readonly D
   });
 }
 
-/** Runs every component. Each cluster gets its own cdk8s App, so the work is per cluster. */
-export function buildArtifacts(
-  model: Model,
-  secrets: ReadonlyMap<string, string> = new Map(),
-  needed: readonly SecretRequirement[] = secretRequirements(model),
-  registry: Registry = REGISTRY,
-  secretChecks?: ReadonlyMap<string, SecretCheck>,
-): Artifacts {
-  return mergeArtifacts([...buildParts(model, secrets, needed, registry, secretChecks)]);
-}
-
-/** `buildArtifacts` a component's part at a time: the fleet-wide ones, then each cluster's in turn. */
-function* buildParts(
-  model: Model,
-  secrets: ReadonlyMap<string, string>,
-  needed: readonly SecretRequirement[],
-  registry: Registry,
-  secretChecks: ReadonlyMap<string, SecretCheck> | undefined,
-): Generator<Artifacts> {
-  for (const c of registry.constellation) yield c.build(model);
-  const requirements = new Map<string, SecretRequirement[]>();
-  // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
-  for (const r of needed) {
-    const to = r.deliveredTo ?? r.cluster;
-    requirements.set(to, [...(requirements.get(to) ?? []), r]);
-  }
-  const { App } = cdk8s();
-  for (const cluster of model.clusters) {
-    const app = new App({ outdir: 'cdk8s.out' });
-    const ctx = { model, cluster, app, secrets, secretRequirements: requirements.get(cluster.name) ?? [], platform: registry.platform, ...(secretChecks ? { secretChecks } : {}) };
-    for (const component of registry.cluster) yield component.build(ctx);
-  }
-}
-
 /** The secrets directory that goes with a spec directory: its sibling `secrets/`. */
 export function defaultSecretsDir(specDir: string): string {
   return path.join(path.dirname(path.resolve(specDir)), 'secrets');
@@ -236,11 +197,24 @@ export function defaultSecretsDir(specDir: string): string {
  * Reads a spec directory, compiles it, and reads of the secrets directory only the files the
  * model needs (bounded), checked in memory — MAC with a key, one CA per mesh — before build.
  */
-export async function compileSpecDir(specDir: string, options: { build?: boolean; cwd?: string; secretsDir?: string; identities?: AgeIdentities; outDir?: string } = {}): Promise<CompileResult> {
+export async function compileSpecDir(
+  specDir: string,
+  options: { build?: boolean; cwd?: string; secretsDir?: string; identities?: AgeIdentities; outDir?: string; cache?: CompileOptions['cache'] } = {},
+): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
-  const read = await readSpecDir(specDir, cwd);
+  const specCacheFile = options.cache ? specCacheFileFor(specDir) : undefined;
+  const specCache = specCacheFile ? await loadSpecCache(specCacheFile, options.cache!.fingerprint) : undefined;
+  const read = await readSpecDir(specDir, cwd, specCache ? { cache: specCache } : {});
   if (hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics };
   const checked = checkFiles(read.files, toDisplayPath(specDir, cwd));
+  if (specCache && specCacheFile) {
+    for (const f of checked.schemaValidFiles ?? []) {
+      const key = specCacheKey(f);
+      const entry = key ? specCache.used.get(key) : undefined;
+      if (key && entry && !entry.schemaValid) specCache.used.set(key, { ...entry, schemaValid: true });
+    }
+    await saveSpecCache(specCacheFile, specCache);
+  }
   if (!checked.model || options.build === false) return checked;
   const secretsDir = options.secretsDir ?? defaultSecretsDir(specDir);
   const needed = secretRequirements(checked.model);
@@ -249,7 +223,7 @@ export async function compileSpecDir(specDir: string, options: { build?: boolean
   // The operator's app directories live in the repository beside the output (a few stat calls).
   const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
   if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
-  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files });
+  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files, ...(options.cache ? { cache: options.cache } : {}) });
 }
 
 async function readStoredSecrets(

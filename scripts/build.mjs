@@ -43,6 +43,9 @@ if (!existsSync(path.join(out, 'schemas'))) symlinkSync(path.join('..', 'schemas
 // ajv's standalone code for the spec schema, so that no start-up compiles it (lib/spec/spec-validators.ts).
 const validators = await import(path.join(out, 'lib', 'spec', 'spec-validators.js'));
 writeFileSync(path.join(out, 'lib', 'spec', 'spec-validators.generated.cjs'), validators.specValidatorsSource());
+// The code's fingerprint, from the sources just compiled: the build cache's key (lib/util/code-fingerprint.ts).
+const fingerprint = await import(path.join(out, 'lib', 'util', 'code-fingerprint.js'));
+writeFileSync(path.join(out, fingerprint.FINGERPRINT_FILE), `${fingerprint.sourceFingerprint(root)}\n`);
 // The stamp: bin/orrery.mjs uses build/ only while no source is newer than this file.
 writeFileSync(path.join(out, '.built'), `${new Date().toISOString()}\n`);
 console.error('orrery build: compiled lib/ and charts/ to build/');

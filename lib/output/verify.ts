@@ -13,7 +13,14 @@ const PLAINTEXT_SECRETS: readonly { pattern: RegExp; what: string }[] = [
  * Kubernetes Secret must be SOPS-encrypted. Paths must stay inside the output directory.
  * `parsed` gives the parse synth already made of the same bytes (a stored Secret copied as it is).
  */
-export function verifyOutput(files: OutputFiles, options: { readonly parsed?: (content: string) => ParsedSecretFile | undefined } = {}): Diagnostic[] {
+export function verifyOutput(
+  files: OutputFiles,
+  options: {
+    readonly parsed?: (content: string) => ParsedSecretFile | undefined;
+    /** Paths of the output not in `files` (taken unchanged from the last synth): checked for portability with the others. */
+    readonly otherPaths?: Iterable<string>;
+  } = {},
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const fail = (file: string, rule: string, message: string): void => {
     out.push({ severity: 'error', file, line: 1, col: 1, pointer: '', rule, message });
@@ -30,7 +37,8 @@ export function verifyOutput(files: OutputFiles, options: { readonly parsed?: (c
       if (plaintext.length > 0) fail(path, 'output/plaintext-secret', `refusing to write a Kubernetes Secret that is not fully encrypted: ${plaintext.slice(0, 3).join('; ')}`);
     }
   }
-  for (const { path, problem } of unportablePaths(files.keys())) {
+  const other = options.otherPaths;
+  for (const { path, problem } of unportablePaths(other ? [...files.keys(), ...other] : files.keys())) {
     fail(path, 'output/unportable-path', `cannot be checked out on Windows or macOS: ${problem}; rename what it is named after in the spec`);
   }
   return out;

@@ -35,9 +35,9 @@ interface IndexFile {
   readonly files: Record<string, [number, number, number, string]>;
 }
 
-export function contentHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
+import { contentHash } from './content-hash.ts';
+
+export { contentHash };
 
 /**
  * orrery's cache directory: $ORRERY_CACHE_DIR, else node_modules/.cache/orrery in the current

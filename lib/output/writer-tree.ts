@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { asOutputError, errnoCode } from './fs-error.ts';
-import type { WriterFs } from './writer-fs.ts';
+import { readdirSync } from 'node:fs';
+import { NODE_FS, type WriterFs } from './writer-fs.ts';
 
 /** Entries at the top of the output that belong to the writer itself, never part of the tree. */
 export const INTERNAL_NAMES: ReadonlySet<string> = new Set(['.orrery-inplace', '.orrery-lock']);
@@ -24,7 +25,9 @@ export async function readTree(outDir: string, fs: WriterFs): Promise<OutputTree
   const visit = async (rel: string): Promise<void> => {
     let entries;
     try {
-      entries = await fs.readdir(path.join(outDir, rel), { withFileTypes: true });
+      // With the real file system, synchronous readdir: 11,000 directories (1000 clusters) take
+      // about 0.1 s this way and 0.7 s one promise at a time. Tests that inject faults go async.
+      entries = fs === NODE_FS ? readdirSync(path.join(outDir, rel), { withFileTypes: true }) : await fs.readdir(path.join(outDir, rel), { withFileTypes: true });
     } catch (err) {
       if (rel === '' && errnoCode(err) === 'ENOENT') return;
       throw asOutputError(err, 'cannot list the output', path.join(outDir, rel));

@@ -6,6 +6,8 @@ import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
 import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
 import { compareCodePoints } from '../util/order.ts';
 import { withPatchFiles } from './patch-files.ts';
+import { bytesKey, lazySourceFile, type SpecCache } from './spec-cache.ts';
+import type { SourceFile } from './source-file.ts';
 import { fileDiagnostic, MAX_SPEC_FILE_BYTES, parseYamlDocument, type ReadResult } from './yaml-document.ts';
 
 export { MAX_ALIAS_COUNT, MAX_SPEC_FILE_BYTES, type ReadResult } from './yaml-document.ts';
@@ -72,6 +74,36 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
 
 const SPEC_NAME = /\.ya?ml$/;
 
+const cacheKeys = new WeakMap<SourceFile, string>();
+
+/** The spec cache's key of a file read through it. */
+export const specCacheKey = (file: SourceFile): string | undefined => cacheKeys.get(file);
+
+/**
+ * parseSpecBytes, or the data an earlier run parsed from the same bytes (lib/read/spec-cache.ts).
+ * Either way a file that parsed cleanly keeps its text, not its YAML document: positions are
+ * parsed again only for a message that points into it.
+ */
+function parseWithCache(bytes: Buffer, displayPath: string, specPath: string, cache: SpecCache | undefined): ReadResult {
+  const key = cache ? bytesKey(bytes) : undefined;
+  const hit = key ? cache!.entries.get(key) : undefined;
+  const text = (): string => (decodeSpecText(bytes) as { text: string }).text;
+  if (key && hit) {
+    cache!.used.set(key, hit);
+    const file = lazySourceFile(text(), hit.data, displayPath, specPath, hit.schemaValid ? { schemaValid: true } : {});
+    cacheKeys.set(file, key);
+    return { files: [file], diagnostics: [] };
+  }
+  const parsed = parseSpecBytes(bytes, displayPath, specPath);
+  if (parsed.diagnostics.length > 0 || parsed.files.length !== 1) return parsed;
+  const file = lazySourceFile(text(), parsed.files[0]!.data, displayPath, specPath);
+  if (key) {
+    cache!.used.set(key, { data: file.data, schemaValid: false });
+    cacheKeys.set(file, key);
+  }
+  return { files: [file], diagnostics: [] };
+}
+
 /**
  * Reads every `*.yaml`/`*.yml` file of a spec directory (not recursive), in name order. Other
  * files are not spec files and are left alone; but whatever is named like a spec file and
@@ -79,7 +111,7 @@ const SPEC_NAME = /\.ya?ml$/;
  * device, an upper-case `.YAML`, an unreadable file. (A skipped cluster file would make synth
  * remove that cluster's output.)
  */
-export async function readSpecDir(specDir: string, cwd: string = process.cwd()): Promise<ReadResult> {
+export async function readSpecDir(specDir: string, cwd: string = process.cwd(), options: { cache?: SpecCache } = {}): Promise<ReadResult> {
   const displayDir = toDisplayPath(specDir, cwd);
   let entries;
   try {
@@ -109,7 +141,7 @@ export async function readSpecDir(specDir: string, cwd: string = process.cwd()):
       const read = await readBounded(full, MAX_SPEC_FILE_BYTES);
       if ('tooLarge' in read) return { files: [], diagnostics: [tooLarge(displayPath, read.tooLarge)] };
       if ('error' in read) return fail('spec/unreadable', `cannot read the file: ${read.error}`);
-      const parsed = parseSpecBytes(read.bytes, displayPath, `${path.basename(path.resolve(specDir))}/${name}`);
+      const parsed = parseWithCache(read.bytes, displayPath, `${path.basename(path.resolve(specDir))}/${name}`, options.cache);
       return withPatchFiles(parsed, { specDir, root, cwd });
     }),
   );

@@ -13,6 +13,8 @@ export interface SourceFile {
   readonly data: unknown;
   /** Files this one references by path (Talos patch files), keyed by the path as written; read by lib/read. */
   readonly includes?: ReadonlyMap<string, IncludedFile>;
+  /** The schema was checked on these very bytes by an earlier run and found nothing (lib/read/spec-cache.ts). */
+  readonly schemaValid?: boolean;
 }
 
 /** A file a spec file references (a Talos patch file): each of its YAML documents as a SourceFile of its own. */

@@ -10,11 +10,15 @@ import { parseSecretFile, type ParsedSecretFile } from '../sops/sops.ts';
  */
 const parses = new WeakMap<ReadonlyMap<string, string>, Map<string, ParsedSecretFile>>();
 
+/** A map that stands for another (lib/secrets/recorded-secrets.ts): its parses are the other's. */
+export const UNDERLYING = Symbol('orrery.underlyingSecrets');
+
 function parsesOf(secrets: ReadonlyMap<string, string>): Map<string, ParsedSecretFile> {
-  let byText = parses.get(secrets);
+  const base = (secrets as { readonly [UNDERLYING]?: ReadonlyMap<string, string> })[UNDERLYING] ?? secrets;
+  let byText = parses.get(base);
   if (!byText) {
     byText = new Map();
-    parses.set(secrets, byText);
+    parses.set(base, byText);
   }
   return byText;
 }
@@ -40,5 +44,5 @@ export function rememberSecretFile(secrets: ReadonlyMap<string, string>, file: s
 
 /** The parse already made of these bytes of a stored Secret, if any (never parses). */
 export function knownSecretParse(secrets: ReadonlyMap<string, string>, text: string): ParsedSecretFile | undefined {
-  return parses.get(secrets)?.get(text);
+  return parsesOf(secrets).get(text);
 }

@@ -83,7 +83,7 @@ describe('the CLI says what it is and what was meant', () => {
     expect(near.code).toBe(1);
     expect(near.err).toContain('unknown option --strcit; did you mean --strict?');
     const far = await run(['synth', '--zzzzzz']);
-    expect(far.err).toContain('unknown option --zzzzzz (options: --spec, --secrets, --format, --out, --strict, --help)');
+    expect(far.err).toContain('unknown option --zzzzzz (options: --spec, --secrets, --format, --out, --strict, --no-cache, --help)');
     expect((await run(['synht'])).err).toContain('unknown command "synht"; did you mean "synth"?');
   });
 

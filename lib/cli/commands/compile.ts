@@ -2,12 +2,26 @@ import path from 'node:path';
 import { hasErrors, uniqueDiagnostics, type Diagnostic, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { gitSummary } from '../../output/git-summary.ts';
-import { indexFileFor } from '../../output/writer-index.ts';
+import { indexFileFor, loadIndex } from '../../output/writer-index.ts';
+import { NODE_FS } from '../../output/writer-fs.ts';
+import { buildCacheFileFor, dropBuildCache, loadBuildCache, saveBuildCache, type LoadedBuildCache } from '../../output/build-cache.ts';
+import { codeFingerprint } from '../../util/code-fingerprint.ts';
+import { realpath } from 'node:fs/promises';
 import { compileSpecDir } from '../../pipeline.ts';
 import { loadAgeIdentities } from '../../sops/keys.ts';
 import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, STRICT_OPTION, strictDiagnostics, type Command, type CommandInput, type Io } from '../command.ts';
 
 /** synth, check and validate: compile the spec, then write it, compare it, or stop. */
+/** The last synth's cluster entries that still hold for this output (lib/output/build-cache.ts). */
+async function openBuildCache(outDir: string): Promise<{ file: string; realOut: string; fingerprint: string } & LoadedBuildCache> {
+  // The writer keys the index by the output's real path (a symlinked dist/ is followed once).
+  const realOut = await realpath(outDir).catch(() => outDir);
+  const fingerprint = codeFingerprint();
+  const file = buildCacheFileFor(outDir);
+  const index = await loadIndex(indexFileFor(outDir), realOut, NODE_FS);
+  return { file, realOut, fingerprint, ...(await loadBuildCache(file, realOut, fingerprint, index)) };
+}
+
 async function runCompile(command: 'synth' | 'check' | 'validate', { values, io }: CommandInput): Promise<number> {
   const format = values.format as DiagnosticFormat;
   const strict = values.strict === true;
@@ -16,7 +30,10 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
   const identities = command === 'validate' ? undefined : await loadAgeIdentities();
   const shownOut = String(values.out);
   const outDir = path.resolve(shownOut);
+  // synth reuses what it built last time for every cluster whose inputs did not change; check never does.
+  const cache = command === 'synth' && values['no-cache'] !== true ? await openBuildCache(outDir) : undefined;
   const result = await compileSpecDir(specDir, {
+    ...(cache ? { cache: { entries: cache.entries, fingerprint: cache.fingerprint } } : {}),
     build: command !== 'validate',
     // The operator's app directories are looked up in the repository that holds the output.
     ...(command !== 'validate' ? { outDir } : {}),
@@ -41,9 +58,14 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
   const lock = { onWait: (holder: string) => io.err(`orrery ${command}: waiting for ${holder} to finish writing ${shownOut}\n`) };
   try {
     if (command === 'check') return checkStale(io, format, diagnostics, shownOut, files.size, await checkOutput(outDir, files, { lock }));
-    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir) });
-    for (const w of written.warnings) io.err(`orrery synth: warning: ${w}\n`);
-    io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}\n`);
+    const known = new Map([...(result.known ?? [])].map((rel) => [rel, cache!.known.get(rel)!] as const));
+    if (cache) await dropBuildCache(cache.file);
+    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir), known });
+    const warnings = [...written.warnings];
+    if (cache && result.cacheEntries) await saveBuildCache(cache.file, cache.realOut, cache.fingerprint, result.cacheEntries, warnings);
+    for (const w of warnings) io.err(`orrery synth: warning: ${w}\n`);
+    const reused = result.model!.clusters.length - (result.built?.length ?? result.model!.clusters.length);
+    io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}${reused > 0 ? ` (${reused} of ${result.model!.clusters.length} cluster(s) unchanged since the last synth, not rebuilt)` : ''}\n`);
     const summary = await gitSummary(outDir);
     if (summary) io.err(`orrery synth: ${shownOut}: ${summary}\n`);
     // What a bare-metal user needs first: the boot media of each cluster's schematics.
@@ -103,10 +125,14 @@ export const synthCommand: Command = {
 
 Compiles every spec file in --spec into --out. Nothing is written when there is any error;
 the previous output stays exactly as it was. Prints the Image Factory boot media of each cluster.
+A cluster whose inputs (its spec, what it reads of other clusters, its Secrets, orrery itself)
+are unchanged since the last synth, and whose files in --out are as synth left them, is not
+built again; --no-cache builds every cluster (the cache lives in orrery's cache directory,
+\$ORRERY_CACHE_DIR or node_modules/.cache/orrery; deleting it is always safe).
 
 ${COMMON_HELP}
 ${STRICT_HELP}`,
-  options: { ...SPEC_OPTIONS, ...OUT_OPTION, ...STRICT_OPTION },
+  options: { ...SPEC_OPTIONS, ...OUT_OPTION, ...STRICT_OPTION, 'no-cache': { type: 'boolean', default: false } },
   run: (input) => runCompile('synth', input),
 };
 

@@ -1,0 +1,136 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Model } from '../model/model.ts';
+import type { Registry } from '../registry.ts';
+import type { OperatorSecret } from '../secrets/operator-secrets.ts';
+import type { SecretRequirement } from '../secrets/requirements.ts';
+import type { SecretCheck } from '../secrets/verify-stored.ts';
+import { cdk8s } from '../k8s/cdk8s.ts';
+import { createRenderer } from '../output/render.ts';
+import { contentHash } from '../output/content-hash.ts';
+import type { Artifacts } from './artifacts.ts';
+import { clusterKey, RecordingMap, secretsRead, secretsUnchanged, type ClusterCache, type ClusterCacheEntry } from './cluster-cache.ts';
+import { clusterView, viewIndex } from './cluster-view.ts';
+
+export interface BuildInput {
+  readonly model: Model;
+  readonly registry: Registry;
+  readonly secrets: ReadonlyMap<string, string>;
+  readonly requirements: readonly SecretRequirement[];
+  readonly secretChecks?: ReadonlyMap<string, SecretCheck>;
+  /**
+   * The previous synth's entries (already checked against the output on disk) and orrery's code
+   * fingerprint: a cluster whose key and Secrets match is not built. Absent: every cluster is
+   * built and no entries are made (check, tests).
+   */
+  readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string };
+  /** Build every cluster from the whole model instead of its view (the test that views lose nothing). */
+  readonly wholeModel?: boolean;
+}
+
+export interface BuiltOutput {
+  /** The files rendered by this run. */
+  readonly files: Map<string, string>;
+  /** Files of clusters taken from the cache: on disk as the output index recorded them, not rendered. */
+  readonly known: Set<string>;
+  readonly diagnostics: Diagnostic[];
+  readonly referencedSecrets: OperatorSecret[];
+  readonly notices: string[];
+  /** Namespaces each cluster's tree creates. */
+  readonly created: Map<string, string[]>;
+  /** The entries for the next run (every cluster, when a cache was given). */
+  readonly entries: Map<string, ClusterCacheEntry>;
+  /** The clusters built (not taken from the cache), in order. */
+  readonly built: string[];
+}
+
+const clash = (path: string): Diagnostic => ({ severity: 'error', file: path, line: 1, col: 1, pointer: '', rule: 'output/path-clash', message: 'two generators write this file' });
+
+/**
+ * Runs the components: the fleet-wide ones, then each cluster's on the cluster's view of the
+ * model (cluster-view.ts), each cluster's part rendered right after it is built so that its
+ * objects are garbage before the next cluster (peak memory at 1000 clusters). A cluster whose
+ * cache entry still holds is skipped whole. Pure.
+ */
+export function buildClusters(input: BuildInput): BuiltOutput {
+  const { model, registry, secrets, secretChecks, cache } = input;
+  const out: BuiltOutput = { files: new Map(), known: new Set(), diagnostics: [], referencedSecrets: [], notices: [], created: new Map(), entries: new Map(), built: [] };
+  const take = (files: ReadonlyMap<string, string>): void => {
+    for (const [path, content] of files) {
+      if (out.files.has(path) || out.known.has(path)) out.diagnostics.push(clash(path));
+      else out.files.set(path, content);
+    }
+  };
+  const findings = (parts: readonly Artifacts[]): void => {
+    for (const p of parts) {
+      out.diagnostics.push(...(p.diagnostics ?? []));
+      out.referencedSecrets.push(...(p.referencedSecrets ?? []));
+      out.notices.push(...(p.notices ?? []));
+    }
+  };
+  const fleet = createRenderer();
+  const fleetParts = registry.constellation.map((c) => c.build(model));
+  for (const p of fleetParts) fleet.add(p);
+  const fleetRendered = fleet.finish();
+  out.diagnostics.push(...fleetRendered.diagnostics);
+  take(fleetRendered.files);
+  findings(fleetParts);
+
+  // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
+  const requirementsOf = new Map<string, SecretRequirement[]>();
+  for (const r of input.requirements) {
+    const to = r.deliveredTo ?? r.cluster;
+    requirementsOf.set(to, [...(requirementsOf.get(to) ?? []), r]);
+  }
+  const { App } = cdk8s();
+  const index = viewIndex(model);
+  for (const cluster of model.clusters) {
+    const view = input.wholeModel ? model : clusterView(model, cluster.name, index).model;
+    const requirements = requirementsOf.get(cluster.name) ?? [];
+    const key = cache ? clusterKey(cache.fingerprint, view, requirements) : '';
+    const prior = cache?.entries.get(cluster.name);
+    if (prior && prior.key === key && secretsUnchanged(prior, secrets, secretChecks) && prior.files.every(([f]) => !out.files.has(f) && !out.known.has(f))) {
+      for (const [f] of prior.files) out.known.add(f);
+      out.diagnostics.push(...prior.diagnostics);
+      out.referencedSecrets.push(...prior.referencedSecrets);
+      out.notices.push(...prior.notices);
+      for (const [c, ns] of prior.namespaces) out.created.set(c, [...(out.created.get(c) ?? []), ns]);
+      out.entries.set(cluster.name, prior);
+      continue;
+    }
+    out.built.push(cluster.name);
+    const recordedSecrets = new RecordingMap(secrets);
+    const recordedChecks = secretChecks ? new RecordingMap(secretChecks) : undefined;
+    const app = new App({ outdir: 'cdk8s.out' });
+    const ctx = { model: view, cluster, app, secrets: recordedSecrets, secretRequirements: requirements, platform: registry.platform, ...(recordedChecks ? { secretChecks: recordedChecks } : {}) };
+    const renderer = createRenderer();
+    const parts: Artifacts[] = [];
+    const namespaces: [string, string][] = [];
+    for (const component of registry.cluster) {
+      const part = component.build(ctx);
+      for (const b of part.bundles) {
+        const holder = b.dir.slice(0, b.dir.indexOf('/'));
+        for (const o of b.objects) if (o.kind === 'Namespace') namespaces.push([holder, o.metadata.name]);
+      }
+      renderer.add(part);
+      // Only the findings outlive the turn: the objects are rendered and dropped.
+      parts.push({ bundles: [], files: [], diagnostics: part.diagnostics ?? [], referencedSecrets: part.referencedSecrets ?? [], notices: part.notices ?? [] });
+    }
+    const rendered = renderer.finish();
+    out.diagnostics.push(...rendered.diagnostics);
+    take(rendered.files);
+    findings(parts);
+    for (const [c, ns] of namespaces) out.created.set(c, [...(out.created.get(c) ?? []), ns]);
+    if (cache) {
+      out.entries.set(cluster.name, {
+        key,
+        secrets: secretsRead(recordedSecrets, recordedChecks),
+        files: [...rendered.files].map(([f, content]) => [f, contentHash(content)] as const),
+        diagnostics: parts.flatMap((p) => p.diagnostics ?? []).concat(rendered.diagnostics),
+        referencedSecrets: parts.flatMap((p) => p.referencedSecrets ?? []),
+        notices: parts.flatMap((p) => p.notices ?? []),
+        namespaces,
+      });
+    }
+  }
+  return out;
+}

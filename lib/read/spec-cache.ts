@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { cacheDir } from '../output/writer-index.ts';
+import type { SourceFile } from './source-file.ts';
+
+/**
+ * What synth remembers of the spec files it parsed: per file content (a hash of its bytes) the
+ * plain data, and whether the schema found nothing to say about it. Parsing YAML is the largest
+ * part of reading a fleet (about 2 s for 1000 cluster files); a file whose bytes did not change is
+ * not parsed again. Its positions are parsed only when a message must point into it. A cache,
+ * never the truth: keyed with orrery's code fingerprint, ignored when missing or damaged,
+ * and only files that parsed without any finding are kept.
+ */
+const VERSION = 1;
+
+export interface SpecCacheEntry {
+  readonly data: unknown;
+  /** validateSchema returned nothing for this data. */
+  readonly schemaValid: boolean;
+}
+
+export interface SpecCache {
+  readonly fingerprint: string;
+  readonly entries: Map<string, SpecCacheEntry>;
+  /** The entries this run used or made (what is saved). */
+  readonly used: Map<string, SpecCacheEntry>;
+}
+
+export const bytesKey = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('base64');
+
+export function specCacheFileFor(specDir: string, dir: string = cacheDir()): string {
+  return path.join(dir, `spec-${createHash('sha256').update(path.resolve(specDir)).digest('hex').slice(0, 16)}.json`);
+}
+
+/** Objects as the parser makes them: null-prototype (lib/read/plain-data.ts), so that a key like `__proto__` stays a key. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+export async function loadSpecCache(file: string, fingerprint: string): Promise<SpecCache> {
+  const entries = new Map<string, SpecCacheEntry>();
+  try {
+    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as { version?: number; fingerprint?: string; files?: Record<string, [unknown, boolean]> };
+    if (parsed.version === VERSION && parsed.fingerprint === fingerprint && parsed.files && typeof parsed.files === 'object') {
+      for (const [key, e] of Object.entries(parsed.files)) if (Array.isArray(e) && e.length === 2) entries.set(key, { data: plain(e[0]), schemaValid: e[1] === true });
+    }
+  } catch {
+    // No cache, or a damaged one: parse everything.
+  }
+  return { fingerprint, entries, used: new Map() };
+}
+
+/** Saves what this run used, when it differs from what was loaded. Failures only cost speed. */
+export async function saveSpecCache(file: string, cache: SpecCache): Promise<void> {
+  const same = cache.used.size === cache.entries.size && [...cache.used].every(([k, e]) => cache.entries.get(k)?.schemaValid === e.schemaValid);
+  if (same) return;
+  const body = { version: VERSION, fingerprint: cache.fingerprint, files: Object.fromEntries([...cache.used].map(([k, e]) => [k, [e.data, e.schemaValid]])) };
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    await fsp.writeFile(tmp, JSON.stringify(body));
+    await fsp.rename(tmp, file);
+  } catch {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    await fsp.rm(file, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * A spec file whose YAML document (for positions) is parsed on first use: a cached file, or a
+ * freshly parsed one whose document synth drops to keep memory flat (1000 documents ≈ 90 MiB).
+ */
+export function lazySourceFile(text: string, data: unknown, displayPath: string, specPath: string, extra: Pick<SourceFile, 'includes'> & { schemaValid?: boolean } = {}): SourceFile {
+  let parsed: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
+  const positions = (): { doc: Document.Parsed; lineCounter: LineCounter } => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+      const doc = (Array.isArray(docs) ? docs : []).find((d) => d.contents !== null || d.errors.length > 0);
+      parsed = { doc: doc as Document.Parsed, lineCounter };
+    }
+    return parsed;
+  };
+  return {
+    displayPath,
+    specPath,
+    data,
+    ...extra,
+    get doc(): Document.Parsed {
+      return positions().doc;
+    },
+    get lineCounter(): LineCounter {
+      return positions().lineCounter;
+    },
+  };
+}
