@@ -14,7 +14,7 @@ import type { Cluster, Constellation } from './spec/types.generated.ts';
 import path from 'node:path';
 import { secretRequirements, type SecretRequirement } from './secrets/requirements.ts';
 import { operatorSecretFiles, pendingSecretsTransaction, readSecretFiles, secretFilesFor, SECRETS_JOURNAL } from './secrets/store.ts';
-import { checkStoredSecrets, type SecretCheck } from './secrets/verify-stored.ts';
+import { checkStoredSecrets, type FingerprintMemo, type SecretCheck } from './secrets/verify-stored.ts';
 import type { AgeIdentities } from './sops/keys.ts';
 import { NOT_COMPILED_YET, pendingKeys } from './spec/pending.ts';
 import { referencedSecretDiagnostics } from './secrets/referenced-secrets.ts';
@@ -213,13 +213,14 @@ export async function compileSpecDir(
       const entry = key ? specCache.used.get(key) : undefined;
       if (key && entry && !entry.schemaValid) specCache.used.set(key, { ...entry, schemaValid: true });
     }
-    await saveSpecCache(specCacheFile, specCache);
+    if (!checked.model || options.build === false) await saveSpecCache(specCacheFile, specCache);
   }
   if (!checked.model || options.build === false) return checked;
   const secretsDir = options.secretsDir ?? defaultSecretsDir(specDir);
   const needed = secretRequirements(checked.model);
   const operator = await operatorSecretFiles(secretsDir, checked.model.clusters.map((c) => c.name));
-  const stored = await readStoredSecrets(secretsDir, needed, cwd, options.identities, operator);
+  const stored = await readStoredSecrets(secretsDir, needed, cwd, options.identities, operator, specCache?.fingerprints);
+  if (specCache && specCacheFile) await saveSpecCache(specCacheFile, specCache);
   // The operator's app directories live in the repository beside the output (a few stat calls).
   const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
   if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
@@ -232,6 +233,7 @@ async function readStoredSecrets(
   cwd: string,
   identities: AgeIdentities | undefined,
   operator: readonly string[] = [],
+  fingerprints?: FingerprintMemo,
 ): Promise<{ files: ReadonlyMap<string, string>; checks: ReadonlyMap<string, SecretCheck>; diagnostics: Diagnostic[] }> {
   const display = toDisplayPath(secretsDir, cwd);
   const at = (rule: string, severity: Diagnostic['severity'], message: string): Diagnostic => ({ severity, file: display, line: 1, col: 1, pointer: '', rule, message });
@@ -242,7 +244,7 @@ async function readStoredSecrets(
   const stored = await readSecretFiles(secretsDir, [...new Set([...secretFilesFor(needed), ...operator])], cwd);
   if (hasErrors(stored.diagnostics)) return { files: new Map(), checks: new Map(), diagnostics: stored.diagnostics };
   const show = (file: string): string => toDisplayPath(path.join(secretsDir, file), cwd);
-  const verified = await checkStoredSecrets({ files: stored.files, requirements: needed, operatorFiles: operator, ...(identities ? { identities } : {}), show });
+  const verified = await checkStoredSecrets({ files: stored.files, requirements: needed, operatorFiles: operator, ...(identities ? { identities } : {}), show, ...(fingerprints ? { fingerprints } : {}) });
   const diagnostics: Diagnostic[] = [];
   // Said once per run, not per file: CI usually has no key, and that is fine.
   if (verified.unverified > 0) {

@@ -31,26 +31,37 @@ export interface UnportablePath {
   readonly problem: string;
 }
 
+/** Anything unportableSegment could object to somewhere in a path (most paths match nothing: one test each). */
+const QUICK_SUSPECT = /[<>:"\\|?*\u0000-\u001f]|[. ](\/|$)|(^|\/)(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|\/|$)/i;
+
 /** Every output path that would break a checkout on Windows or macOS. */
 export function unportablePaths(paths: Iterable<string>): UnportablePath[] {
   const out: UnportablePath[] = [];
   const seen = new Map<string, string>();
+  // Prefixes already folded without a clash: a directory shared by thousands of files is folded once.
+  const clean = new Set<string>();
   for (const p of paths) {
-    const bad = p
-      .split('/')
-      .map((s) => [s, unportableSegment(s)] as const)
-      .find(([, why]) => why !== undefined);
-    if (bad) out.push({ path: p, problem: `${JSON.stringify(bad[0])}: ${bad[1]}` });
+    if (QUICK_SUSPECT.test(p)) {
+      const bad = p
+        .split('/')
+        .map((s) => [s, unportableSegment(s)] as const)
+        .find(([, why]) => why !== undefined);
+      if (bad) out.push({ path: p, problem: `${JSON.stringify(bad[0])}: ${bad[1]}` });
+    }
     // The file and each of its directories: `Lab/a` and `lab/b` put two directories in one place.
-    const segments = p.split('/');
-    for (let i = 1; i <= segments.length; i++) {
-      const prefix = segments.slice(0, i).join('/');
-      const prior = seen.get(foldedPath(prefix));
-      if (prior === undefined) seen.set(foldedPath(prefix), prefix);
-      else if (prior !== prefix) {
-        out.push({ path: p, problem: `${prefix} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows` });
-        break;
+    for (let end = p.indexOf('/'); ; end = p.indexOf('/', end + 1)) {
+      const prefix = end < 0 ? p : p.slice(0, end);
+      if (!clean.has(prefix)) {
+        const folded = foldedPath(prefix);
+        const prior = seen.get(folded);
+        if (prior === undefined) seen.set(folded, prefix);
+        if (prior === undefined || prior === prefix) clean.add(prefix);
+        else {
+          out.push({ path: p, problem: `${prefix} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows` });
+          break;
+        }
       }
+      if (end < 0) break;
     }
   }
   return out;

@@ -26,6 +26,13 @@ export interface SpecCache {
   readonly entries: Map<string, SpecCacheEntry>;
   /** The entries this run used or made (what is saved). */
   readonly used: Map<string, SpecCacheEntry>;
+  /**
+   * The ClusterMesh CA fingerprint annotations of stored Secrets, by a hash of their text
+   * (lib/secrets/verify-stored.ts): what was loaded, and what this run looked up or found (saved).
+   */
+  readonly fingerprints: { has(key: string): boolean; get(key: string): string | null | undefined; set(key: string, value: string | null): unknown };
+  readonly loadedFingerprints: ReadonlyMap<string, string | null>;
+  readonly usedFingerprints: Map<string, string | null>;
 }
 
 export const bytesKey = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('base64');
@@ -47,22 +54,40 @@ function plain(value: unknown): unknown {
 
 export async function loadSpecCache(file: string, fingerprint: string): Promise<SpecCache> {
   const entries = new Map<string, SpecCacheEntry>();
+  const fingerprints = new Map<string, string | null>();
   try {
-    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as { version?: number; fingerprint?: string; files?: Record<string, [unknown, boolean]> };
+    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as { version?: number; fingerprint?: string; files?: Record<string, [unknown, boolean]>; secrets?: Record<string, unknown> };
     if (parsed.version === VERSION && parsed.fingerprint === fingerprint && parsed.files && typeof parsed.files === 'object') {
       for (const [key, e] of Object.entries(parsed.files)) if (Array.isArray(e) && e.length === 2) entries.set(key, { data: plain(e[0]), schemaValid: e[1] === true });
+      for (const [key, fp] of Object.entries(parsed.secrets ?? {})) if (typeof fp === 'string' || fp === null) fingerprints.set(key, fp);
     }
   } catch {
     // No cache, or a damaged one: parse everything.
   }
-  return { fingerprint, entries, used: new Map() };
+  const usedFingerprints = new Map<string, string | null>();
+  const memo = {
+    has: (k: string): boolean => usedFingerprints.has(k) || fingerprints.has(k),
+    get: (k: string): string | null | undefined => {
+      const v = usedFingerprints.has(k) ? usedFingerprints.get(k) : fingerprints.get(k);
+      if (v !== undefined) usedFingerprints.set(k, v);
+      return v;
+    },
+    set: (k: string, v: string | null): void => void usedFingerprints.set(k, v),
+  };
+  return { fingerprint, entries, used: new Map(), fingerprints: memo, loadedFingerprints: fingerprints, usedFingerprints };
 }
 
 /** Saves what this run used, when it differs from what was loaded. Failures only cost speed. */
 export async function saveSpecCache(file: string, cache: SpecCache): Promise<void> {
   const same = cache.used.size === cache.entries.size && [...cache.used].every(([k, e]) => cache.entries.get(k)?.schemaValid === e.schemaValid);
-  if (same) return;
-  const body = { version: VERSION, fingerprint: cache.fingerprint, files: Object.fromEntries([...cache.used].map(([k, e]) => [k, [e.data, e.schemaValid]])) };
+  const sameFingerprints = cache.usedFingerprints.size === cache.loadedFingerprints.size && [...cache.usedFingerprints.keys()].every((k) => cache.loadedFingerprints.has(k));
+  if (same && sameFingerprints) return;
+  const body = {
+    version: VERSION,
+    fingerprint: cache.fingerprint,
+    files: Object.fromEntries([...cache.used].map(([k, e]) => [k, [e.data, e.schemaValid]])),
+    secrets: Object.fromEntries(cache.usedFingerprints),
+  };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     await fsp.mkdir(path.dirname(file), { recursive: true });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,14 +29,40 @@ export function sourceFingerprint(root: string): string {
     }
   };
   for (const dir of SOURCE_DIRS) visit(dir);
-  hash.update('package-lock.json\0').update(readFileSync(path.join(root, 'package-lock.json')));
+  const manifest = readFileSync(path.join(root, 'package.json'));
+  hash.update('package.json\0').update(manifest).update('\0');
+  // In the repository the lock pins every library; an installed package has no lock, so the
+  // versions of the libraries it runs with are read from their own package.json files.
+  if (existsSync(path.join(root, 'package-lock.json'))) {
+    hash.update('package-lock.json\0').update(readFileSync(path.join(root, 'package-lock.json')));
+  } else {
+    const require = createRequire(path.join(root, 'package.json'));
+    for (const dep of Object.keys((JSON.parse(manifest.toString('utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}).sort()) {
+      let version = 'missing';
+      try {
+        version = (JSON.parse(readFileSync(require.resolve(`${dep}/package.json`), 'utf8')) as { version?: string }).version ?? 'unknown';
+      } catch {
+        // A package that does not export its package.json: its name and "unresolved" still count.
+        version = 'unresolved';
+      }
+      hash.update(`${dep}@${version}\0`);
+    }
+  }
   return hash.digest('base64');
 }
 
 let memo: string | undefined;
 
-/** The fingerprint of the running code (see above). */
-export function codeFingerprint(): string {
+/** The fingerprint of the running code (see above); undefined when it cannot be made (synth then builds without a cache). */
+export function codeFingerprint(): string | undefined {
+  try {
+    return runningFingerprint();
+  } catch {
+    return undefined;
+  }
+}
+
+function runningFingerprint(): string {
   if (memo) return memo;
   const here = path.dirname(fileURLToPath(import.meta.url));
   // build/lib/util/ when compiled, lib/util/ in the sources.

@@ -2,7 +2,8 @@ import { readdir, stat, writeFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeOutput } from '../../lib/output/writer.ts';
-import { indexFileFor } from '../../lib/output/writer-index.ts';
+import { indexFileFor, loadIndex } from '../../lib/output/writer-index.ts';
+import { NODE_FS } from '../../lib/output/writer-fs.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 import { faultyFs } from '../reliability/support/faulty-fs.ts';
 import { files, snapshot } from '../reliability/support/tree.ts';
@@ -58,6 +59,28 @@ describe('incremental writes', () => {
     const control = faultyFs(() => undefined);
     await writeOutput(out, fleet('v1'), { fs: control.fs });
     expect(ops(control.calls, 'readFile', out).length).toBeGreaterThanOrEqual(41);
+  });
+
+  it('GIVEN known files (the build cache: not rendered, on disk as indexed) THEN they are kept, listed in the manifest, never read; one that changed meanwhile stops the write', async () => {
+    await writeOutput(out, fleet('v1'), { index });
+    const all = fleet('v1');
+    const entries = await loadIndex(index, out, NODE_FS);
+    // c1's files are "known": only the others are rendered this time, and c0/f0 changes.
+    const known = new Map([...entries].filter(([rel]) => rel.startsWith('c1/')));
+    const rendered = new Map([...all].filter(([rel]) => !rel.startsWith('c1/')));
+    rendered.set('c0/f0.yaml', 'v2 0\n');
+    const counting = faultyFs(() => undefined);
+    const report = await writeOutput(out, rendered, { index, known, fs: counting.fs });
+    expect(report.written).toEqual(['c0/f0.yaml']);
+    expect(report.removed).toEqual([]);
+    expect(report.unchanged).toBe(40);
+    expect(ops(counting.calls, 'readFile', path.join(out, 'c1'))).toEqual([]);
+    const manifest = JSON.parse((await snapshot(out))['.orrery-manifest.json']!) as { files: string[] };
+    expect(manifest.files).toEqual([...all.keys()].sort());
+    // The index another writer left differs from what the known files were checked against.
+    const stale = new Map([...known].map(([rel, e]) => [rel, { ...e, hash: 'stale' }]));
+    await expect(writeOutput(out, rendered, { index, known: stale })).rejects.toThrow(/changed while this synth ran .* run orrery synth again/);
+    expect((await snapshot(out))['c0/f0.yaml']).toBe('v2 0\n');
   });
 
   it('GIVEN a file edited by hand (same size, new mtime) THEN lstat shows it and synth reads it and restores it', async () => {

@@ -13,10 +13,11 @@ import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, STRICT_OPTION, strictDia
 
 /** synth, check and validate: compile the spec, then write it, compare it, or stop. */
 /** The last synth's cluster entries that still hold for this output (lib/output/build-cache.ts). */
-async function openBuildCache(outDir: string): Promise<{ file: string; realOut: string; fingerprint: string } & LoadedBuildCache> {
+async function openBuildCache(outDir: string): Promise<({ file: string; realOut: string; fingerprint: string } & LoadedBuildCache) | undefined> {
+  const fingerprint = codeFingerprint();
+  if (!fingerprint) return undefined;
   // The writer keys the index by the output's real path (a symlinked dist/ is followed once).
   const realOut = await realpath(outDir).catch(() => outDir);
-  const fingerprint = codeFingerprint();
   const file = buildCacheFileFor(outDir);
   const index = await loadIndex(indexFileFor(outDir), realOut, NODE_FS);
   return { file, realOut, fingerprint, ...(await loadBuildCache(file, realOut, fingerprint, index)) };
