@@ -78,6 +78,7 @@ interface SizeResult {
   readonly repeats: number;
   readonly cold: readonly number[];
   readonly noChange: readonly number[];
+  readonly uncached: readonly number[];
   readonly oneChange: readonly number[];
   readonly oneChangeWritten: string;
   readonly floor: readonly number[];
@@ -98,6 +99,7 @@ async function benchSize(size: number, repeats: number): Promise<SizeResult> {
     const spec = ['--spec', fleet.specDir];
     const cold: number[] = [];
     const noChange: number[] = [];
+    const uncached: number[] = [];
     const oneChange: number[] = [];
     const floors: number[] = [];
     const serialise: number[] = [];
@@ -109,6 +111,8 @@ async function benchSize(size: number, repeats: number): Promise<SizeResult> {
     for (let r = 0; r < repeats; r++) {
       // A new directory per repetition (never the place of a tree just removed).
       const out = path.join(root, `run-${r}`, 'dist');
+      // Cold means no cache of any kind: neither the build cache nor the spec cache of earlier repetitions.
+      await rm(path.join(root, '.orrery-cache'), { recursive: true, force: true });
       const c = await orrery(['synth', ...spec, '--out', out], root);
       cold.push(c.ms);
       rss.cold = Math.max(rss.cold, c.rssMiB);
@@ -118,7 +122,11 @@ async function benchSize(size: number, repeats: number): Promise<SizeResult> {
       rss.noChange = Math.max(rss.noChange, n.rssMiB);
       await moveOneNode(fleet, r);
       const o = await orrery(['synth', ...spec, '--out', out], root);
-      oneChangeWritten = /(\d+ written, \d+ removed)/.exec(o.stderr)?.[1] ?? '?';
+      oneChangeWritten = `${/(\d+ written, \d+ removed)/.exec(o.stderr)?.[1] ?? '?'}, ${/\((\d+ of \d+) cluster\(s\) unchanged/.exec(o.stderr)?.[1] ?? 'no'} cluster(s) taken from the build cache`;
+      // The same no-change synth without the build cache (every cluster built, the output compared through the index).
+      const u = await orrery(['synth', '--no-cache', ...spec, '--out', out], root);
+      if (!/ 0 written, 0 removed/.test(u.stderr)) throw new Error(`no-change synth without cache wrote something:\n${u.stderr}`);
+      uncached.push(u.ms);
       oneChange.push(o.ms);
       rss.oneChange = Math.max(rss.oneChange, o.rssMiB);
       // The floor writes the same files as the one-change synth just did, into a new directory.
@@ -130,7 +138,7 @@ async function benchSize(size: number, repeats: number): Promise<SizeResult> {
       writeOnly.push(f.writeOnlyMs);
       sameBytes = f.sameBytes;
     }
-    return { size, files, specKiB: fleet.specBytes / 1024, repeats, cold, noChange, oneChange, oneChangeWritten, floor: floors, serialise, writeOnly, sameBytes, rssMiB: rss, loadBefore, loadAfter: load() };
+    return { size, files, specKiB: fleet.specBytes / 1024, repeats, cold, noChange, uncached, oneChange, oneChangeWritten, floor: floors, serialise, writeOnly, sameBytes, rssMiB: rss, loadBefore, loadAfter: load() };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -185,7 +193,7 @@ async function main(): Promise<void> {
   console.log('whole-process wall seconds, median (min–max) over the repeats:');
   console.log(
     table(
-      ['clusters', 'files', 'runs', 'cold', 'no change', 'one change', 'floor', 'of which yaml', 'write only', 'cold÷floor', 'cold÷write', 'no-change÷cold', 'one-change÷cold', 'peak RSS MiB cold/no/one', 'load before → after'],
+      ['clusters', 'files', 'runs', 'cold', 'no change', 'one change', 'no change --no-cache', 'floor', 'of which yaml', 'write only', 'cold÷floor', 'cold÷write', 'no-change÷cold', 'one-change÷cold', 'peak RSS MiB cold/no/one', 'load before → after'],
       results.map((r) => [
         String(r.size),
         String(r.files),
@@ -193,6 +201,7 @@ async function main(): Promise<void> {
         spread(r.cold),
         spread(r.noChange),
         spread(r.oneChange),
+        spread(r.uncached),
         spread(r.floor),
         s2(median(r.serialise)),
         s2(median(r.writeOnly)),

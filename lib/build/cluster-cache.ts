@@ -40,9 +40,23 @@ const sha = (text: string): string => createHash('sha256').update(text).digest('
 
 export { RecordingMap };
 
-/** The key of a cluster's build (see ClusterCacheEntry). */
+const clusterHashes = new WeakMap<object, string>();
+
+/**
+ * The key of a cluster's build (see ClusterCacheEntry): a hash of the fingerprint, the view's
+ * constellation, each cluster of the view (each cluster's own hash made once per model, since a
+ * cluster is in the views of all its peers) and the requirements.
+ */
 export function clusterKey(fingerprint: string, view: Model, requirements: readonly SecretRequirement[]): string {
-  return sha(`${fingerprint}\n${JSON.stringify(view)}\n${JSON.stringify(requirements)}`);
+  const hashes = view.clusters.map((c) => {
+    let h = clusterHashes.get(c);
+    if (!h) {
+      h = sha(JSON.stringify(c));
+      clusterHashes.set(c, h);
+    }
+    return h;
+  });
+  return sha(`${fingerprint}\n${JSON.stringify(view.constellation)}\n${hashes.join('\n')}\n${JSON.stringify(requirements)}`);
 }
 
 const checkText = (check: SecretCheck | undefined): string | null => (check ? JSON.stringify(check) : null);

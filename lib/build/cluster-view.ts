@@ -1,4 +1,4 @@
-import type { ClusterModel, MeshGroupModel, Model } from '../model/model.ts';
+import type { AnycastModel, ClusterModel, MeshGroupModel, Model } from '../model/model.ts';
 
 /**
  * What one cluster's output may read of the constellation: the cluster itself, and the other
@@ -39,14 +39,23 @@ export function viewMembers(model: Model, name: string, index: ViewIndex = viewI
 /** The model as the cluster's build sees it: the same constellation, restricted to what the cluster reads. */
 export function clusterView(model: Model, name: string, index: ViewIndex = viewIndex(model)): ClusterView {
   const members = viewMembers(model, name, index);
-  const groups = new Set(meshComponentOf(index, name));
-  const clusters: ClusterModel[] = model.clusters.filter((c) => members.has(c.name));
+  // In the constellation's order, picked through the index (each view costs its own size, not the fleet's).
+  const order = (a: number, b: number): number => a - b;
+  const clusters: ClusterModel[] = [...members]
+    .map((m) => index.position.get(m))
+    .filter((i): i is number => i !== undefined)
+    .sort(order)
+    .map((i) => model.clusters[i]!);
+  const groups = meshComponentOf(index, name)
+    .map((g) => index.groupPosition.get(g)!)
+    .sort(order)
+    .map((i) => model.constellation.meshGroups[i]!);
   return {
     model: {
       constellation: {
         ...model.constellation,
-        meshGroups: model.constellation.meshGroups.filter((g) => groups.has(g)),
-        anycast: model.constellation.anycast.filter((a) => a.clusters.includes(name)),
+        meshGroups: groups,
+        anycast: index.anycastOf.get(name) ?? [],
       },
       clusters,
     },
@@ -60,6 +69,10 @@ export interface ViewIndex {
   readonly groupsOf: ReadonlyMap<string, readonly MeshGroupModel[]>;
   readonly workloadsOf: ReadonlyMap<string, readonly string[]>;
   readonly hub?: string;
+  readonly position: ReadonlyMap<string, number>;
+  readonly groupPosition: ReadonlyMap<MeshGroupModel, number>;
+  /** The constellation's anycast declarations each cluster announces, in order. */
+  readonly anycastOf: ReadonlyMap<string, readonly AnycastModel[]>;
 }
 
 export function viewIndex(model: Model): ViewIndex {
@@ -77,7 +90,19 @@ export function viewIndex(model: Model): ViewIndex {
     if (manager && manager !== c.name) workloadsOf.set(manager, [...(workloadsOf.get(manager) ?? []), c.name]);
   }
   const hub = model.clusters.find((c) => c.role === 'management')?.name;
-  return { byName: new Map(model.clusters.map((c) => [c.name, c])), groupsOf, workloadsOf, ...(hub ? { hub } : {}) };
+  const anycastOf = new Map<string, AnycastModel[]>();
+  for (const a of model.constellation.anycast) {
+    for (const c of new Set(a.clusters)) anycastOf.set(c, [...(anycastOf.get(c) ?? []), a]);
+  }
+  return {
+    byName: new Map(model.clusters.map((c) => [c.name, c])),
+    groupsOf,
+    workloadsOf,
+    ...(hub ? { hub } : {}),
+    position: new Map(model.clusters.map((c, i) => [c.name, i])),
+    groupPosition: new Map(model.constellation.meshGroups.map((g, i) => [g, i])),
+    anycastOf,
+  };
 }
 
 /** The mesh groups connected to the cluster's through shared members (breadth first). */

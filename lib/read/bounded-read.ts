@@ -1,5 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** What stops a file from being read, as a sentence with the fix (never the file's content). */
@@ -36,16 +35,17 @@ function typeName(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket():
  * directory sees it); a directory, FIFO, socket or device is refused by name.
  */
 export async function entryKind(full: string, root: string): Promise<{ problem?: undefined; rule?: undefined } | { problem: string; rule: string }> {
+  // Synchronous, like readBounded: thousands of small files (see there).
   let info;
   try {
-    info = await lstat(full);
+    info = lstatSync(full);
   } catch (err) {
     return { rule: 'spec/unreadable', problem: `cannot read the file: ${describeReadError(err)}` };
   }
   if (info.isSymbolicLink()) {
     let target: string;
     try {
-      target = await realpath(full);
+      target = realpathSync(full);
     } catch (err) {
       return { rule: 'spec/unreadable', problem: `a symbolic link that cannot be followed: ${describeReadError(err)}` };
     }
@@ -53,7 +53,11 @@ export async function entryKind(full: string, root: string): Promise<{ problem?:
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
       return { rule: 'spec/link-outside', problem: `a symbolic link to ${target}, outside ${root}; orrery does not follow links out of the directory (a review of it would not show the file): copy the file in instead` };
     }
-    info = await stat(full).catch(() => info!);
+    try {
+      info = statSync(full);
+    } catch {
+      // A link that resolved a moment ago: judged by the link itself.
+    }
   }
   const kind = typeName(info);
   return kind ? { rule: 'spec/not-a-file', problem: `named like a spec file but it is ${kind}, not a regular file; rename or remove it` } : {};

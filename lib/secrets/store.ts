@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Model } from '../model/model.ts';
@@ -35,6 +36,16 @@ export interface SecretFiles {
  * of the directory, a FIFO or a directory where a secret belongs, and an unreadable file are
  * errors naming the file. A missing file is simply absent (the caller knows what it needs).
  */
+/** Whether something is at the path (a failure other than "not there" counts as there: reading it then says why). */
+function existsAsEntry(full: string): boolean {
+  try {
+    return lstatSync(full, { throwIfNoEntry: false }) !== undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
+
 export async function readSecretFiles(dir: string, wanted: readonly string[], cwd: string = process.cwd()): Promise<SecretFiles> {
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
@@ -45,10 +56,7 @@ export async function readSecretFiles(dir: string, wanted: readonly string[], cw
   await Promise.all(
     wanted.map(async (rel) => {
       const full = path.join(dir, rel);
-      const exists = await lstat(full).then(
-        () => true,
-        (err: NodeJS.ErrnoException) => err.code !== 'ENOENT' && err.code !== 'ENOTDIR',
-      );
+      const exists = existsAsEntry(full);
       if (!exists) return;
       const kind = await entryKind(full, root);
       if (kind.problem) return fail(rel, kind.rule.replace(/^spec\//, 'secrets/'), kind.problem.replace('named like a spec file but it', 'it'));
