@@ -81,7 +81,6 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     const to = r.deliveredTo ?? r.cluster;
     requirementsOf.set(to, [...(requirementsOf.get(to) ?? []), r]);
   }
-  const { App } = cdk8s();
   const index = viewIndex(model);
   for (const cluster of model.clusters) {
     const view = input.wholeModel ? model : clusterView(model, cluster.name, index).model;
@@ -100,7 +99,8 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     out.built.push(cluster.name);
     const recordedSecrets = new RecordingMap(secrets);
     const recordedChecks = secretChecks ? new RecordingMap(secretChecks) : undefined;
-    const app = new App({ outdir: 'cdk8s.out' });
+    // cdk8s is loaded only when a cluster is built (a synth with nothing changed never loads it).
+    const app = new (cdk8s().App)({ outdir: 'cdk8s.out' });
     const ctx = { model: view, cluster, app, secrets: recordedSecrets, secretRequirements: requirements, platform: registry.platform, ...(recordedChecks ? { secretChecks: recordedChecks } : {}) };
     const renderer = createRenderer();
     const parts: Artifacts[] = [];

@@ -15,11 +15,11 @@ const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
 /** The heavy packages a child process loaded. */
-async function heavyLoaded(args: readonly string[]): Promise<string[]> {
+async function heavyLoaded(args: readonly string[], env: Record<string, string> = {}): Promise<string[]> {
   const dir = await tempDir('orrery-start-up-');
   dirs.push(dir);
   const out = path.join(dir, 'loaded.json');
-  const r = spawnSync(process.execPath, ['--import', PROBE, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ORRERY_LOADED_OUT: out } });
+  const r = spawnSync(process.execPath, ['--import', PROBE, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env, ORRERY_LOADED_OUT: out } });
   expect(r.status, r.stderr).toBe(0);
   const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[];
   return HEAVY.filter((pkg) => loaded.some((m) => m.includes(`${path.sep}node_modules${path.sep}${pkg.split('/').join(path.sep)}${path.sep}`)));
@@ -34,6 +34,15 @@ describe('start-up', () => {
     const out = await tempDir('orrery-start-up-out-');
     dirs.push(out);
     expect(await heavyLoaded([BIN, 'synth', '--spec', path.join(REPO, 'clusters'), '--out', out])).toEqual(['cdk8s', 'cdk8s-plus-34']);
+  });
+
+  it('GIVEN a second synth with nothing changed THEN every cluster comes from the build cache and neither cdk8s nor cdk8s-plus is loaded', async () => {
+    const out = await tempDir('orrery-start-up-out-');
+    dirs.push(out);
+    const env = { ORRERY_CACHE_DIR: path.join(out, 'cache') };
+    const args = [BIN, 'synth', '--spec', path.join(REPO, 'clusters'), '--out', path.join(out, 'dist')];
+    expect(await heavyLoaded(args, env)).toEqual(['cdk8s', 'cdk8s-plus-34']);
+    expect(await heavyLoaded(args, env)).toEqual([]);
   });
 
   it('GIVEN certificate generation THEN @peculiar/x509 is loaded on first use (the probe sees it)', async () => {
