@@ -78,3 +78,14 @@ export async function runOrrery(argv: readonly string[], options: { stdin?: stri
   const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), input: async () => ({ data: Buffer.from(options.stdin ?? ''), tty: options.tty === true }) });
   return { code, out, err };
 }
+
+/** A small seeded generator (mulberry32), so that a property test's failure replays. */
+export function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -3,7 +3,7 @@ import { lstatSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ClusterCacheEntry } from '../build/cluster-cache.ts';
-import { errnoCode } from './fs-error.ts';
+import { replaceCacheFile } from './cache-file.ts';
 import { cacheDir, stillAsRecorded, type IndexEntry, type OutputIndex } from './writer-index.ts';
 
 /**
@@ -84,16 +84,8 @@ function wellFormed(e: unknown): e is ClusterCacheEntry {
 /** Saves the entries (a temporary file renamed over the old one). A failure costs only speed: a warning, and the old file removed. */
 export async function saveBuildCache(file: string, outDir: string, fingerprint: string, entries: ReadonlyMap<string, ClusterCacheEntry>, warnings: string[]): Promise<void> {
   const body: CacheFile = { version: VERSION, outDir, fingerprint, clusters: Object.fromEntries(entries) };
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    await fsp.writeFile(tmp, JSON.stringify(body));
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    await fsp.rm(file, { force: true }).catch(() => undefined);
-    warnings.push(`could not save the build cache ${file} (${errnoCode(err) ?? 'error'}); the next synth builds every cluster`);
-  }
+  const failed = await replaceCacheFile(file, JSON.stringify(body));
+  if (failed) warnings.push(`could not save the build cache ${file} (${failed}); the next synth builds every cluster`);
 }
 
 /** Removes the entries (after a synth that could not use them, so that none outlives the output they describe). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { errnoCode } from './fs-error.ts';
+import { replaceCacheFile } from './cache-file.ts';
 import type { WriterFs } from './writer-fs.ts';
 
 /**
@@ -74,17 +74,9 @@ export async function loadIndex(file: string, outDir: string, fs: WriterFs): Pro
 /** Writes the index (a temporary file renamed over it). A failure only costs speed: it is reported as a warning. */
 export async function saveIndex(file: string, outDir: string, entries: OutputIndex, fs: WriterFs, warnings: string[]): Promise<void> {
   const body: IndexFile = { version: VERSION, outDir, files: Object.fromEntries([...entries].map(([rel, e]) => [rel, [e.size, e.mtimeMs, e.ino, e.hash]])) };
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(tmp, JSON.stringify(body));
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    // The old index may now describe files that changed: drop it, so that nothing trusts it.
-    await fs.rm(file, { force: true }).catch(() => undefined);
-    warnings.push(`could not save the output index ${file} (${errnoCode(err) ?? 'error'}); the next synth reads the output back`);
-  }
+  const failed = await replaceCacheFile(file, JSON.stringify(body), fs);
+  // (replaceCacheFile drops the old index on failure: it may describe files that changed, so nothing may trust it)
+  if (failed) warnings.push(`could not save the output index ${file} (${failed}); the next synth reads the output back`);
 }
 
 /** The entry of a file as it is on disk now, for bytes the caller knows it holds. undefined when it vanished. */

@@ -3,6 +3,7 @@ import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { cacheDir } from '../output/writer-index.ts';
+import { replaceCacheFile } from '../output/cache-file.ts';
 import type { SourceFile } from './source-file.ts';
 
 /**
@@ -88,15 +89,8 @@ export async function saveSpecCache(file: string, cache: SpecCache): Promise<voi
     files: Object.fromEntries([...cache.used].map(([k, e]) => [k, [e.data, e.schemaValid]])),
     secrets: Object.fromEntries(cache.usedFingerprints),
   };
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    await fsp.writeFile(tmp, JSON.stringify(body));
-    await fsp.rename(tmp, file);
-  } catch {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    await fsp.rm(file, { force: true }).catch(() => undefined);
-  }
+  // A failure only costs speed: the next run parses again.
+  await replaceCacheFile(file, JSON.stringify(body));
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFleet } from '../../bench/fleet.ts';
 import { buildCacheFileFor } from '../../lib/output/build-cache.ts';
-import { removeDir, runOrrery, tempDir } from '../helpers.ts';
+import { removeDir, runOrrery, tempDir, prng } from '../helpers.ts';
 
 // The build cache end to end (issue 16): `orrery synth` reuses what it built for every cluster
 // whose inputs did not change. Whatever happens between two runs — a spec edit, a stored Secret
@@ -61,16 +61,6 @@ async function synthBoth(): Promise<{ err: string; rebuiltClusters: number | und
   return { err: cached.err, rebuiltClusters: rebuilt(cached.err) };
 }
 
-/** A small seeded generator, so that a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function edit(file: string, change: (text: string) => string): Promise<void> {
   const text = await readFile(file, 'utf8');

@@ -1,3 +1,4 @@
+import { prng } from '../helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { foldedPath, unportablePaths, unportableSegment, type UnportablePath } from '../../lib/output/portable-paths.ts';
 
@@ -27,15 +28,6 @@ function oracle(paths: Iterable<string>): UnportablePath[] {
   return out;
 }
 
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'A', 'lab', 'Lab', 'con', 'CON', 'nul', 'com1', 'lpt²', 'aux', 'x', '.', ' ', ':', '?', '\u0007', 'e\u0301', '\u00e9', 'yaml', '-', 'conin$'];
 
