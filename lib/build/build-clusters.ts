@@ -25,6 +25,12 @@ export interface BuildInput {
   readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string };
   /** Build every cluster from the whole model instead of its view (the test that views lose nothing). */
   readonly wholeModel?: boolean;
+  /**
+   * Build only one shard: the clusters whose position modulo `count` is `index`, and the fleet-wide
+   * files with shard 0. The shards' files are disjoint and their union is the whole output (the
+   * shape of synth across worker threads or CI jobs: bench/shape.ts).
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface BuiltOutput {
@@ -68,7 +74,7 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     }
   };
   const fleet = createRenderer();
-  const fleetParts = registry.constellation.map((c) => c.build(model));
+  const fleetParts = !input.shard || input.shard.index === 0 ? registry.constellation.map((c) => c.build(model)) : [];
   for (const p of fleetParts) fleet.add(p);
   const fleetRendered = fleet.finish();
   out.diagnostics.push(...fleetRendered.diagnostics);
@@ -82,7 +88,8 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     requirementsOf.set(to, [...(requirementsOf.get(to) ?? []), r]);
   }
   const index = viewIndex(model);
-  for (const cluster of model.clusters) {
+  for (const [position, cluster] of model.clusters.entries()) {
+    if (input.shard && position % input.shard.count !== input.shard.index) continue;
     const view = input.wholeModel ? model : clusterView(model, cluster.name, index).model;
     const requirements = requirementsOf.get(cluster.name) ?? [];
     const key = cache ? clusterKey(cache.fingerprint, view, requirements) : '';
