@@ -89,4 +89,16 @@ describe('the build cache', () => {
     expect(stale.built).not.toContain('c0003');
     expect(union(stale, first.files)).not.toEqual(sorted(build(model).files));
   });
+
+  it('GIVEN two shards THEN their files are disjoint and their union is the whole build (the shape of synth across workers)', () => {
+    const model = modelOf(textsOf(7));
+    const input = { model, registry: REGISTRY, secrets: new Map<string, string>(), requirements: secretRequirements(model) };
+    const whole = buildClusters(input);
+    const shards = [0, 1].map((index) => buildClusters({ ...input, shard: { index, count: 2 } }));
+    expect(shards[0]!.built).toEqual(['c0001', 'c0003', 'c0005', 'c0007']);
+    expect(shards[1]!.built).toEqual(['c0002', 'c0004', 'c0006']);
+    const union = new Map([...shards[0]!.files, ...shards[1]!.files]);
+    expect(union.size).toBe(shards[0]!.files.size + shards[1]!.files.size);
+    expect(sorted(union)).toEqual(sorted(whole.files));
+  });
 });
