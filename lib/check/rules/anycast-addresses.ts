@@ -1,8 +1,57 @@
 import { quote } from '../../diagnostics/diagnostic.ts';
 import { pointer } from '../../diagnostics/pointer.ts';
-import { containsAddress, parseCidr, parseIp } from '../../net/ip.ts';
-import { endpointAddresses, familyName, meshApiserverAddress, poolRanges, sameAddress } from '../address-facts.ts';
+import { containsAddress, parseCidr, parseIp, type Address } from '../../net/ip.ts';
+import { IntervalIndex } from '../../net/interval-index.ts';
+import type { Cluster } from '../../spec/types.generated.ts';
+import { endpointAddresses, familyName, meshApiserverAddress, poolRanges } from '../address-facts.ts';
 import type { ConstellationFacts } from '../context.ts';
+
+/** A place in the fleet an anycast address must not be; `seq` is the order the findings are reported in. */
+interface Taken {
+  readonly seq: number;
+  readonly message: (name: string, address: string) => string;
+}
+
+/**
+ * Every address the fleet uses, indexed by value, and every regular pool, by interval: each
+ * anycast declaration is then looked up, not compared with every cluster (anycasts × clusters
+ * was the slowest check at 1000 clusters). Findings keep the order of a walk over the clusters
+ * in spec order — per cluster its nodes, API endpoints, clustermesh-apiserver, then pools.
+ */
+function fleetIndex(clusters: readonly { readonly spec: Cluster }[]): { byAddress: Map<string, Taken[]>; pools: IntervalIndex<Taken> } {
+  const byAddress = new Map<string, Taken[]>();
+  const pools = new IntervalIndex<Taken>();
+  let seq = 0;
+  const take = (ip: Address, message: Taken['message']): void => {
+    const key = `${ip.family}:${ip.value}`;
+    const list = byAddress.get(key);
+    const taken = { seq: seq++, message };
+    if (list) list.push(taken);
+    else byAddress.set(key, [taken]);
+  };
+  for (const { spec } of clusters) {
+    const cluster = quote(spec.name);
+    for (const n of spec.nodes ?? []) {
+      const texts = [...(n.addresses ?? []).map((x) => x.split('/')[0]!), ...(n.reservedAddress ? [n.reservedAddress] : [])];
+      // One finding per node, however many of its addresses are the anycast address.
+      const own = new Map<string, Address>();
+      for (const ip of texts.flatMap((x) => parseIp(x) ?? [])) own.set(`${ip.family}:${ip.value}`, ip);
+      const message: Taken['message'] = (name, address) => `anycast ${name} (${address}) is node ${quote(n.name)}'s address in cluster ${cluster}`;
+      for (const ip of own.values()) take(ip, message);
+    }
+    for (const ep of endpointAddresses(spec)) take(ep.ip, (name, address) => `anycast ${name} (${address}) is the API endpoint of cluster ${cluster}`);
+    const api = meshApiserverAddress(spec);
+    if (api) take(api.ip, (name, address) => `anycast ${name} (${address}) is the clustermesh-apiserver address of cluster ${cluster}`);
+    // Anycast pools are shared on purpose; a pool name means its first declaration.
+    const anycastPool = new Map<string, boolean>();
+    for (const x of spec.loadBalancing?.pools ?? []) if (!anycastPool.has(x.name)) anycastPool.set(x.name, Boolean(x.anycast));
+    for (const p of poolRanges(spec)) {
+      if (anycastPool.get(p.pool)) continue;
+      pools.add(p.range, { seq: seq++, message: (name, address) => `anycast ${name} (${address}) is inside load-balancer pool ${quote(p.pool)} of cluster ${cluster} (${quote(p.text)}), which could give it to another Service` });
+    }
+  }
+  return { byAddress, pools };
+}
 
 /**
  * An anycast address is announced by several clusters and belongs to no one else: not two
@@ -12,20 +61,11 @@ import type { ConstellationFacts } from '../context.ts';
  */
 export function checkAnycastAddresses({ set, emit, byName }: ConstellationFacts): void {
   const cfile = set.constellation.file;
+  const anycasts = set.constellation.spec.anycast ?? [];
+  if (anycasts.length === 0) return;
   const seen = new Map<string, string>();
-  // Every cluster's addresses parsed once, not once per anycast declaration: the checks below
-  // compare each anycast with the whole fleet (anycasts × clusters), which must stay cheap.
-  const fleet = set.clusters.map(({ spec }) => ({
-    spec,
-    nodes: (spec.nodes ?? []).map((n) => ({
-      name: n.name,
-      ips: [...(n.addresses ?? []).map((x) => x.split('/')[0]!), ...(n.reservedAddress ? [n.reservedAddress] : [])].flatMap((x) => parseIp(x) ?? []),
-    })),
-    endpoints: endpointAddresses(spec),
-    api: meshApiserverAddress(spec),
-    pools: poolRanges(spec).filter((p) => !(spec.loadBalancing?.pools ?? []).find((x) => x.name === p.pool)?.anycast),
-  }));
-  (set.constellation.spec.anycast ?? []).forEach((a, ai) => {
+  const { byAddress, pools } = fleetIndex(set.clusters);
+  anycasts.forEach((a, ai) => {
     const ptr = pointer('anycast', ai, 'address');
     const ip = parseIp(a.address);
     if (!ip) return;
@@ -33,20 +73,11 @@ export function checkAnycastAddresses({ set, emit, byName }: ConstellationFacts)
     const prior = seen.get(key);
     if (prior) emit(cfile, ptr, 'anycast/duplicate-address', `anycast ${quote(a.name)} has the address of anycast ${quote(prior)} (${quote(a.address)})`);
     else seen.set(key, a.name);
-    for (const { spec, nodes, endpoints, api, pools } of fleet) {
-      for (const n of nodes) {
-        if (n.ips.some((o) => sameAddress(o, ip))) {
-          emit(cfile, ptr, 'anycast/address-taken', `anycast ${quote(a.name)} (${quote(a.address)}) is node ${quote(n.name)}'s address in cluster ${quote(spec.name)}`);
-        }
-      }
-      for (const ep of endpoints) {
-        if (sameAddress(ep.ip, ip)) emit(cfile, ptr, 'anycast/address-taken', `anycast ${quote(a.name)} (${quote(a.address)}) is the API endpoint of cluster ${quote(spec.name)}`);
-      }
-      if (api && sameAddress(api.ip, ip)) emit(cfile, ptr, 'anycast/address-taken', `anycast ${quote(a.name)} (${quote(a.address)}) is the clustermesh-apiserver address of cluster ${quote(spec.name)}`);
-      for (const p of pools) {
-        if (containsAddress(p.range, ip)) emit(cfile, ptr, 'anycast/in-lb-pool', `anycast ${quote(a.name)} (${quote(a.address)}) is inside load-balancer pool ${quote(p.pool)} of cluster ${quote(spec.name)} (${quote(p.text)}), which could give it to another Service`);
-      }
-    }
+    const addressTaken = byAddress.get(key) ?? [];
+    const inPools = pools.containing(ip);
+    const found = [...addressTaken.map((t) => ({ t, rule: 'anycast/address-taken' })), ...inPools.map((t) => ({ t, rule: 'anycast/in-lb-pool' }))];
+    if (inPools.length > 0) found.sort((x, y) => x.t.seq - y.t.seq);
+    for (const { t, rule } of found) emit(cfile, ptr, rule, t.message(quote(a.name), quote(a.address)));
     for (const name of a.clusters) {
       const spec = byName.get(name)?.spec;
       if (!spec) continue;
