@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { quote } from '../../lib/diagnostics/diagnostic.ts';
 import { pointer } from '../../lib/diagnostics/pointer.ts';
 import { containsAddress, parseCidr, parseIp } from '../../lib/net/ip.ts';
-import { endpointAddresses, familyName, meshApiserverAddress, poolRanges, sameAddress } from '../../lib/check/address-facts.ts';
+import { addressFacts, endpointAddresses, familyName, meshApiserverAddress, poolRanges, sameAddress } from '../../lib/check/address-facts.ts';
 import { checkAnycastAddresses } from '../../lib/check/rules/anycast-addresses.ts';
 import type { ConstellationFacts, Emit } from '../../lib/check/context.ts';
 import type { SpecSet } from '../../lib/check/spec-set.ts';
@@ -118,7 +118,7 @@ function run(rule: (facts: ConstellationFacts) => void, set: SpecSet): Finding[]
   const emit: Emit = (_file, ptr, ruleName, message) => out.push([ptr, ruleName, message]);
   const byName = new Map<string, { file: SourceFile; spec: Cluster }>();
   for (const c of set.clusters) if (!byName.has(c.spec.name)) byName.set(c.spec.name, c);
-  rule({ set, emit, byName, refCluster: (name) => byName.get(name) });
+  rule({ set, emit, addr: addressFacts(), byName, refCluster: (name) => byName.get(name) });
   return out;
 }
 

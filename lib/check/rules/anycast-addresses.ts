@@ -3,7 +3,7 @@ import { pointer } from '../../diagnostics/pointer.ts';
 import { containsAddress, parseCidr, parseIp, type Address } from '../../net/ip.ts';
 import { IntervalIndex } from '../../net/interval-index.ts';
 import type { Cluster } from '../../spec/types.generated.ts';
-import { endpointAddresses, familyName, meshApiserverAddress, poolRanges } from '../address-facts.ts';
+import { familyName, type AddressFacts } from '../address-facts.ts';
 import type { ConstellationFacts } from '../context.ts';
 
 /** A place in the fleet an anycast address must not be; `seq` is the order the findings are reported in. */
@@ -18,7 +18,7 @@ interface Taken {
  * was the slowest check at 1000 clusters). Findings keep the order of a walk over the clusters
  * in spec order — per cluster its nodes, API endpoints, clustermesh-apiserver, then pools.
  */
-function fleetIndex(clusters: readonly { readonly spec: Cluster }[]): { byAddress: Map<string, Taken[]>; pools: IntervalIndex<Taken> } {
+function fleetIndex(clusters: readonly { readonly spec: Cluster }[], addr: AddressFacts): { byAddress: Map<string, Taken[]>; pools: IntervalIndex<Taken> } {
   const byAddress = new Map<string, Taken[]>();
   const pools = new IntervalIndex<Taken>();
   let seq = 0;
@@ -32,21 +32,17 @@ function fleetIndex(clusters: readonly { readonly spec: Cluster }[]): { byAddres
   for (const { spec } of clusters) {
     const cluster = quote(spec.name);
     for (const n of spec.nodes ?? []) {
-      const texts = [...(n.addresses ?? []).map((x) => x.split('/')[0]!), ...(n.reservedAddress ? [n.reservedAddress] : [])];
       // One finding per node, however many of its addresses are the anycast address.
       const own = new Map<string, Address>();
-      for (const ip of texts.flatMap((x) => parseIp(x) ?? [])) own.set(`${ip.family}:${ip.value}`, ip);
+      for (const ip of addr.ips(n)) own.set(`${ip.family}:${ip.value}`, ip);
       const message: Taken['message'] = (name, address) => `anycast ${name} (${address}) is node ${quote(n.name)}'s address in cluster ${cluster}`;
       for (const ip of own.values()) take(ip, message);
     }
-    for (const ep of endpointAddresses(spec)) take(ep.ip, (name, address) => `anycast ${name} (${address}) is the API endpoint of cluster ${cluster}`);
-    const api = meshApiserverAddress(spec);
+    for (const ep of addr.endpoints(spec)) take(ep.ip, (name, address) => `anycast ${name} (${address}) is the API endpoint of cluster ${cluster}`);
+    const api = addr.meshApiserver(spec);
     if (api) take(api.ip, (name, address) => `anycast ${name} (${address}) is the clustermesh-apiserver address of cluster ${cluster}`);
-    // Anycast pools are shared on purpose; a pool name means its first declaration.
-    const anycastPool = new Map<string, boolean>();
-    for (const x of spec.loadBalancing?.pools ?? []) if (!anycastPool.has(x.name)) anycastPool.set(x.name, Boolean(x.anycast));
-    for (const p of poolRanges(spec)) {
-      if (anycastPool.get(p.pool)) continue;
+    // Anycast pools are shared on purpose.
+    for (const p of addr.regularPools(spec)) {
       pools.add(p.range, { seq: seq++, message: (name, address) => `anycast ${name} (${address}) is inside load-balancer pool ${quote(p.pool)} of cluster ${cluster} (${quote(p.text)}), which could give it to another Service` });
     }
   }
@@ -59,12 +55,12 @@ function fleetIndex(clusters: readonly { readonly spec: Cluster }[]): { byAddres
  * or service CIDR of a cluster that announces it, not inside a regular load-balancer pool (which
  * could hand it to another Service), not a clustermesh-apiserver address.
  */
-export function checkAnycastAddresses({ set, emit, byName }: ConstellationFacts): void {
+export function checkAnycastAddresses({ set, emit, addr, byName }: ConstellationFacts): void {
   const cfile = set.constellation.file;
   const anycasts = set.constellation.spec.anycast ?? [];
   if (anycasts.length === 0) return;
   const seen = new Map<string, string>();
-  const { byAddress, pools } = fleetIndex(set.clusters);
+  const { byAddress, pools } = fleetIndex(set.clusters, addr);
   anycasts.forEach((a, ai) => {
     const ptr = pointer('anycast', ai, 'address');
     const ip = parseIp(a.address);
