@@ -1,6 +1,7 @@
 import { quote } from '../../diagnostics/diagnostic.ts';
 import { pointer } from '../../diagnostics/pointer.ts';
 import { containsAddress, parseCidr, parseIp, type Address } from '../../net/ip.ts';
+import { AddressMap } from '../../net/address-map.ts';
 import { IntervalIndex } from '../../net/interval-index.ts';
 import type { Cluster } from '../../spec/types.generated.ts';
 import { familyName, type AddressFacts } from '../address-facts.ts';
@@ -18,23 +19,22 @@ interface Taken {
  * was the slowest check at 1000 clusters). Findings keep the order of a walk over the clusters
  * in spec order — per cluster its nodes, API endpoints, clustermesh-apiserver, then pools.
  */
-function fleetIndex(clusters: readonly { readonly spec: Cluster }[], addr: AddressFacts): { byAddress: Map<string, Taken[]>; pools: IntervalIndex<Taken> } {
-  const byAddress = new Map<string, Taken[]>();
+function fleetIndex(clusters: readonly { readonly spec: Cluster }[], addr: AddressFacts): { byAddress: AddressMap<Taken[]>; pools: IntervalIndex<Taken> } {
+  const byAddress = new AddressMap<Taken[]>();
   const pools = new IntervalIndex<Taken>();
   let seq = 0;
   const take = (ip: Address, message: Taken['message']): void => {
-    const key = `${ip.family}:${ip.value}`;
-    const list = byAddress.get(key);
+    const list = byAddress.get(ip);
     const taken = { seq: seq++, message };
     if (list) list.push(taken);
-    else byAddress.set(key, [taken]);
+    else byAddress.set(ip, [taken]);
   };
   for (const { spec } of clusters) {
     const cluster = quote(spec.name);
     for (const n of spec.nodes ?? []) {
       // One finding per node, however many of its addresses are the anycast address.
-      const own = new Map<string, Address>();
-      for (const ip of addr.ips(n)) own.set(`${ip.family}:${ip.value}`, ip);
+      const own = new AddressMap<Address>();
+      for (const ip of addr.ips(n)) own.set(ip, ip);
       const message: Taken['message'] = (name, address) => `anycast ${name} (${address}) is node ${quote(n.name)}'s address in cluster ${cluster}`;
       for (const ip of own.values()) take(ip, message);
     }
@@ -59,17 +59,16 @@ export function checkAnycastAddresses({ set, emit, addr, byName }: Constellation
   const cfile = set.constellation.file;
   const anycasts = set.constellation.spec.anycast ?? [];
   if (anycasts.length === 0) return;
-  const seen = new Map<string, string>();
+  const seen = new AddressMap<string>();
   const { byAddress, pools } = fleetIndex(set.clusters, addr);
   anycasts.forEach((a, ai) => {
     const ptr = pointer('anycast', ai, 'address');
     const ip = parseIp(a.address);
     if (!ip) return;
-    const key = `${ip.family}:${ip.value}`;
-    const prior = seen.get(key);
+    const prior = seen.get(ip);
     if (prior) emit(cfile, ptr, 'anycast/duplicate-address', `anycast ${quote(a.name)} has the address of anycast ${quote(prior)} (${quote(a.address)})`);
-    else seen.set(key, a.name);
-    const addressTaken = byAddress.get(key) ?? [];
+    else seen.set(ip, a.name);
+    const addressTaken = byAddress.get(ip) ?? [];
     const inPools = pools.containing(ip);
     const found = [...addressTaken.map((t) => ({ t, rule: 'anycast/address-taken' })), ...inPools.map((t) => ({ t, rule: 'anycast/in-lb-pool' }))];
     if (inPools.length > 0) found.sort((x, y) => x.t.seq - y.t.seq);
