@@ -127,6 +127,8 @@ function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[numbe
   }) as NodeModel;
 }
 
+const POD_SECURITY_MODES = ['enforce', 'audit', 'warn'] as const;
+
 function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet: FleetIndex, base: ComponentVersions): ClusterModel {
   const c = entry.spec;
   const cons = set.constellation.spec;
@@ -142,13 +144,14 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
   const mesh = fleet.mesh.get(c.name) ?? [];
   const cniName = c.cni?.name ?? DEFAULTS.cni;
   const patches = patchResolver(entry.file);
-  const podSecurity = (ns: NonNullable<Cluster['namespaces']>[number]): Record<string, string> =>
-    Object.fromEntries(
-      (['enforce', 'audit', 'warn'] as const).flatMap((mode) => {
-        const level = ns.podSecurity?.[mode];
-        return level ? [[`pod-security.kubernetes.io/${mode}`, level]] : [];
-      }),
-    );
+  const podSecurity = (ns: NonNullable<Cluster['namespaces']>[number]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const mode of POD_SECURITY_MODES) {
+      const level = ns.podSecurity?.[mode];
+      if (level) out[`pod-security.kubernetes.io/${mode}`] = level;
+    }
+    return out;
+  };
   return defined({
     name: c.name,
     description: c.description,
