@@ -19,13 +19,24 @@ import { primaryInterface } from '../model/facts/links.ts';
 // The model is plain data (object literals, arrays, spec values parsed from YAML), so `for…in`
 // sees exactly the own enumerable keys; no per-object arrays of entries, as Object.values and
 // Object.entries made (a fifth of resolve's time at 1000 clusters).
+// Only objects are visited: a model of 1000 clusters holds some 120 000 objects and 160 000
+// strings, numbers and booleans, which need no call.
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (Array.isArray(value)) for (const v of value) deepFreeze(v);
-    else for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
-  }
+  if (value !== null && typeof value === 'object') freezeObject(value);
   return value;
+}
+
+function freezeObject(value: object): void {
+  if (Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (const v of value as unknown[]) if (v !== null && typeof v === 'object') freezeObject(v);
+  } else {
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== null && typeof v === 'object') freezeObject(v);
+    }
+  }
 }
 
 function defined<T extends object>(obj: T): T {
