@@ -53,10 +53,10 @@ export function nodeIps(node: Node): Address[] {
 type Node = NonNullable<Cluster['nodes']>[number];
 
 /** Address families the cluster's nodes have (static addresses, DHCP reservations, the node network); empty when unknown. */
-export function nodeFamilies(c: Cluster): Set<Family> {
+export function nodeFamilies(c: Cluster, subnetsOf: (n: Node) => readonly Cidr[] = nodeSubnets): Set<Family> {
   const out = new Set<Family>();
   for (const n of c.nodes ?? []) {
-    for (const s of nodeSubnets(n)) out.add(s.family);
+    for (const s of subnetsOf(n)) out.add(s.family);
     const r = n.reservedAddress ? parseIp(n.reservedAddress) : undefined;
     if (r) out.add(r.family);
   }
@@ -140,6 +140,7 @@ function once<K extends object, V>(fn: (key: K) => V): (key: K) => V {
 
 export function addressFacts(): AddressFacts {
   const pools = once((c: Cluster) => Object.freeze(poolRanges(c)));
+  const subnets = once((n: Node) => Object.freeze(nodeSubnets(n)));
   return {
     pools,
     regularPools: once((c: Cluster) => {
@@ -149,8 +150,8 @@ export function addressFacts(): AddressFacts {
     }),
     endpoints: once((c: Cluster) => Object.freeze(endpointAddresses(c))),
     meshApiserver: once(meshApiserverAddress),
-    families: once(nodeFamilies),
-    subnets: once((n: Node) => Object.freeze(nodeSubnets(n))),
+    families: once((c: Cluster) => nodeFamilies(c, subnets)),
+    subnets,
     ips: once((n: Node) => Object.freeze(nodeIps(n))),
   };
 }

@@ -4,13 +4,28 @@ import { containsAddress, parseCidr, parseIp, type Address } from '../../net/ip.
 import { AddressMap } from '../../net/address-map.ts';
 import { IntervalIndex } from '../../net/interval-index.ts';
 import type { Cluster } from '../../spec/types.generated.ts';
-import { familyName, type AddressFacts } from '../address-facts.ts';
+import { familyName, sameAddress, type AddressFacts, type PoolRange } from '../address-facts.ts';
 import type { ConstellationFacts } from '../context.ts';
 
 /** A place in the fleet an anycast address must not be; `seq` is the order the findings are reported in. */
-interface Taken {
-  readonly seq: number;
-  readonly message: (name: string, address: string) => string;
+type Taken =
+  | { readonly seq: number; readonly cluster: string; readonly kind: 'node'; readonly node: string }
+  | { readonly seq: number; readonly cluster: string; readonly kind: 'endpoint' | 'api' }
+  | { readonly seq: number; readonly cluster: string; readonly kind: 'pool'; readonly pool: PoolRange };
+
+/** The finding's text, made only when there is one. */
+function takenMessage(t: Taken, name: string, address: string): string {
+  const at = `anycast ${quote(name)} (${quote(address)})`;
+  switch (t.kind) {
+    case 'node':
+      return `${at} is node ${quote(t.node)}'s address in cluster ${quote(t.cluster)}`;
+    case 'endpoint':
+      return `${at} is the API endpoint of cluster ${quote(t.cluster)}`;
+    case 'api':
+      return `${at} is the clustermesh-apiserver address of cluster ${quote(t.cluster)}`;
+    case 'pool':
+      return `${at} is inside load-balancer pool ${quote(t.pool.pool)} of cluster ${quote(t.cluster)} (${quote(t.pool.text)}), which could give it to another Service`;
+  }
 }
 
 /**
@@ -23,28 +38,25 @@ function fleetIndex(clusters: readonly { readonly spec: Cluster }[], addr: Addre
   const byAddress = new AddressMap<Taken[]>();
   const pools = new IntervalIndex<Taken>();
   let seq = 0;
-  const take = (ip: Address, message: Taken['message']): void => {
+  const take = (ip: Address, taken: Taken): void => {
     const list = byAddress.get(ip);
-    const taken = { seq: seq++, message };
     if (list) list.push(taken);
     else byAddress.set(ip, [taken]);
   };
   for (const { spec } of clusters) {
-    const cluster = quote(spec.name);
+    const cluster = spec.name;
     for (const n of spec.nodes ?? []) {
+      const ips = addr.ips(n);
       // One finding per node, however many of its addresses are the anycast address.
-      const own = new AddressMap<Address>();
-      for (const ip of addr.ips(n)) own.set(ip, ip);
-      const message: Taken['message'] = (name, address) => `anycast ${name} (${address}) is node ${quote(n.name)}'s address in cluster ${cluster}`;
-      for (const ip of own.values()) take(ip, message);
+      ips.forEach((ip, k) => {
+        if (!ips.slice(0, k).some((o) => sameAddress(o, ip))) take(ip, { seq: seq++, cluster, kind: 'node', node: n.name });
+      });
     }
-    for (const ep of addr.endpoints(spec)) take(ep.ip, (name, address) => `anycast ${name} (${address}) is the API endpoint of cluster ${cluster}`);
+    for (const ep of addr.endpoints(spec)) take(ep.ip, { seq: seq++, cluster, kind: 'endpoint' });
     const api = addr.meshApiserver(spec);
-    if (api) take(api.ip, (name, address) => `anycast ${name} (${address}) is the clustermesh-apiserver address of cluster ${cluster}`);
+    if (api) take(api.ip, { seq: seq++, cluster, kind: 'api' });
     // Anycast pools are shared on purpose.
-    for (const p of addr.regularPools(spec)) {
-      pools.add(p.range, { seq: seq++, message: (name, address) => `anycast ${name} (${address}) is inside load-balancer pool ${quote(p.pool)} of cluster ${cluster} (${quote(p.text)}), which could give it to another Service` });
-    }
+    for (const pool of addr.regularPools(spec)) pools.add(pool.range, { seq: seq++, cluster, kind: 'pool', pool });
   }
   return { byAddress, pools };
 }
@@ -70,9 +82,8 @@ export function checkAnycastAddresses({ set, emit, addr, byName }: Constellation
     else seen.set(ip, a.name);
     const addressTaken = byAddress.get(ip) ?? [];
     const inPools = pools.containing(ip);
-    const found = [...addressTaken.map((t) => ({ t, rule: 'anycast/address-taken' })), ...inPools.map((t) => ({ t, rule: 'anycast/in-lb-pool' }))];
-    if (inPools.length > 0) found.sort((x, y) => x.t.seq - y.t.seq);
-    for (const { t, rule } of found) emit(cfile, ptr, rule, t.message(quote(a.name), quote(a.address)));
+    const found = inPools.length > 0 ? [...addressTaken, ...inPools].sort((x, y) => x.seq - y.seq) : addressTaken;
+    for (const t of found) emit(cfile, ptr, t.kind === 'pool' ? 'anycast/in-lb-pool' : 'anycast/address-taken', takenMessage(t, a.name, a.address));
     for (const name of a.clusters) {
       const spec = byName.get(name)?.spec;
       if (!spec) continue;

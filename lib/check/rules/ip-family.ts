@@ -20,13 +20,13 @@ export function checkIpFamilies({ c, file, emit, addr, nets }: ClusterFacts): vo
   const family = pod?.family;
   const nodes = addr.families(c);
   const has = (f: 4 | 6): boolean => nodes.size === 0 || nodes.has(f);
-  const nodeList = [...nodes].map(familyName).join(' and ');
+  const nodeList = (): string => [...nodes].map(familyName).join(' and ');
   if (family && !has(family)) {
-    emit(file, '/network/podCidr', 'net/family-mismatch', `the pod CIDR ${quote(pod!.text)} is ${familyName(family)} but the nodes have only ${nodeList} addresses; kubelet needs a node address of the cluster's family`);
+    emit(file, '/network/podCidr', 'net/family-mismatch', `the pod CIDR ${quote(pod!.text)} is ${familyName(family)} but the nodes have only ${nodeList()} addresses; kubelet needs a node address of the cluster's family`);
   }
   (c.loadBalancing?.bgp?.peers ?? []).forEach((p, i) => {
     const ip = parseIp(p.address);
-    if (ip && !has(ip.family)) emit(file, pointer('loadBalancing', 'bgp', 'peers', i, 'address'), 'bgp/family-mismatch', `BGP peer ${quote(p.name)} (${quote(p.address)}) is ${familyName(ip.family)} but the nodes have only ${nodeList} addresses: no session can be established`);
+    if (ip && !has(ip.family)) emit(file, pointer('loadBalancing', 'bgp', 'peers', i, 'address'), 'bgp/family-mismatch', `BGP peer ${quote(p.name)} (${quote(p.address)}) is ${familyName(ip.family)} but the nodes have only ${nodeList()} addresses: no session can be established`);
   });
   if (family) {
     for (const p of addr.pools(c)) {
@@ -36,15 +36,16 @@ export function checkIpFamilies({ c, file, emit, addr, nets }: ClusterFacts): vo
     if (api && api.ip.family !== family) emit(file, api.ptr, 'mesh/family-mismatch', `the clustermesh-apiserver address ${quote(api.text)} is ${familyName(api.ip.family)} but the cluster's Services are ${familyName(family)}`);
   }
   for (const ep of addr.endpoints(c)) {
-    if (!has(ep.ip.family)) emit(file, ep.ptr, 'endpoint/family-mismatch', `the API endpoint ${quote(ep.text)} is ${familyName(ep.ip.family)} but the nodes have only ${nodeList} addresses`);
+    if (!has(ep.ip.family)) emit(file, ep.ptr, 'endpoint/family-mismatch', `the API endpoint ${quote(ep.text)} is ${familyName(ep.ip.family)} but the nodes have only ${nodeList()} addresses`);
   }
   const servers = (list: readonly string[] | undefined, base: string, own: ReadonlySet<4 | 6>): void =>
-    (list ?? []).forEach((s, k) => {
+    list?.forEach((s, k) => {
       const ip = parseIp(s);
       if (ip && own.size > 0 && !own.has(ip.family)) emit(file, `${base}/${k}`, 'net/family-mismatch', `nameserver ${quote(s)} is ${familyName(ip.family)} but ${base.startsWith('/nodes') ? 'the node has' : 'the nodes have'} only ${[...own].map(familyName).join(' and ')} addresses: it cannot be reached`);
     });
   servers(c.network.nameservers, '/network/nameservers', nodes);
   (c.nodes ?? []).forEach((n, i) => {
+    if (!n.nameservers?.length) return;
     const own = new Set(addr.subnets(n).map((s) => s.family));
     servers(n.nameservers, pointer('nodes', i, 'nameservers'), own.size > 0 ? own : nodes);
   });
