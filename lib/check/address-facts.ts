@@ -128,12 +128,13 @@ export interface AddressFacts {
 }
 
 function once<K extends object, V>(fn: (key: K) => V): (key: K) => V {
-  const memo = new WeakMap<K, { v: V }>();
+  const memo = new WeakMap<K, V>();
   return (key) => {
     const hit = memo.get(key);
-    if (hit) return hit.v;
+    // An undefined result (no clustermesh-apiserver address) is remembered too, hence `has`.
+    if (hit !== undefined || memo.has(key)) return hit as V;
     const v = fn(key);
-    memo.set(key, { v });
+    memo.set(key, v);
     return v;
   };
 }

@@ -45,8 +45,9 @@ function isIpv6(text: string): boolean {
   return ipaddr.IPv6.isValid(text) && !text.includes('/');
 }
 
+/** Whether the text is an IPv4 or IPv6 address; through the parse memo, so that the schema's format checks fill it for the semantic checks. */
 export function isIp(text: string): boolean {
-  return isIpv4(text) || isIpv6(text);
+  return parseIp(text) !== undefined;
 }
 
 export type Address = { readonly family: Family; readonly value: bigint };
