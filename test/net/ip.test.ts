@@ -77,4 +77,13 @@ describe('parse memo', () => {
     }
     expect(parseCidr('10.0.0.1/24')).toEqual({ family: 4, address: 167772161n, prefix: 24, first: 167772160n, last: 167772415n, text: '10.0.0.1/24' });
   });
+
+  it('holds a bounded number of texts (2^17 per parser), however many it is given', () => {
+    parseIp.clear();
+    for (let i = 0; i < 140_000; i++) parseIp(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect(parseIp.size()).toBe(2 ** 17);
+    expect(parseIp('10.2.34.8')).toEqual({ family: 4, value: 0x0a022208n }); // the newest are kept, the rest parsed afresh
+    expect(parseIp('10.0.0.0')).toEqual({ family: 4, value: 0x0a000000n });
+    parseIp.clear();
+  });
 });
