@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { quote } from '../../lib/diagnostics/diagnostic.ts';
 import { pointer } from '../../lib/diagnostics/pointer.ts';
-import { containsAddress, parseCidr, parseIp } from '../../lib/net/ip.ts';
-import { addressFacts, endpointAddresses, familyName, meshApiserverAddress, poolRanges, sameAddress } from '../../lib/check/address-facts.ts';
+import { containsAddress, parseIp } from '../../lib/net/ip.ts';
+import { addressFacts, endpointAddresses, meshApiserverAddress, poolRanges, sameAddress } from '../../lib/check/address-facts.ts';
 import { checkAnycastAddresses } from '../../lib/check/rules/anycast-addresses.ts';
 import type { ConstellationFacts, Emit } from '../../lib/check/context.ts';
 import type { SpecSet } from '../../lib/check/spec-set.ts';
 import type { SourceFile } from '../../lib/read/source-file.ts';
 import type { Cluster, Constellation } from '../../lib/spec/types.generated.ts';
+import { rng } from './crowded-fleet.ts';
 
 type Finding = readonly [ptr: string, rule: string, message: string];
 
 /**
  * The rule as it was before it indexed the fleet (every anycast compared with every cluster),
  * kept here as the oracle: the indexed rule must report exactly these findings, in this order.
+ * (Its last part, the announcing clusters' pod and service CIDRs, did not change and is left
+ * out; test/check/crowded-fleet.test.ts pins it with the rest.)
  */
-function referenceRule({ set, emit, byName }: ConstellationFacts): void {
+function referenceRule({ set, emit }: ConstellationFacts): void {
   const cfile = set.constellation.file;
   const seen = new Map<string, string>();
   const fleet = set.clusters.map(({ spec }) => ({
@@ -48,28 +51,7 @@ function referenceRule({ set, emit, byName }: ConstellationFacts): void {
         if (containsAddress(p.range, ip)) emit(cfile, ptr, 'anycast/in-lb-pool', `anycast ${quote(a.name)} (${quote(a.address)}) is inside load-balancer pool ${quote(p.pool)} of cluster ${quote(spec.name)} (${quote(p.text)}), which could give it to another Service`);
       }
     }
-    for (const name of a.clusters) {
-      const spec = byName.get(name)?.spec;
-      if (!spec) continue;
-      for (const [what, text] of [['pod CIDR', spec.network.podCidr], ['service CIDR', spec.network.serviceCidr]] as const) {
-        const net = parseCidr(text);
-        if (!net) continue;
-        if (containsAddress(net, ip)) emit(cfile, ptr, 'anycast/in-cluster-network', `anycast ${quote(a.name)} (${quote(a.address)}) is inside the ${what} ${quote(text)} of cluster ${quote(name)}, which announces it; its own pods would route it inside the cluster`);
-        else if (what === 'service CIDR' && net.family !== ip.family) emit(cfile, ptr, 'anycast/family-mismatch', `anycast ${quote(a.name)} (${quote(a.address)}) is ${familyName(ip.family)} but cluster ${quote(name)}'s Services are ${familyName(net.family)}`);
-      }
-    }
   });
-}
-
-/** A seeded generator (mulberry32), so a failure is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -113,13 +95,16 @@ function crowdedSet(seed: number, clusters: number, anycasts: number): SpecSet {
   return { constellation: { file: file('constellation'), spec: constellation as unknown as Constellation }, clusters: specs };
 }
 
+/** The rules of the part that was indexed. */
+const INDEXED = new Set(['anycast/duplicate-address', 'anycast/address-taken', 'anycast/in-lb-pool']);
+
 function run(rule: (facts: ConstellationFacts) => void, set: SpecSet): Finding[] {
   const out: Finding[] = [];
   const emit: Emit = (_file, ptr, ruleName, message) => out.push([ptr, ruleName, message]);
   const byName = new Map<string, { file: SourceFile; spec: Cluster }>();
   for (const c of set.clusters) if (!byName.has(c.spec.name)) byName.set(c.spec.name, c);
   rule({ set, emit, addr: addressFacts(), byName, refCluster: (name) => byName.get(name) });
-  return out;
+  return out.filter(([, r]) => INDEXED.has(r));
 }
 
 describe('anycast-addresses: the indexed rule finds what comparing every anycast with every cluster found', () => {
@@ -132,7 +117,7 @@ describe('anycast-addresses: the indexed rule finds what comparing every anycast
       for (const [, rule] of expected) rules.set(rule, (rules.get(rule) ?? 0) + 1);
     }
     // Not vacuous: the fleets collide in every way the rule reports, many times over.
-    for (const rule of ['anycast/duplicate-address', 'anycast/address-taken', 'anycast/in-lb-pool', 'anycast/in-cluster-network', 'anycast/family-mismatch']) {
+    for (const rule of INDEXED) {
       expect(rules.get(rule) ?? 0, rule).toBeGreaterThan(20);
     }
   });

@@ -10,7 +10,8 @@ import { syntheticConstellation } from '../../bench/synthetic.ts';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function rng(seed: number): () => number {
+/** A seeded generator (mulberry32), so a failure is reproducible. */
+export function rng(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
