@@ -1,4 +1,4 @@
-import { containsAddress, parseCidr, parseIp, parseRange, type AddressInterval, type Cidr, type Family } from '../net/ip.ts';
+import { containsAddress, parseCidr, parseIp, parseRange, type Address, type AddressInterval, type Cidr, type Family } from '../net/ip.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 
 /** A load-balancer pool's ranges, parsed, with where they are in the spec. */
@@ -25,15 +25,38 @@ export function poolRanges(c: Cluster): PoolRange[] {
 }
 
 /** The subnets of a node's static addresses (its interface's and its VLANs' own): the subnets it is on-link in. */
-export function nodeSubnets(node: NonNullable<Cluster['nodes']>[number]): Cidr[] {
-  return [...(node.addresses ?? []), ...(node.vlans ?? []).flatMap((v) => v.addresses ?? [])].flatMap((a) => parseCidr(a) ?? []);
+export function nodeSubnets(node: Node): Cidr[] {
+  const out: Cidr[] = [];
+  const add = (list: readonly string[] | undefined): void => {
+    for (const a of list ?? []) {
+      const c = parseCidr(a);
+      if (c) out.push(c);
+    }
+  };
+  add(node.addresses);
+  for (const v of node.vlans ?? []) add(v.addresses);
+  return out;
 }
 
+/** A node's own addresses: its static addresses without prefix, then its DHCP reservation; malformed ones left out. */
+export function nodeIps(node: Node): Address[] {
+  const out: Address[] = [];
+  for (const a of node.addresses ?? []) {
+    const ip = parseIp(a.split('/')[0]!);
+    if (ip) out.push(ip);
+  }
+  const r = node.reservedAddress ? parseIp(node.reservedAddress) : undefined;
+  if (r) out.push(r);
+  return out;
+}
+
+type Node = NonNullable<Cluster['nodes']>[number];
+
 /** Address families the cluster's nodes have (static addresses, DHCP reservations, the node network); empty when unknown. */
-export function nodeFamilies(c: Cluster): Set<Family> {
+export function nodeFamilies(c: Cluster, subnetsOf: (n: Node) => readonly Cidr[] = nodeSubnets): Set<Family> {
   const out = new Set<Family>();
   for (const n of c.nodes ?? []) {
-    for (const s of nodeSubnets(n)) out.add(s.family);
+    for (const s of subnetsOf(n)) out.add(s.family);
     const r = n.reservedAddress ? parseIp(n.reservedAddress) : undefined;
     if (r) out.add(r.family);
   }
@@ -58,6 +81,13 @@ export function reservedInSubnet(ip: { family: Family; value: bigint }, net: Cid
   return net.prefix <= 126 && ip.value === net.first ? 'subnet-router anycast' : undefined;
 }
 
+/** An address of the spec and where it is. */
+export interface PlacedAddress {
+  readonly text: string;
+  readonly ptr: string;
+  readonly ip: Address;
+}
+
 /** The API endpoint addresses a cluster has (VIP, fixed address), with their pointers. */
 export function endpointAddresses(c: Cluster): { text: string; ptr: string; ip: { family: Family; value: bigint } }[] {
   const out: { text: string; ptr: string; ip: { family: Family; value: bigint } }[] = [];
@@ -80,3 +110,49 @@ export function meshApiserverAddress(c: Cluster): { text: string; ptr: string; i
 }
 
 export const sameAddress = (a: { family: Family; value: bigint }, b: { family: Family; value: bigint }): boolean => a.family === b.family && a.value === b.value;
+
+/**
+ * The facts above, each computed once per spec object in one check run (the rules ask for the
+ * same cluster's pools, node subnets and addresses many times over). Made afresh by every
+ * checkSemantics call, so nothing outlives the run; the lists are frozen, as callers share them.
+ */
+export interface AddressFacts {
+  readonly pools: (c: Cluster) => readonly PoolRange[];
+  /** Pools that are not anycast pools (a pool name means its first declaration). */
+  readonly regularPools: (c: Cluster) => readonly PoolRange[];
+  readonly endpoints: (c: Cluster) => readonly PlacedAddress[];
+  readonly meshApiserver: (c: Cluster) => PlacedAddress | undefined;
+  readonly families: (c: Cluster) => ReadonlySet<Family>;
+  readonly subnets: (n: Node) => readonly Cidr[];
+  readonly ips: (n: Node) => readonly Address[];
+}
+
+function once<K extends object, V>(fn: (key: K) => V): (key: K) => V {
+  const memo = new WeakMap<K, V>();
+  return (key) => {
+    const hit = memo.get(key);
+    // An undefined result (no clustermesh-apiserver address) is remembered too, hence `has`.
+    if (hit !== undefined || memo.has(key)) return hit as V;
+    const v = fn(key);
+    memo.set(key, v);
+    return v;
+  };
+}
+
+export function addressFacts(): AddressFacts {
+  const pools = once((c: Cluster) => Object.freeze(poolRanges(c)));
+  const subnets = once((n: Node) => Object.freeze(nodeSubnets(n)));
+  return {
+    pools,
+    regularPools: once((c: Cluster) => {
+      const anycast = new Map<string, boolean>();
+      for (const x of c.loadBalancing?.pools ?? []) if (!anycast.has(x.name)) anycast.set(x.name, Boolean(x.anycast));
+      return Object.freeze(pools(c).filter((p) => !anycast.get(p.pool)));
+    }),
+    endpoints: once((c: Cluster) => Object.freeze(endpointAddresses(c))),
+    meshApiserver: once(meshApiserverAddress),
+    families: once((c: Cluster) => nodeFamilies(c, subnets)),
+    subnets,
+    ips: once((n: Node) => Object.freeze(nodeIps(n))),
+  };
+}

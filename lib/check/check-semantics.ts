@@ -3,6 +3,7 @@ import { diagnosticAt, type SourceFile } from '../read/source-file.ts';
 import { DEFAULT_VERSIONS } from '../model/defaults.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
+import { addressFacts } from './address-facts.ts';
 import { clusterFacts, versionSources, type ClusterFacts, type ConstellationFacts, type Emit } from './context.ts';
 import { checkProvisioning } from './rules/provisioning.ts';
 import { checkNetwork } from './rules/network.ts';
@@ -76,13 +77,14 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
   const out: Diagnostic[] = [];
   const emit: Emit = (file, ptr, rule, message, severity = 'error') => out.push(diagnosticAt(file, ptr, severity, rule, message));
   const cons = set.constellation;
+  const addr = addressFacts();
 
   const byName = new Map<string, { file: SourceFile; spec: Cluster }>();
   for (const entry of set.clusters) {
     const prior = byName.get(entry.spec.name);
     if (prior) emit(entry.file, '/name', 'names/duplicate-cluster', `cluster ${quote(entry.spec.name)} is also defined in ${prior.file.displayPath}`);
     else byName.set(entry.spec.name, entry);
-    const facts = clusterFacts(entry.spec, entry.file, emit, versionSources(entry.spec, entry.file, cons, DEFAULT_VERSIONS));
+    const facts = clusterFacts(entry.spec, entry.file, emit, versionSources(entry.spec, entry.file, cons, DEFAULT_VERSIONS), addr);
     for (const rule of CLUSTER_RULES) rule(facts);
   }
 
@@ -91,7 +93,7 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
     if (!found && !options.invalidClusters?.has(name)) emit(cons.file, ptr, 'refs/cluster', `unknown cluster ${quote(name)} (clusters: ${[...byName.keys()].sort().join(', ') || 'none'})`);
     return found;
   };
-  const facts: ConstellationFacts = { set, emit, byName, refCluster };
+  const facts: ConstellationFacts = { set, emit, addr, byName, refCluster };
   for (const rule of CONSTELLATION_RULES) rule(facts);
   return out;
 }

@@ -3,6 +3,7 @@ import type { SourceFile } from '../read/source-file.ts';
 import { parseCidr, type Cidr } from '../net/ip.ts';
 import type { Cluster, Versions } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
+import type { AddressFacts } from './address-facts.ts';
 
 /** Reports one finding at a JSON pointer of a spec file. */
 export type Emit = (file: SourceFile, ptr: string, rule: string, message: string, severity?: Diagnostic['severity']) => void;
@@ -12,6 +13,8 @@ export interface ClusterFacts {
   readonly c: Cluster;
   readonly file: SourceFile;
   readonly emit: Emit;
+  /** Address facts of any cluster or node, computed once per check run. */
+  readonly addr: AddressFacts;
   readonly method: Cluster['provisioning']['method'];
   readonly nodes: NonNullable<Cluster['nodes']>;
   /** The node network: declared, or derived from the nodes' static addresses. */
@@ -71,6 +74,8 @@ export function versionSources(c: Cluster, file: SourceFile, cons: { file: Sourc
 export interface ConstellationFacts {
   readonly set: SpecSet;
   readonly emit: Emit;
+  /** Address facts of any cluster or node, computed once per check run. */
+  readonly addr: AddressFacts;
   readonly byName: ReadonlyMap<string, { file: SourceFile; spec: Cluster }>;
   /** Looks a cluster up by name, reporting an unknown one at `ptr` of the constellation file. */
   readonly refCluster: (name: string, ptr: string) => { file: SourceFile; spec: Cluster } | undefined;
@@ -89,7 +94,7 @@ export function nodeNetwork(cluster: Cluster): Cidr | undefined {
   return nets.size === 1 ? [...nets.values()][0] : undefined;
 }
 
-export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, sources: VersionSources): ClusterFacts {
+export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, sources: VersionSources, addr: AddressFacts): ClusterFacts {
   const nodes = c.nodes ?? [];
   const nodeAddrs = new Set<string>();
   for (const n of nodes) {
@@ -100,6 +105,7 @@ export function clusterFacts(c: Cluster, file: SourceFile, emit: Emit, sources: 
     c,
     file,
     emit,
+    addr,
     method: c.provisioning.method,
     nodes,
     nodeNet: nodeNetwork(c),

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { memoizeString } from './memo.ts';
 
 export type Family = 4 | 6;
 
@@ -21,41 +22,85 @@ function toBigInt(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
   return addr.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
 }
 
-function familyOf(addr: ipaddr.IPv4 | ipaddr.IPv6): Family {
-  return addr.kind() === 'ipv4' ? 4 : 6;
+/**
+ * A four-part decimal IPv4 address, exactly what ipaddr.js@2.5.0 `IPv4.isValidFourPartDecimal`
+ * accepts — each part `0|[1-9][0-9]*` (ASCII digits, no leading zero) and at most 255, nothing
+ * before or after — written as one regular expression because ipaddr.js's own check parses the
+ * text twice (octal, hex and short forms first, then the strict match): it was a third of the
+ * semantic checks' time at 1000 clusters. test/net/ip.test.ts compares the two on generated text.
+ */
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
+function ipv4Value(text: string): bigint | undefined {
+  const m = IPV4.exec(text);
+  if (!m) return undefined;
+  return BigInt(((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0);
 }
 
 export function isIpv4(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text);
+  return IPV4.test(text);
 }
 
+function isIpv6(text: string): boolean {
+  return ipaddr.IPv6.isValid(text) && !text.includes('/');
+}
+
+/** Whether the text is an IPv4 or IPv6 address; through the parse memo, so that the schema's format checks fill it for the semantic checks. */
 export function isIp(text: string): boolean {
-  return isIpv4(text) || (ipaddr.IPv6.isValid(text) && !text.includes('/'));
+  return parseIp(text) !== undefined;
 }
 
-export function parseIp(text: string): { family: Family; value: bigint } | undefined {
-  if (!isIp(text)) return undefined;
-  const addr = ipaddr.parse(text);
-  return { family: familyOf(addr), value: toBigInt(addr) };
+export type Address = { readonly family: Family; readonly value: bigint };
+
+function parseIpUncached(text: string): Address | undefined {
+  const v4 = ipv4Value(text);
+  if (v4 !== undefined) return Object.freeze({ family: 4, value: v4 });
+  if (!isIpv6(text)) return undefined;
+  return Object.freeze({ family: 6, value: toBigInt(ipaddr.IPv6.parse(text)) });
 }
 
-/** Parses `a.b.c.d/n`; `undefined` when malformed. Host bits may be set (see `hostBitsSet`). */
-export function parseCidr(text: string): Cidr | undefined {
+function parseCidrUncached(text: string): Cidr | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
-  const addrText = text.slice(0, slash);
   const prefixText = text.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(prefixText) || !isIp(addrText)) return undefined;
-  const addr = ipaddr.parse(addrText);
-  const family = familyOf(addr);
+  if (!/^[0-9]{1,3}$/.test(prefixText)) return undefined;
+  const addr = parseIpUncached(text.slice(0, slash));
+  if (!addr) return undefined;
+  const { family, value: address } = addr;
   const prefix = Number(prefixText);
   if (prefix > BITS[family]) return undefined;
-  const address = toBigInt(addr);
   const hostBits = BigInt(BITS[family] - prefix);
   const first = (address >> hostBits) << hostBits;
   const last = first + (1n << hostBits) - 1n;
-  return { family, address, prefix, first, last, text };
+  return Object.freeze({ family, address, prefix, first, last, text });
 }
+
+function parseRangeUncached(text: string): AddressInterval | undefined {
+  if (text.includes('/')) return parseCidr(text);
+  const dash = text.indexOf('-');
+  if (dash < 0) {
+    const single = parseIp(text);
+    return single && Object.freeze({ family: single.family, first: single.value, last: single.value });
+  }
+  const a = parseIp(text.slice(0, dash).trim());
+  const b = parseIp(text.slice(dash + 1).trim());
+  if (!a || !b || a.family !== b.family || a.value > b.value) return undefined;
+  return Object.freeze({ family: a.family, first: a.value, last: b.value });
+}
+
+/**
+ * The same texts are parsed by many rules and by resolve (a node address by the network,
+ * host-address, routes, uniqueness and anycast rules, …), so each parse is remembered; the
+ * results are frozen, since every caller shares them. The bound is far above a 1000-cluster
+ * fleet's distinct address texts (about 15 000) and keeps a long-lived process from growing.
+ */
+const MEMO = { limit: 1 << 17 };
+
+export const parseIp = memoizeString(parseIpUncached, MEMO);
+/** Parses `a.b.c.d/n`; `undefined` when malformed. Host bits may be set (see `hostBitsSet`). */
+export const parseCidr = memoizeString(parseCidrUncached, MEMO);
+/** A CIDR or an inclusive `first-last` range, as an interval. */
+export const parseRange = memoizeString(parseRangeUncached, MEMO);
 
 export function formatAddress(family: Family, value: bigint): string {
   const bytes: number[] = [];
@@ -70,20 +115,6 @@ export function networkOf(cidr: Cidr): string {
 
 export function hostBitsSet(cidr: Cidr): boolean {
   return cidr.address !== cidr.first;
-}
-
-/** A CIDR or an inclusive `first-last` range, as an interval. */
-export function parseRange(text: string): AddressInterval | undefined {
-  if (text.includes('/')) return parseCidr(text);
-  const dash = text.indexOf('-');
-  if (dash < 0) {
-    const single = parseIp(text);
-    return single && { family: single.family, first: single.value, last: single.value };
-  }
-  const a = parseIp(text.slice(0, dash).trim());
-  const b = parseIp(text.slice(dash + 1).trim());
-  if (!a || !b || a.family !== b.family || a.value > b.value) return undefined;
-  return { family: a.family, first: a.value, last: b.value };
 }
 
 export function overlaps(a: AddressInterval, b: AddressInterval): boolean {

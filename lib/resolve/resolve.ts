@@ -7,7 +7,7 @@ import { networkOf } from '../net/ip.ts';
 import { MAX_CLUSTER_ID, meshComponents } from '../check/mesh.ts';
 import { effectiveContract } from '../data/talos-kubernetes.ts';
 import type { ClusterModel, ConstellationModel, MeshGroupModel, Model, NodeModel } from '../model/model.ts';
-import type { Cluster } from '../spec/types.generated.ts';
+import type { Cluster, Constellation } from '../spec/types.generated.ts';
 import { DEFAULTS, DEFAULT_VERSIONS, type ComponentVersions } from '../model/defaults.ts';
 import { pendingSections } from '../spec/pending.ts';
 import { resolveClusterApi } from './cluster-api.ts';
@@ -16,16 +16,61 @@ import { resolveBond, resolveVlans } from './links.ts';
 import { patchResolver, type PatchResolver } from './talos-patches.ts';
 import { primaryInterface } from '../model/facts/links.ts';
 
+// The model is plain data (object literals, arrays, spec values parsed from YAML), so `for…in`
+// sees exactly the own enumerable keys; no per-object arrays of entries, as Object.values and
+// Object.entries made (a fifth of resolve's time at 1000 clusters).
+// Only objects are visited: a model of 1000 clusters holds some 120 000 objects and 160 000
+// strings, numbers and booleans, which need no call.
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
+  if (value !== null && typeof value === 'object') freezeObject(value);
   return value;
 }
 
+function freezeObject(value: object): void {
+  if (Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (const v of value as unknown[]) if (v !== null && typeof v === 'object') freezeObject(v);
+  } else {
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== null && typeof v === 'object') freezeObject(v);
+    }
+  }
+}
+
 function defined<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in obj) if (obj[k] !== undefined) out[k] = obj[k];
+  return out as T;
+}
+
+/** What each cluster reads from the constellation's lists, gathered in one pass over them (not one per cluster). */
+interface FleetIndex {
+  readonly managedBy: ReadonlyMap<string, string>;
+  readonly manages: ReadonlyMap<string, string[]>;
+  readonly mesh: ReadonlyMap<string, { group: string; id: number }[]>;
+  readonly anycast: ReadonlyMap<string, NonNullable<Constellation['anycast']>>;
+}
+
+function fleetIndex(cons: Constellation, meshGroups: readonly MeshGroupModel[]): FleetIndex {
+  const push = <V>(map: Map<string, V[]>, key: string, ...values: V[]): void => {
+    const list = map.get(key);
+    if (list) list.push(...values);
+    else map.set(key, [...values]);
+  };
+  const managedBy = new Map<string, string>();
+  const manages = new Map<string, string[]>();
+  for (const m of cons.management ?? []) {
+    // The first management entry that lists a cluster manages it.
+    for (const name of m.manages) if (!managedBy.has(name)) managedBy.set(name, m.cluster);
+    push(manages, m.cluster, ...m.manages);
+  }
+  const mesh = new Map<string, { group: string; id: number }[]>();
+  for (const g of meshGroups) for (const m of g.members) push(mesh, m.cluster, { group: g.name, id: m.id });
+  const anycast = new Map<string, NonNullable<Constellation['anycast']>>();
+  for (const a of cons.anycast ?? []) for (const name of new Set(a.clusters)) push(anycast, name, a);
+  return { managedBy, manages, mesh, anycast };
 }
 
 /**
@@ -93,7 +138,9 @@ function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[numbe
   }) as NodeModel;
 }
 
-function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGroups: MeshGroupModel[], base: ComponentVersions): ClusterModel {
+const POD_SECURITY_MODES = ['enforce', 'audit', 'warn'] as const;
+
+function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet: FleetIndex, base: ComponentVersions): ClusterModel {
   const c = entry.spec;
   const cons = set.constellation.spec;
   const versions: ComponentVersions = { ...base, ...defined({ ...c.versions }) };
@@ -103,18 +150,19 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
   const port = c.endpoint.port ?? DEFAULTS.endpointPort;
   const host = { vip: c.endpoint.vip, dns: c.endpoint.host, address: c.endpoint.address, provider: undefined }[c.endpoint.mode];
   const nodeNet = nodeNetwork(c);
-  const managedBy = (cons.management ?? []).find((m) => m.manages.includes(c.name))?.cluster;
-  const manages = (cons.management ?? []).filter((m) => m.cluster === c.name).flatMap((m) => m.manages);
-  const mesh = meshGroups.flatMap((g) => g.members.filter((m) => m.cluster === c.name).map((m) => ({ group: g.name, id: m.id })));
+  const managedBy = fleet.managedBy.get(c.name);
+  const manages = [...(fleet.manages.get(c.name) ?? [])];
+  const mesh = fleet.mesh.get(c.name) ?? [];
   const cniName = c.cni?.name ?? DEFAULTS.cni;
   const patches = patchResolver(entry.file);
-  const podSecurity = (ns: NonNullable<Cluster['namespaces']>[number]): Record<string, string> =>
-    Object.fromEntries(
-      (['enforce', 'audit', 'warn'] as const).flatMap((mode) => {
-        const level = ns.podSecurity?.[mode];
-        return level ? [[`pod-security.kubernetes.io/${mode}`, level]] : [];
-      }),
-    );
+  const podSecurity = (ns: NonNullable<Cluster['namespaces']>[number]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const mode of POD_SECURITY_MODES) {
+      const level = ns.podSecurity?.[mode];
+      if (level) out[`pod-security.kubernetes.io/${mode}`] = level;
+    }
+    return out;
+  };
   return defined({
     name: c.name,
     description: c.description,
@@ -169,7 +217,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], meshGr
     networkPolicies: c.networkPolicies ?? [],
     apps: c.apps ?? [],
     meshGroups: mesh,
-    anycast: (cons.anycast ?? []).filter((a) => a.clusters.includes(c.name)),
+    anycast: [...(fleet.anycast.get(c.name) ?? [])],
     pending: pendingSections(c),
   }) as ClusterModel;
 }
@@ -199,8 +247,9 @@ export function resolve(set: SpecSet): { model: Model; diagnostics: Diagnostic[]
     meshGroups,
     anycast: cons.anycast ?? [],
   });
+  const fleet = fleetIndex(cons, meshGroups);
   const clusters = [...set.clusters]
     .sort((a, b) => compareCodePoints(a.spec.name, b.spec.name))
-    .map((entry) => resolveCluster(set, entry, meshGroups, base));
+    .map((entry) => resolveCluster(set, entry, fleet, base));
   return { model: deepFreeze({ constellation, clusters }), diagnostics };
 }

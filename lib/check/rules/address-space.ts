@@ -1,6 +1,6 @@
 import { quote } from '../../diagnostics/diagnostic.ts';
 import { containsAddress, overlaps, parseIp } from '../../net/ip.ts';
-import { endpointAddresses, meshApiserverAddress, poolRanges, sameAddress } from '../address-facts.ts';
+import { sameAddress } from '../address-facts.ts';
 import type { ClusterFacts } from '../context.ts';
 
 /**
@@ -8,8 +8,8 @@ import type { ClusterFacts } from '../context.ts';
  * with each other, the API endpoint with the pod and service CIDRs and the pools, the fixed
  * clustermesh-apiserver address with the nodes, the endpoint, the cluster's networks and pools.
  */
-export function checkAddressSpace({ c, file, emit, nodeAddrs, nets }: ClusterFacts): void {
-  const pools = poolRanges(c);
+export function checkAddressSpace({ c, file, emit, addr, nodeAddrs, nets }: ClusterFacts): void {
+  const pools = addr.pools(c);
   const podAndService = nets.filter((n) => n.name !== 'the node network' && n.cidr);
 
   // MetalLB refuses overlapping pools ("CIDR … in pool … overlaps with already defined CIDR",
@@ -27,7 +27,7 @@ export function checkAddressSpace({ c, file, emit, nodeAddrs, nets }: ClusterFac
 
   // The API endpoint: never inside the pod or service CIDR (those are routed to pods and Services),
   // never handed to a Service by a pool.
-  for (const ep of endpointAddresses(c)) {
+  for (const ep of addr.endpoints(c)) {
     for (const net of podAndService) {
       if (containsAddress(net.cidr!, ep.ip)) emit(file, ep.ptr, 'endpoint/in-cluster-network', `the API endpoint ${quote(ep.text)} is inside ${net.name} ${quote(net.cidr!.text)}; nodes would route it to pods or Services, not to the control plane`);
     }
@@ -39,9 +39,9 @@ export function checkAddressSpace({ c, file, emit, nodeAddrs, nets }: ClusterFac
   }
 
   // The clustermesh-apiserver's fixed LoadBalancer address.
-  const api = meshApiserverAddress(c);
+  const api = addr.meshApiserver(c);
   if (api) {
-    const taken: [string, string][] = [...[...nodeAddrs].map((a) => [a, `node address ${quote(a)}`] as [string, string]), ...endpointAddresses(c).map((e) => [e.text, `the API endpoint ${quote(e.text)}`] as [string, string])];
+    const taken: [string, string][] = [...[...nodeAddrs].map((a) => [a, `node address ${quote(a)}`] as [string, string]), ...addr.endpoints(c).map((e) => [e.text, `the API endpoint ${quote(e.text)}`] as [string, string])];
     if (c.network.gateway) taken.push([c.network.gateway, `the gateway ${quote(c.network.gateway)}`]);
     for (const [text, what] of taken) {
       const ip = parseIp(text);

@@ -17,10 +17,13 @@ export function checkAnycast({ set, emit, refCluster }: ConstellationFacts): voi
       }
     });
   });
+  // A name means its first declaration (the `find` over the list this replaced, once per pool).
+  const byName = new Map<string, NonNullable<typeof cons.spec.anycast>[number]>();
+  for (const a of cons.spec.anycast ?? []) if (!byName.has(a.name)) byName.set(a.name, a);
   for (const { file, spec } of set.clusters) {
     (spec.loadBalancing?.pools ?? []).forEach((p, i) => {
       if (!p.anycast) return;
-      const decl = (cons.spec.anycast ?? []).find((a) => a.name === p.anycast);
+      const decl = byName.get(p.anycast);
       if (!decl) emit(file, pointer('loadBalancing', 'pools', i, 'anycast'), 'refs/anycast', `unknown anycast address ${quote(p.anycast)}; declare it under anycast in the constellation`);
       else if (!decl.clusters.includes(spec.name)) emit(file, pointer('loadBalancing', 'pools', i, 'anycast'), 'refs/anycast', `anycast ${quote(p.anycast)} does not list cluster ${quote(spec.name)}; add it to anycast.clusters`);
     });

@@ -163,6 +163,11 @@ function checkRookPools({ c, file, emit }: ClusterFacts): void {
 /** Rules that need the constellation: the GitOps engine, anycast addresses. */
 export function checkComponentsAcrossFleet({ set, emit }: ConstellationFacts): void {
   const engine = set.constellation.spec.gitops.engine ?? 'flux';
+  // Each anycast name's first declaration and its index, looked up per cluster below.
+  const anycasts = new Map<string, { readonly decl: NonNullable<typeof set.constellation.spec.anycast>[number]; readonly index: number }>();
+  (set.constellation.spec.anycast ?? []).forEach((decl, index) => {
+    if (!anycasts.has(decl.name)) anycasts.set(decl.name, { decl, index });
+  });
   for (const { file, spec: c } of set.clusters) {
     // Argo CD renders charts on every refresh; Linkerd's chart makes new webhook certificates each time.
     if (engine === 'argocd' && c.components?.linkerd?.enabled && !c.components.certManager?.enabled) {
@@ -177,11 +182,12 @@ export function checkComponentsAcrossFleet({ set, emit }: ConstellationFacts): v
     if (!entry?.pool) continue;
     const poolIndex = (c.loadBalancing?.pools ?? []).findIndex((p) => p.name === entry.pool);
     const anycastName = c.loadBalancing?.pools?.[poolIndex]?.anycast;
-    const anycast = (set.constellation.spec.anycast ?? []).find((a) => a.name === anycastName);
+    const found = anycastName === undefined ? undefined : anycasts.get(anycastName);
+    const anycast = found?.decl;
     if (!anycast?.service) continue;
     const svc = entry.service;
     if (!svc || svc.namespace !== anycast.service.namespace || svc.name !== anycast.service.name) {
-      const ai = (set.constellation.spec.anycast ?? []).indexOf(anycast);
+      const ai = found!.index;
       emit(
         set.constellation.file,
         pointer('anycast', ai, 'service'),

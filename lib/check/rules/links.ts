@@ -34,7 +34,7 @@ export function checkLinks({ c, file, emit, method, nodes }: ClusterFacts): void
     const members = listed.filter((m) => !logical(m));
     const primary = primaryInterface(n);
     const vipHere = n.role === 'controlplane' && c.endpoint.mode === 'vip' && c.endpoint.vip !== undefined && method === 'talosctl';
-    const vipNote = vipHere ? `; the API VIP ${quote(c.endpoint.vip)} would be announced on a link this node does not have` : '';
+    const vipNote = (): string => (vipHere ? `; the API VIP ${quote(c.endpoint.vip)} would be announced on a link this node does not have` : '');
 
     if (n.bond) {
       const b = n.bond;
@@ -60,9 +60,9 @@ export function checkLinks({ c, file, emit, method, nodes }: ClusterFacts): void
       } else if (!vlanNames.has(primary) && primary !== bond && looksLikeVlan(primary)) {
         const [parent, id] = [primary.slice(0, primary.lastIndexOf('.')), primary.slice(primary.lastIndexOf('.') + 1)];
         const needsBond = looksLikeBond(parent) && parent !== bond;
-        emit(file, ptr, 'links/undeclared-link', `interface ${quote(primary)} is a VLAN link that nothing creates${vipNote}: declare it, e.g. vlans: [{id: ${id}, link: ${parent}}]${needsBond ? `, and the bond ${parent} (bond: {interfaces: [...], mode: ...})` : ''}`);
+        emit(file, ptr, 'links/undeclared-link', `interface ${quote(primary)} is a VLAN link that nothing creates${vipNote()}: declare it, e.g. vlans: [{id: ${id}, link: ${parent}}]${needsBond ? `, and the bond ${parent} (bond: {interfaces: [...], mode: ...})` : ''}`);
       } else if (primary !== bond && !vlanNames.has(primary) && looksLikeBond(primary)) {
-        emit(file, ptr, 'links/undeclared-link', `interface ${quote(primary)} is a bond that nothing creates${vipNote}: declare it, e.g. bond: {name: ${primary}, interfaces: [eno1, eno2], mode: active-backup}`);
+        emit(file, ptr, 'links/undeclared-link', `interface ${quote(primary)} is a bond that nothing creates${vipNote()}: declare it, e.g. bond: {name: ${primary}, interfaces: [eno1, eno2], mode: active-backup}`);
       }
     }
 

@@ -1,7 +1,7 @@
 import { quote } from '../../diagnostics/diagnostic.ts';
 import { pointer } from '../../diagnostics/pointer.ts';
 import { containsAddress, parseCidr, parseIp } from '../../net/ip.ts';
-import { familyName, nodeSubnets } from '../address-facts.ts';
+import { familyName } from '../address-facts.ts';
 import type { ClusterFacts } from '../context.ts';
 
 /**
@@ -11,9 +11,9 @@ import type { ClusterFacts } from '../context.ts';
  * routeVia, which becomes such a route on every node; and a route and its gateway are of one
  * family.
  */
-export function checkRoutes({ c, file, emit, nodes }: ClusterFacts): void {
+export function checkRoutes({ c, file, emit, addr, nodes }: ClusterFacts): void {
   nodes.forEach((n, i) => {
-    const subnets = nodeSubnets(n);
+    const subnets = addr.subnets(n);
     (n.routes ?? []).forEach((r, k) => {
       if (!r.gateway) return;
       const ptr = pointer('nodes', i, 'routes', k, 'gateway');
@@ -33,7 +33,7 @@ export function checkRoutes({ c, file, emit, nodes }: ClusterFacts): void {
     if (!p.routeVia || p.routeVia === 'node-gateway') return;
     const gw = parseIp(p.routeVia);
     if (!gw) return;
-    const off = nodes.filter((n) => nodeSubnets(n).length > 0 && !nodeSubnets(n).some((s) => containsAddress(s, gw))).map((n) => n.name);
+    const off = nodes.filter((n) => addr.subnets(n).length > 0 && !addr.subnets(n).some((s) => containsAddress(s, gw))).map((n) => n.name);
     if (off.length > 0) {
       emit(file, pointer('loadBalancing', 'bgp', 'peers', i, 'routeVia'), 'bgp/route-via-off-link', `routeVia ${quote(p.routeVia)} of BGP peer ${quote(p.name)} is not on a subnet of node(s) ${off.map((x) => quote(x)).join(', ')}; the route to the peer would be refused there`);
     }

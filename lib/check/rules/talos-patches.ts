@@ -27,12 +27,15 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'ob
  */
 export function checkTalosPatches(facts: ClusterFacts): void {
   const { c, file, emit } = facts;
+  const pools = c.provisioning.clusterApi?.machinePools ?? [];
+  // Most clusters have no patches at all: nothing to look up, no pointers to build.
+  if (!c.talos?.patches?.length && !facts.nodes.some((n) => n.patches?.length) && !pools.some((p) => p.patches?.length)) return;
   const contract = effectiveContract(facts.versions.talos, c.talos?.contract);
   const kinds = documentKinds(contract)?.kinds;
 
   checkList(c.talos?.patches, pointer('talos', 'patches'));
   facts.nodes.forEach((n, i) => checkList(n.patches, pointer('nodes', i, 'patches')));
-  (c.provisioning.clusterApi?.machinePools ?? []).forEach((p, i) => checkList(p.patches, pointer('provisioning', 'clusterApi', 'machinePools', i, 'patches')));
+  pools.forEach((p, i) => checkList(p.patches, pointer('provisioning', 'clusterApi', 'machinePools', i, 'patches')));
 
   function checkList(list: readonly (TalosPatch | TalosClusterPatch)[] | undefined, listPtr: string): void {
     const names = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { quote } from '../../diagnostics/diagnostic.ts';
 import { pointer } from '../../diagnostics/pointer.ts';
+import { AddressMap } from '../../net/address-map.ts';
 import { parseIp } from '../../net/ip.ts';
 import type { SourceFile } from '../../read/source-file.ts';
 import type { ConstellationFacts } from '../context.ts';
@@ -14,22 +15,25 @@ interface FirstUse {
 /** Node names and addresses are unique across the constellation. */
 export function checkFleetUniqueness({ set, emit }: ConstellationFacts): void {
   const nodeNames = new Map<string, FirstUse>();
-  const addresses = new Map<string, FirstUse>();
+  // Compare addresses, not spellings: fd00::1 and fd00:0::1 are one address. (Text that is no
+  // address cannot pass the schema; it is compared as written.)
+  const addresses = new AddressMap<FirstUse>();
+  const unparsed = new Map<string, FirstUse>();
   for (const { file, spec } of set.clusters) {
     (spec.nodes ?? []).forEach((n, i) => {
+      const use: FirstUse = { file, node: n.name, cluster: spec.name };
       const prior = nodeNames.get(n.name);
       if (prior) emit(file, pointer('nodes', i, 'name'), 'names/duplicate-node', `node name ${quote(n.name)} is already used in cluster ${quote(prior.cluster)} (${prior.file.displayPath})`);
-      else nodeNames.set(n.name, { file, node: n.name, cluster: spec.name });
-      const own: [string, string][] = (n.addresses ?? []).map((a, k) => [a.split('/')[0]!, pointer('nodes', i, 'addresses', k)]);
-      if (n.reservedAddress) own.push([n.reservedAddress, pointer('nodes', i, 'reservedAddress')]);
-      for (const [text, ptr] of own) {
-        // Compare addresses, not spellings: fd00::1 and fd00:0::1 are one address.
-        const parsed = parseIp(text);
-        const ip = parsed ? `${parsed.family}:${parsed.value}` : text;
-        const seen = addresses.get(ip);
-        if (seen) emit(file, ptr, 'net/duplicate-address', `address ${quote(text)} is already used by node ${quote(seen.node)} of cluster ${quote(seen.cluster)}`);
-        else addresses.set(ip, { file, node: n.name, cluster: spec.name });
-      }
+      else nodeNames.set(n.name, use);
+      const claim = (text: string, ptr: () => string): void => {
+        const ip = parseIp(text);
+        const seen = ip ? addresses.get(ip) : unparsed.get(text);
+        if (seen) emit(file, ptr(), 'net/duplicate-address', `address ${quote(text)} is already used by node ${quote(seen.node)} of cluster ${quote(seen.cluster)}`);
+        else if (ip) addresses.set(ip, use);
+        else unparsed.set(text, use);
+      };
+      (n.addresses ?? []).forEach((a, k) => claim(a.split('/')[0]!, () => pointer('nodes', i, 'addresses', k)));
+      if (n.reservedAddress) claim(n.reservedAddress, () => pointer('nodes', i, 'reservedAddress'));
     });
   }
 }
