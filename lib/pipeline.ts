@@ -213,18 +213,19 @@ export async function compileSpecDir(
       const entry = key ? specCache.used.get(key) : undefined;
       if (key && entry && !entry.schemaValid) specCache.used.set(key, { ...entry, schemaValid: true });
     }
-    if (!checked.model || options.build === false) await saveSpecCache(specCacheFile, specCache);
   }
   if (!checked.model || options.build === false) return checked;
   const secretsDir = options.secretsDir ?? defaultSecretsDir(specDir);
   const needed = secretRequirements(checked.model);
   const operator = await operatorSecretFiles(secretsDir, checked.model.clusters.map((c) => c.name));
   const stored = await readStoredSecrets(secretsDir, needed, cwd, options.identities, operator, specCache?.fingerprints);
-  if (specCache && specCacheFile) await saveSpecCache(specCacheFile, specCache);
   // The operator's app directories live in the repository beside the output (a few stat calls).
   const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
   if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
-  return buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files, ...(options.cache ? { cache: options.cache } : {}) });
+  const built = buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files, ...(options.cache ? { cache: options.cache } : {}) });
+  // Remembered only after a synth that succeeds: a spec synth refuses (a key in plaintext) stays out of the cache too.
+  if (specCache && specCacheFile && !hasErrors(built.diagnostics)) await saveSpecCache(specCacheFile, specCache);
+  return built;
 }
 
 async function readStoredSecrets(

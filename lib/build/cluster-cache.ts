@@ -43,6 +43,17 @@ export { RecordingMap };
 const clusterHashes = new WeakMap<object, string>();
 
 /**
+ * JSON loses numbers it cannot write (NaN, ±Infinity become null; -0 becomes 0), and a Talos patch
+ * may hold them (`.nan`, `.inf`, `-0` in YAML): in a key they are written out, so that `.nan` and
+ * `.inf` are other keys.
+ */
+const exactNumbers = (_key: string, value: unknown): unknown =>
+  typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)) ? { 'orrery:number': Object.is(value, -0) ? '-0' : String(value) } : value;
+
+/** The JSON of a value for a key: exact for every number (see exactNumbers). */
+export const keyJson = (value: unknown): string => JSON.stringify(value, exactNumbers);
+
+/**
  * The key of a cluster's build (see ClusterCacheEntry): a hash of the fingerprint, the view's
  * constellation, each cluster of the view (each cluster's own hash made once per model, since a
  * cluster is in the views of all its peers) and the requirements.
@@ -51,12 +62,12 @@ export function clusterKey(fingerprint: string, view: Model, requirements: reado
   const hashes = view.clusters.map((c) => {
     let h = clusterHashes.get(c);
     if (!h) {
-      h = sha(JSON.stringify(c));
+      h = sha(keyJson(c));
       clusterHashes.set(c, h);
     }
     return h;
   });
-  return sha(`${fingerprint}\n${JSON.stringify(view.constellation)}\n${hashes.join('\n')}\n${JSON.stringify(requirements)}`);
+  return sha(`${fingerprint}\n${keyJson(view.constellation)}\n${hashes.join('\n')}\n${keyJson(requirements)}`);
 }
 
 const checkText = (check: SecretCheck | undefined): string | null => (check ? JSON.stringify(check) : null);

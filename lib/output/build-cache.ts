@@ -3,7 +3,7 @@ import { lstatSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ClusterCacheEntry } from '../build/cluster-cache.ts';
-import { replaceCacheFile } from './cache-file.ts';
+import { replaceCacheFile, unsealCacheText } from './cache-file.ts';
 import { cacheDir, stillAsRecorded, type IndexEntry, type OutputIndex } from './writer-index.ts';
 
 /**
@@ -42,7 +42,7 @@ export async function loadBuildCache(file: string, outDir: string, fingerprint: 
   const known = new Map<string, IndexEntry>();
   let parsed: CacheFile;
   try {
-    parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as CacheFile;
+    parsed = JSON.parse(unsealCacheText(await fsp.readFile(file, 'utf8')) ?? '') as CacheFile;
   } catch {
     return { entries, known };
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { replaceCacheFile } from './cache-file.ts';
+import { replaceCacheFile, unsealCacheText } from './cache-file.ts';
 import type { WriterFs } from './writer-fs.ts';
 
 /**
@@ -59,7 +59,7 @@ export function indexFileFor(outDir: string, dir: string = cacheDir()): string {
 /** The index, or an empty one when it is missing, damaged, or for another directory. Never throws. */
 export async function loadIndex(file: string, outDir: string, fs: WriterFs): Promise<Map<string, IndexEntry>> {
   try {
-    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as IndexFile;
+    const parsed = JSON.parse(unsealCacheText(await fs.readFile(file, 'utf8')) ?? '') as IndexFile;
     if (parsed.version !== VERSION || parsed.outDir !== outDir || typeof parsed.files !== 'object') return new Map();
     const entries = new Map<string, IndexEntry>();
     for (const [rel, e] of Object.entries(parsed.files)) {

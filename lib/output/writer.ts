@@ -362,15 +362,20 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, o
   const fs = options.fs ?? NODE_FS;
   const outDir = await resolveOut(requestedOutDir, fs);
   const layout = await outputLayout(outDir, fs, true);
-  return withLock(layout.lockFile, { command: 'orrery synth', ...options.lock }, async () => {
+  // Kept files were checked on disk before synth compiled; a wait for the lock is long enough for
+  // someone to change one, so after a wait they are checked again.
+  let waited = false;
+  const lock = { ...options.lock, onWait: (holder: string): void => ((waited = true), options.lock?.onWait?.(holder)) };
+  return withLock(layout.lockFile, { command: 'orrery synth', ...lock }, async () => {
     const warnings = await recover(outDir, fs);
     const tree = await readTree(outDir, fs);
     const known = options.index ? await loadIndex(options.index, outDir, fs) : undefined;
     const kept = options.known ?? new Map<string, IndexEntry>();
     for (const [rel, entry] of kept) {
       const now = known?.get(rel);
-      if (!now || now.hash !== entry.hash || !stillAsRecorded(now, entry) || !tree.files.has(rel)) {
-        throw new OutputError(`${path.join(outDir, rel)} changed while this synth ran (another orrery synth wrote ${outDir}); nothing was written — run orrery synth again`);
+      const onDisk = waited ? await fs.lstat(path.join(outDir, rel)).catch(() => undefined) : undefined;
+      if (!now || now.hash !== entry.hash || !stillAsRecorded(now, entry) || !tree.files.has(rel) || (waited && !(onDisk && stillAsRecorded(onDisk, entry)))) {
+        throw new OutputError(`${path.join(outDir, rel)} changed while this synth ran (another orrery synth wrote ${outDir}, or it was edited while synth waited for the lock); nothing was written — run orrery synth again`);
       }
     }
     const diff = await diffTree(outDir, tree, files, fs, known, kept);

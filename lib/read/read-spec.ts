@@ -6,7 +6,7 @@ import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
 import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
 import { compareCodePoints } from '../util/order.ts';
 import { withPatchFiles } from './patch-files.ts';
-import { bytesKey, lazySourceFile, type SpecCache } from './spec-cache.ts';
+import { bytesKey, jsonLossy, lazySourceFile, type SpecCache } from './spec-cache.ts';
 import type { SourceFile } from './source-file.ts';
 import { fileDiagnostic, MAX_SPEC_FILE_BYTES, parseYamlDocument, type ReadResult } from './yaml-document.ts';
 
@@ -97,7 +97,8 @@ function parseWithCache(bytes: Buffer, displayPath: string, specPath: string, ca
   const parsed = parseSpecBytes(bytes, displayPath, specPath);
   if (parsed.diagnostics.length > 0 || parsed.files.length !== 1) return parsed;
   const file = lazySourceFile(text(), parsed.files[0]!.data, displayPath, specPath);
-  if (key) {
+  // (a file JSON cannot carry exactly — a .nan, an .inf, a -0 — is parsed every time)
+  if (key && !jsonLossy(file.data)) {
     cache!.used.set(key, { data: file.data, schemaValid: false });
     cacheKeys.set(file, key);
   }

@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { cacheDir } from '../output/writer-index.ts';
-import { replaceCacheFile } from '../output/cache-file.ts';
+import { replaceCacheFile, unsealCacheText } from '../output/cache-file.ts';
 import type { SourceFile } from './source-file.ts';
 
 /**
@@ -42,6 +42,14 @@ export function specCacheFileFor(specDir: string, dir: string = cacheDir()): str
   return path.join(dir, `spec-${createHash('sha256').update(path.resolve(specDir)).digest('hex').slice(0, 16)}.json`);
 }
 
+/** Whether JSON would change the data: a number it cannot write (NaN, ±Infinity, -0). Such a file is not cached. */
+export function jsonLossy(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
+  if (Array.isArray(value)) return value.some(jsonLossy);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(jsonLossy);
+  return false;
+}
+
 /** Objects as the parser makes them: null-prototype (lib/read/plain-data.ts), so that a key like `__proto__` stays a key. */
 function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
@@ -57,7 +65,7 @@ export async function loadSpecCache(file: string, fingerprint: string): Promise<
   const entries = new Map<string, SpecCacheEntry>();
   const fingerprints = new Map<string, string | null>();
   try {
-    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as { version?: number; fingerprint?: string; files?: Record<string, [unknown, boolean]>; secrets?: Record<string, unknown> };
+    const parsed = JSON.parse(unsealCacheText(await fsp.readFile(file, 'utf8')) ?? '') as { version?: number; fingerprint?: string; files?: Record<string, [unknown, boolean]>; secrets?: Record<string, unknown> };
     if (parsed.version === VERSION && parsed.fingerprint === fingerprint && parsed.files && typeof parsed.files === 'object') {
       for (const [key, e] of Object.entries(parsed.files)) if (Array.isArray(e) && e.length === 2) entries.set(key, { data: plain(e[0]), schemaValid: e[1] === true });
       for (const [key, fp] of Object.entries(parsed.secrets ?? {})) if (typeof fp === 'string' || fp === null) fingerprints.set(key, fp);

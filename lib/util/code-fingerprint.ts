@@ -53,10 +53,10 @@ export function sourceFingerprint(root: string): string {
 
 let memo: string | undefined;
 
-/** The fingerprint of the running code (see above); undefined when it cannot be made (synth then builds without a cache). */
+/** The fingerprint of the running code (see above) and of the Node.js running it; undefined when it cannot be made (synth then builds without a cache). */
 export function codeFingerprint(): string | undefined {
   try {
-    return runningFingerprint();
+    return `${runningFingerprint()} node ${process.version}`;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildClusters, type BuiltOutput } from '../../lib/build/build-clusters.ts';
-import { clusterKey, type ClusterCacheEntry } from '../../lib/build/cluster-cache.ts';
+import { clusterKey, keyJson, type ClusterCacheEntry } from '../../lib/build/cluster-cache.ts';
 import { clusterView } from '../../lib/build/cluster-view.ts';
 import type { Model } from '../../lib/model/model.ts';
 import { compileFiles } from '../../lib/pipeline.ts';
@@ -100,5 +100,13 @@ describe('the build cache', () => {
     const union = new Map([...shards[0]!.files, ...shards[1]!.files]);
     expect(union.size).toBe(shards[0]!.files.size + shards[1]!.files.size);
     expect(sorted(union)).toEqual(sorted(whole.files));
+  });
+
+  it('the key tells apart what JSON would not: NaN, ±Infinity, null, -0 and 0 (a Talos patch may hold .nan, .inf or -0)', () => {
+    const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, null, -0, 0, 'NaN'];
+    const keys = values.map((v) => keyJson({ patch: { v } }));
+    expect(new Set(keys).size).toBe(values.length);
+    // (and plain JSON collapses them: the reason for keyJson)
+    expect(new Set(values.map((v) => JSON.stringify({ patch: { v } }))).size).toBeLessThan(values.length);
   });
 });

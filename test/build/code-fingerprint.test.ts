@@ -38,6 +38,6 @@ describe('code fingerprint', () => {
   });
 
   it('the running code has one (from the sources here)', () => {
-    expect(codeFingerprint()).toBe(sourceFingerprint(REPO));
+    expect(codeFingerprint()).toBe(`${sourceFingerprint(REPO)} node ${process.version}`);
   });
 });

@@ -108,6 +108,13 @@ describe('synth with the build cache', () => {
         await writeFile(buildCacheFileFor(path.join(root, 'dist'), cache), '{"version":1,"clusters":');
         return 'damaged the cache';
       },
+      async () => {
+        // Valid JSON, one value changed (a forged or bit-flipped cache): the seal catches it.
+        const file = buildCacheFileFor(path.join(root, 'dist'), cache);
+        const text = await readFile(file, 'utf8').catch(() => '');
+        await writeFile(file, text.replace(/"key":"./, '"key":"#'));
+        return 'forged a key in the cache';
+      },
     ];
     const done: string[] = [];
     const rebuilds: (number | undefined)[] = [];

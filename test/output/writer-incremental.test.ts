@@ -1,4 +1,5 @@
-import { readdir, stat, writeFile, utimes } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile, utimes } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeOutput } from '../../lib/output/writer.ts';
@@ -81,6 +82,24 @@ describe('incremental writes', () => {
     const stale = new Map([...known].map(([rel, e]) => [rel, { ...e, hash: 'stale' }]));
     await expect(writeOutput(out, rendered, { index, known: stale })).rejects.toThrow(/changed while this synth ran .* run orrery synth again/);
     expect((await snapshot(out))['c0/f0.yaml']).toBe('v2 0\n');
+  });
+
+  it('GIVEN known files and a wait for the lock THEN they are checked on disk again: one edited during the wait stops the write', async () => {
+    await writeOutput(out, fleet('v1'), { index });
+    const entries = await loadIndex(index, out, NODE_FS);
+    const known = new Map([...entries].filter(([rel]) => rel.startsWith('c1/')));
+    const rendered = new Map([...fleet('v1')].filter(([rel]) => !rel.startsWith('c1/')));
+    // A live holder (this process, this host); while we wait, a known file is edited and the lock released.
+    const lockFile = `${out}.orrery-lock`;
+    await writeFile(lockFile, JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'orrery synth' }));
+    const onWait = (): void => {
+      void (async () => {
+        await writeFile(path.join(out, 'c1', 'f1.yaml'), 'edited while waiting\n');
+        await rm(lockFile);
+      })();
+    };
+    await expect(writeOutput(out, rendered, { index, known, lock: { onWait, waitMs: 10_000 } })).rejects.toThrow(/c1\/f1\.yaml changed while this synth ran .*waited for the lock/);
+    expect((await snapshot(out))['c1/f1.yaml']).toBe('edited while waiting\n');
   });
 
   it('GIVEN a file edited by hand (same size, new mtime) THEN lstat shows it and synth reads it and restores it', async () => {

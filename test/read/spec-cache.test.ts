@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSpecDir } from '../../lib/read/read-spec.ts';
-import { loadSpecCache, saveSpecCache, specCacheFileFor } from '../../lib/read/spec-cache.ts';
+import { jsonLossy, loadSpecCache, saveSpecCache, specCacheFileFor } from '../../lib/read/spec-cache.ts';
 import { locate } from '../../lib/read/source-file.ts';
 import { materializeFixture, removeDir, tempDir } from '../helpers.ts';
 
@@ -73,5 +73,36 @@ describe('the spec cache', () => {
     const read = await readSpecDir(spec(), dir, { cache: damaged });
     expect(read.diagnostics).toEqual([]);
     expect(read.files.length).toBeGreaterThan(0);
+  });
+
+  it('GIVEN a cache file changed in one byte (still valid JSON) THEN its seal no longer matches and it is ignored', async () => {
+    const file = specCacheFileFor(spec(), cacheRoot);
+    const c = await loadSpecCache(file, 'fp');
+    await readSpecDir(spec(), dir, { cache: c });
+    await saveSpecCache(file, c);
+    const text = await readFile(file, 'utf8');
+    expect((await loadSpecCache(file, 'fp')).entries.size).toBeGreaterThan(0);
+    const forged = text.replace(/"name":"lab"/, '"name":"lax"');
+    expect(forged).not.toBe(text);
+    await writeFile(file, forged);
+    expect((await loadSpecCache(file, 'fp')).entries.size).toBe(0);
+  });
+
+  it('GIVEN a spec file JSON cannot carry exactly (.nan, .inf, -0) THEN it is parsed every time, never cached', async () => {
+    expect(jsonLossy({ a: [1, { b: Number.NaN }] })).toBe(true);
+    expect(jsonLossy({ a: -0 })).toBe(true);
+    expect(jsonLossy({ a: Number.POSITIVE_INFINITY })).toBe(true);
+    expect(jsonLossy({ a: [0, 1.5, 'x', null] })).toBe(false);
+    const lossy = await tempDir('orrery-spec-lossy-');
+    try {
+      await writeFile(path.join(lossy, 'a.yaml'), 'apiVersion: orrery.dev/v1alpha1\nkind: Cluster\nname: a\nx: .inf\n');
+      await writeFile(path.join(lossy, 'b.yaml'), 'apiVersion: orrery.dev/v1alpha1\nkind: Cluster\nname: b\nx: 1\n');
+      const c = await loadSpecCache(specCacheFileFor(lossy, cacheRoot), 'fp');
+      const read = await readSpecDir(lossy, lossy, { cache: c });
+      expect(read.files.map((f) => (f.data as { x: number }).x)).toEqual([Number.POSITIVE_INFINITY, 1]);
+      expect(c.used.size).toBe(1);
+    } finally {
+      await removeDir(lossy);
+    }
   });
 });
