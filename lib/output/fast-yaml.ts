@@ -18,6 +18,14 @@ import { stringify, type ToStringOptions } from 'yaml';
  */
 const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const DOTTED_NUMBER = /^[0-9]+(?:\.[0-9]+){2,}(?:\/[0-9]+)?$/;
+/**
+ * Two more plain forms, for values and sequence items only (each cluster has its own, so the
+ * cache never helps: a library call each, three per cluster): a relative path (`./dist/c1/apps`,
+ * `../../secrets`) and an http(s) URL of host, port and path (`https://10.0.0.5:6443`), whose
+ * `:` is never followed by a space. test/output/fast-yaml.test.ts compares them with the library.
+ */
+const RELATIVE_PATH = /^\.\.?\/[A-Za-z0-9_./-]*$/;
+const HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9_./-]*)?$/;
 // YAML 1.1 booleans and nulls (yaml's yaml-1.1 schema), which a plain word must not be.
 const RESERVED = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
 
@@ -49,6 +57,7 @@ function byLibrary(s: string, position: Position, options: ToStringOptions): str
 
 function str(s: string, position: Position, options: ToStringOptions): string {
   if ((PLAIN_WORD.test(s) && !RESERVED.has(s)) || DOTTED_NUMBER.test(s)) return s;
+  if ((position === 'value' || position === 'item') && (RELATIVE_PATH.test(s) || HTTP_URL.test(s))) return s;
   const cache = caches[position];
   let r = cache.get(s);
   if (r === undefined) {

@@ -100,6 +100,21 @@ describe('fast YAML emitter', () => {
     expect(fast).toBeGreaterThan(strings.length * 5);
   });
 
+  it('GIVEN relative paths and http(s) URLs (written plain without asking the library) THEN the library writes them so too, as values and items', () => {
+    const r = rng(7);
+    const pick = (chars: string, n: number): string => Array.from({ length: n }, () => chars[Math.floor(r() * chars.length)]!).join('');
+    const PATH = 'aZ09_./-';
+    const edge = ['./', '../', './-', './.', './..', '../-a', './a/', './/', '..//x', 'http://a', 'https://a:1/', 'http://1.2.3.4:80/x', 'https://-a.b', 'http://a./', 'https://a.b/-', 'http://a:0', 'https://x/..'];
+    const random = Array.from({ length: 400 }, (_, i) =>
+      i % 2 === 0 ? `${r() < 0.5 ? '.' : '..'}/${pick(PATH, Math.floor(r() * 12))}` : `http${r() < 0.5 ? 's' : ''}://${pick('a1.-', 1 + Math.floor(r() * 8))}${r() < 0.5 ? `:${Math.floor(r() * 70000)}` : ''}${r() < 0.7 ? `/${pick(PATH, Math.floor(r() * 10))}` : ''}`,
+    );
+    for (const s of [...edge, ...random]) {
+      const doc = { a: s, b: { c: [s, { d: s }] } };
+      const text = fastYaml(doc, YAML_OPTIONS);
+      expect(text, s).toBe(libraryYaml(doc));
+    }
+  });
+
   it('GIVEN shapes it leaves to the library (floats, nested sequences, class instances) THEN undefined, and toYaml still writes them', () => {
     for (const doc of [{ a: 1.5 }, { a: [[1]] }, { a: new Date(0) }, { a: new Map() }]) {
       expect(fastYaml(doc, YAML_OPTIONS)).toBeUndefined();
