@@ -33,40 +33,57 @@ export interface UnportablePath {
 
 /**
  * Every output path that would break a checkout on Windows or macOS. Output paths share their
- * directories and most of their names (42k paths at 1000 clusters), so each distinct segment is
- * judged once and each directory folded once.
+ * directories (42k files in a few thousand directories at 1000 clusters), so each directory is
+ * judged once — its first bad segment, its first case clash — and each file by its own name.
  */
 export function unportablePaths(paths: Iterable<string>): UnportablePath[] {
   const out: UnportablePath[] = [];
   const seen = new Map<string, string>();
   const verdicts = new Map<string, string | undefined>();
-  // Prefixes already registered under their own spelling: the same check would pass again.
-  const registered = new Set<string>();
+  const segmentVerdict = (s: string): string | undefined => {
+    if (!verdicts.has(s)) verdicts.set(s, unportableSegment(s));
+    return verdicts.get(s);
+  };
+  // A path's name (the file, or a directory) registered under its folded form, or the clash it makes.
+  const clash = (name: string): string | undefined => {
+    const folded = foldedPath(name);
+    const prior = seen.get(folded);
+    if (prior === undefined) seen.set(folded, name);
+    else if (prior !== name) return `${name} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows`;
+    return undefined;
+  };
+  // Per directory: its first bad segment, and the first of its prefixes that clashes. The same
+  // directory gives the same answers every time: the prefixes before a clash are registered
+  // under its own spelling, and the clashing one still meets the other spelling.
+  const dirs = new Map<string, { readonly bad?: string; readonly clash?: string }>();
+  const judgeDir = (dir: string): { readonly bad?: string; readonly clash?: string } => {
+    let verdict = dirs.get(dir);
+    if (verdict === undefined) {
+      const segments = dir.split('/');
+      const badSegment = segments.find((s) => segmentVerdict(s) !== undefined);
+      let clashed: string | undefined;
+      for (let i = 0, prefix = ''; i < segments.length && clashed === undefined; i++) {
+        prefix = i === 0 ? segments[0]! : `${prefix}/${segments[i]!}`;
+        clashed = clash(prefix);
+      }
+      verdict = {
+        ...(badSegment !== undefined ? { bad: `${JSON.stringify(badSegment)}: ${segmentVerdict(badSegment)!}` } : {}),
+        ...(clashed !== undefined ? { clash: clashed } : {}),
+      };
+      dirs.set(dir, verdict);
+    }
+    return verdict;
+  };
   for (const p of paths) {
-    const segments = p.split('/');
-    for (const s of segments) {
-      if (!verdicts.has(s)) verdicts.set(s, unportableSegment(s));
-      const why = verdicts.get(s);
-      if (why !== undefined) {
-        out.push({ path: p, problem: `${JSON.stringify(s)}: ${why}` });
-        break;
-      }
-    }
+    const slash = p.lastIndexOf('/');
+    const dir = slash >= 0 ? judgeDir(p.slice(0, slash)) : {};
+    const base = p.slice(slash + 1);
+    const baseWhy = segmentVerdict(base);
+    if (dir.bad !== undefined) out.push({ path: p, problem: dir.bad });
+    else if (baseWhy !== undefined) out.push({ path: p, problem: `${JSON.stringify(base)}: ${baseWhy}` });
     // The file and each of its directories: `Lab/a` and `lab/b` put two directories in one place.
-    let prefix = '';
-    for (let i = 0; i < segments.length; i++) {
-      prefix = i === 0 ? segments[0]! : `${prefix}/${segments[i]!}`;
-      if (registered.has(prefix)) continue;
-      const folded = foldedPath(prefix);
-      const prior = seen.get(folded);
-      if (prior === undefined) {
-        seen.set(folded, prefix);
-        registered.add(prefix);
-      } else if (prior !== prefix) {
-        out.push({ path: p, problem: `${prefix} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows` });
-        break;
-      }
-    }
+    const clashed = dir.clash ?? clash(p);
+    if (clashed !== undefined) out.push({ path: p, problem: clashed });
   }
   return out;
 }
