@@ -31,59 +31,38 @@ export interface UnportablePath {
   readonly problem: string;
 }
 
-/**
- * Every output path that would break a checkout on Windows or macOS. Output paths share their
- * directories (42k files in a few thousand directories at 1000 clusters), so each directory is
- * judged once — its first bad segment, its first case clash — and each file by its own name.
- */
+/** Anything unportableSegment could object to somewhere in a path (most paths match nothing: one test each). */
+const QUICK_SUSPECT = /[<>:"\\|?*\u0000-\u001f]|[. ](\/|$)|(^|\/)(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|\/|$)/i;
+
+/** Every output path that would break a checkout on Windows or macOS. */
 export function unportablePaths(paths: Iterable<string>): UnportablePath[] {
   const out: UnportablePath[] = [];
   const seen = new Map<string, string>();
-  const verdicts = new Map<string, string | undefined>();
-  const segmentVerdict = (s: string): string | undefined => {
-    if (!verdicts.has(s)) verdicts.set(s, unportableSegment(s));
-    return verdicts.get(s);
-  };
-  // A path's name (the file, or a directory) registered under its folded form, or the clash it makes.
-  const clash = (name: string): string | undefined => {
-    const folded = foldedPath(name);
-    const prior = seen.get(folded);
-    if (prior === undefined) seen.set(folded, name);
-    else if (prior !== name) return `${name} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows`;
-    return undefined;
-  };
-  // Per directory: its first bad segment, and the first of its prefixes that clashes. The same
-  // directory gives the same answers every time: the prefixes before a clash are registered
-  // under its own spelling, and the clashing one still meets the other spelling.
-  const dirs = new Map<string, { readonly bad?: string; readonly clash?: string }>();
-  const judgeDir = (dir: string): { readonly bad?: string; readonly clash?: string } => {
-    let verdict = dirs.get(dir);
-    if (verdict === undefined) {
-      const segments = dir.split('/');
-      const badSegment = segments.find((s) => segmentVerdict(s) !== undefined);
-      let clashed: string | undefined;
-      for (let i = 0, prefix = ''; i < segments.length && clashed === undefined; i++) {
-        prefix = i === 0 ? segments[0]! : `${prefix}/${segments[i]!}`;
-        clashed = clash(prefix);
-      }
-      verdict = {
-        ...(badSegment !== undefined ? { bad: `${JSON.stringify(badSegment)}: ${segmentVerdict(badSegment)!}` } : {}),
-        ...(clashed !== undefined ? { clash: clashed } : {}),
-      };
-      dirs.set(dir, verdict);
-    }
-    return verdict;
-  };
+  // Prefixes already folded without a clash: a directory shared by thousands of files is folded once.
+  const clean = new Set<string>();
   for (const p of paths) {
-    const slash = p.lastIndexOf('/');
-    const dir = slash >= 0 ? judgeDir(p.slice(0, slash)) : {};
-    const base = p.slice(slash + 1);
-    const baseWhy = segmentVerdict(base);
-    if (dir.bad !== undefined) out.push({ path: p, problem: dir.bad });
-    else if (baseWhy !== undefined) out.push({ path: p, problem: `${JSON.stringify(base)}: ${baseWhy}` });
+    if (QUICK_SUSPECT.test(p)) {
+      const bad = p
+        .split('/')
+        .map((s) => [s, unportableSegment(s)] as const)
+        .find(([, why]) => why !== undefined);
+      if (bad) out.push({ path: p, problem: `${JSON.stringify(bad[0])}: ${bad[1]}` });
+    }
     // The file and each of its directories: `Lab/a` and `lab/b` put two directories in one place.
-    const clashed = dir.clash ?? clash(p);
-    if (clashed !== undefined) out.push({ path: p, problem: clashed });
+    for (let end = p.indexOf('/'); ; end = p.indexOf('/', end + 1)) {
+      const prefix = end < 0 ? p : p.slice(0, end);
+      if (!clean.has(prefix)) {
+        const folded = foldedPath(prefix);
+        const prior = seen.get(folded);
+        if (prior === undefined) seen.set(folded, prefix);
+        if (prior === undefined || prior === prefix) clean.add(prefix);
+        else {
+          out.push({ path: p, problem: `${prefix} differs from ${prior} only in case (or Unicode normalization): one name on macOS and Windows` });
+          break;
+        }
+      }
+      if (end < 0) break;
+    }
   }
   return out;
 }
