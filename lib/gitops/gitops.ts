@@ -1,4 +1,4 @@
-import { namespacesChart } from '../../charts/namespaces.ts';
+import { namespaceObjects as buildNamespaceObjects } from '../../charts/namespaces.ts';
 import type { Artifacts, KubeBundle, KubeObject } from '../build/artifacts.ts';
 import type { ClusterComponent, ConstellationComponent } from '../build/component.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -72,7 +72,7 @@ function reconciledFromManagement(model: Model, cluster: ClusterModel): string |
  */
 export const gitopsComponent: ClusterComponent = {
   name: 'gitops',
-  build({ model, cluster, app, secrets, secretRequirements, platform }): Artifacts {
+  build({ model, cluster, secrets, secretRequirements, platform }): Artifacts {
     const plan = planComponents(platform, { model, cluster, secrets });
     if (plan.diagnostics.length > 0) return { bundles: [], files: [], diagnostics: plan.diagnostics };
     const engine = model.constellation.gitops.engine;
@@ -82,7 +82,7 @@ export const gitopsComponent: ClusterComponent = {
     const diagnostics: Diagnostic[] = plan.components.flatMap(({ output }) => [...(output.diagnostics ?? [])]);
     const upstream = upstreamManifests(plan);
     const ns = namespaces(cluster, plan, engine);
-    const namespaceObjects = ns.length > 0 ? (namespacesChart(app, 'namespaces', { namespaces: ns }).toJson() as KubeObject[]) : [];
+    const namespaceObjects = buildNamespaceObjects(ns);
     if (ns.length > 0) bundles.push({ dir: dirs.namespaces, source: cluster.source, objects: namespaceObjects });
     const delivered = secretRequirements.filter((r) => r.toDist).map((r) => ({ name: r.name, namespace: r.namespace ?? '' }));
     const bootstrapFiles = renderBootstrap(cluster, buildBootstrapPlan({ cluster, plan, namespaces: namespaceObjects, deliveredSecrets: delivered }));

@@ -23,11 +23,23 @@ const AGE_KEY = '"$HOME/.config/sops/age/keys.txt"';
 /** A path inside the repository, as a command run from its root takes it. */
 const fromRoot = (model: Model, rel: string): string => repoPath(model, rel).replace(/^\.\//, '');
 
+/**
+ * The clusters whose output holds orrery's generated Secrets, per model: asking each cluster's
+ * README to scan (and copy) the whole fleet's requirements made the docs quadratic in the fleet.
+ */
+const HOLDING_SECRETS = new WeakMap<Model, ReadonlySet<string>>();
+
+function holdsGeneratedSecrets(model: Model, cluster: string): boolean {
+  let holding = HOLDING_SECRETS.get(model);
+  if (!holding) HOLDING_SECRETS.set(model, (holding = new Set(secretRequirements(model).filter((r) => r.toDist).map((r) => r.cluster))));
+  return holding.has(cluster);
+}
+
 export function operatorSteps(model: Model, cluster: ClusterModel, options: { suppliedSecrets?: boolean } = {}): OperatorSteps {
   const git = model.constellation.gitops;
   const dirs = clusterDirs(cluster.name);
   // orrery's generated Secrets, or the operator's own in secrets/<cluster>/: either needs the decryption key.
-  const holdsSecrets = options.suppliedSecrets === true || secretRequirements(model).some((r) => r.cluster === cluster.name && r.toDist);
+  const holdsSecrets = options.suppliedSecrets === true || holdsGeneratedSecrets(model, cluster.name);
   const ageKey = decryptionKeySecret(model).key;
   const first = cluster.cni.name === 'cilium' ? `First install the CNI (nothing runs before it): ${fromRoot(model, `${cluster.name}/bootstrap/README.md`)}.` : undefined;
   if (git.engine === 'flux') {

@@ -61,17 +61,19 @@ export function createRenderer(): Renderer {
   };
   const addBundle = (bundle: KubeBundle): void => {
     const identities = new Set<string>();
-    const objects = [...bundle.objects].sort(
-      (a, b) => kindRank(a.kind) - kindRank(b.kind) || compareCodePoints(objectFileName(a), objectFileName(b)),
-    );
+    // Each object's file name and rank once, not at every comparison of the sort.
+    const objects = bundle.objects
+      .map((o) => ({ o, name: objectFileName(o), rank: kindRank(o.kind) }))
+      .sort((a, b) => a.rank - b.rank || compareCodePoints(a.name, b.name));
     const names: string[] = [...(bundle.include ?? [])];
-    for (const o of objects) {
-      const id = `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      if (identities.has(id)) diagnostics.push(internal(`${bundle.dir}/${objectFileName(o)}`, 'output/duplicate-object', `two objects are ${id}`));
+    const header = yamlHeader(bundle.source);
+    for (const { o, name } of objects) {
+      const slash = o.apiVersion.indexOf('/');
+      const id = `${slash >= 0 ? o.apiVersion.slice(0, slash) : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      if (identities.has(id)) diagnostics.push(internal(`${bundle.dir}/${name}`, 'output/duplicate-object', `two objects are ${id}`));
       identities.add(id);
-      const name = objectFileName(o);
       names.push(name);
-      put(`${bundle.dir}/${name}`, yamlHeader(bundle.source) + toYaml(orderTopLevel(o)));
+      put(`${bundle.dir}/${name}`, header + toYaml(orderTopLevel(o)));
     }
     const byName = (a: { name: string }, b: { name: string }): number => compareCodePoints(a.name, b.name);
     for (const f of [...(bundle.files ?? [])].sort(byName)) {
@@ -86,7 +88,7 @@ export function createRenderer(): Renderer {
       ...(names.length > 0 || generators.length === 0 ? { resources: names } : {}),
       ...(generators.length > 0 ? { generators: generators.map((g) => g.name) } : {}),
     };
-    put(`${bundle.dir}/kustomization.yaml`, yamlHeader(bundle.source) + toYaml(kustomization));
+    put(`${bundle.dir}/kustomization.yaml`, header + toYaml(kustomization));
   };
   return {
     add(artifacts): void {

@@ -29,7 +29,7 @@ const HARD_STRINGS = [
   '.inf', '-.Inf', '.nan', '12:30', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '10.0.0.1', '10.0.0.0/24', '1.36.2', 'v1.13.9', '1.2', '1.2.', '1..2',
   '- a', '-a', 'a-', ': a', 'a:', 'a: b', 'a:b', 'a #b', 'a#b', '#a', '@a', '`a', '%a', '!a', '&a', '*a', '|', '>', '?', '? a', '[a]', '{a}', 'a,b', '"', "'", "it's", 'say "hi"',
   ' lead', 'trail ', '---', '...', '--- a', '<<', '=', 'a\tb', 'ü', 'straße', '日本', '😀', 'app.kubernetes.io/name', 'a/b', '/a', '_a', 'a_b', 'A-B.c', 'x'.repeat(200),
-  'multi\nline', 'trailing\n', '\\', 'a\\b', '0', '00', '-', '--', '.', '..', '/', 'C:\\x', 'http://x.y/z?q=1#f', '${VAR}', '$(x)', '{{ .Values }}', 'ø: x',
+  'multi\nline', 'trailing\n', 'x\n\n', '\n', '\n\n', ' lead\nx\n', 'a\n  b\n', 'a\n\nb', 'tab\t\nx', 'trail \nx', '# c\nx', 'a: b\nc', '- a\nb', '"q"\n', 'x\r\ny', '/*\n!/lab/\n', 'ü\n😀', '  \n  ', '\\', 'a\\b', '0', '00', '-', '--', '.', '..', '/', 'C:\\x', 'http://x.y/z?q=1#f', '${VAR}', '$(x)', '{{ .Values }}', 'ø: x',
 ];
 
 /** A small deterministic PRNG (mulberry32): the same random documents on every run. */
@@ -83,8 +83,40 @@ describe('fast YAML emitter', () => {
     expect(fast).toBeGreaterThan(1000);
   });
 
-  it('GIVEN shapes it leaves to the library (multi-line strings, floats, nested sequences, class instances) THEN undefined, and toYaml still writes them', () => {
-    for (const doc of [{ a: 'x\ny' }, { a: 1.5 }, { a: [[1]] }, { a: new Date(0) }, { a: new Map() }]) {
+  it('GIVEN multi-line strings at every depth, as map values, sequence items, values of maps in sequences and keys THEN the bytes the library writes, on the fast path', () => {
+    const strings = HARD_STRINGS.filter((s) => s.includes('\n'));
+    let fast = 0;
+    for (const s of strings) {
+      // The same string at key columns 0-8 and dash columns 2-8: block scalars indent from their column.
+      const docs = [{ k: s }, { a: { k: s, j: 1 } }, { a: [s, 'x'] }, { a: { b: [{ k: s }, { j: 1, k: s }] } }, { a: { b: { c: { d: s, e: [s] } } } }, { a: [{ b: [{ c: s }] }] }, { [s]: s, a: { [s]: [s] } }];
+      for (const doc of docs) {
+        const text = fastYaml(doc, YAML_OPTIONS);
+        if (text === undefined) continue;
+        fast++;
+        expect(text, JSON.stringify(doc)).toBe(libraryYaml(doc));
+      }
+    }
+    // The control: multi-line strings take the fast path (not the whole document by the library).
+    expect(fast).toBeGreaterThan(strings.length * 5);
+  });
+
+  it('GIVEN relative paths and http(s) URLs (written plain without asking the library) THEN the library writes them so too, as values and items', () => {
+    const r = rng(7);
+    const pick = (chars: string, n: number): string => Array.from({ length: n }, () => chars[Math.floor(r() * chars.length)]!).join('');
+    const PATH = 'aZ09_./-';
+    const edge = ['./', '../', './-', './.', './..', '../-a', './a/', './/', '..//x', 'http://a', 'https://a:1/', 'http://1.2.3.4:80/x', 'https://-a.b', 'http://a./', 'https://a.b/-', 'http://a:0', 'https://x/..'];
+    const random = Array.from({ length: 400 }, (_, i) =>
+      i % 2 === 0 ? `${r() < 0.5 ? '.' : '..'}/${pick(PATH, Math.floor(r() * 12))}` : `http${r() < 0.5 ? 's' : ''}://${pick('a1.-', 1 + Math.floor(r() * 8))}${r() < 0.5 ? `:${Math.floor(r() * 70000)}` : ''}${r() < 0.7 ? `/${pick(PATH, Math.floor(r() * 10))}` : ''}`,
+    );
+    for (const s of [...edge, ...random]) {
+      const doc = { a: s, b: { c: [s, { d: s }] } };
+      const text = fastYaml(doc, YAML_OPTIONS);
+      expect(text, s).toBe(libraryYaml(doc));
+    }
+  });
+
+  it('GIVEN shapes it leaves to the library (floats, nested sequences, class instances) THEN undefined, and toYaml still writes them', () => {
+    for (const doc of [{ a: 1.5 }, { a: [[1]] }, { a: new Date(0) }, { a: new Map() }]) {
       expect(fastYaml(doc, YAML_OPTIONS)).toBeUndefined();
       expect(toYaml(doc)).toBe(libraryYaml(doc));
     }

@@ -40,4 +40,13 @@ describe('verifyOutput', () => {
       'cafe\u0301/b: cannot be checked out on Windows or macOS: cafe\u0301 differs from caf\u00e9 only in case (or Unicode normalization): one name on macOS and Windows; rename what it is named after in the spec',
     ]);
   });
+
+  it('reports every path that has the same bad name or sits under the same case twin, each once', () => {
+    // unportablePaths folds each directory once: a repeated bad segment or a second file under a
+    // clashing directory must still be reported.
+    const paths = ['aux/a.yaml', 'aux/b.yaml', 'lab/a/x.yaml', 'lab/a/y.yaml', 'Lab/a/x.yaml', 'Lab/a/z.yaml', 'lab/nul.txt', 'm/nul.txt', 'ok/a.yaml', 'ok/b.yaml'];
+    const found = verifyOutput(new Map(paths.map((p) => [p, 'x\n']))).filter((d) => d.rule === 'output/unportable-path');
+    expect(found.map((d) => d.file)).toEqual(['aux/a.yaml', 'aux/b.yaml', 'Lab/a/x.yaml', 'Lab/a/z.yaml', 'lab/nul.txt', 'm/nul.txt']);
+    expect(found.filter((d) => d.file.startsWith('Lab/')).every((d) => d.message.includes('Lab differs from lab'))).toBe(true);
+  });
 });

@@ -210,13 +210,16 @@ function nodeLinks(cluster: ClusterModel, node: NodeModel): Pick<MachineIntent, 
   const name = node.interface ?? (node.interfaceSelector ? SELECTED_LINK_ALIAS : undefined);
   const secondary = node.vlans.filter((v) => v.name !== name);
   const routeLink = (gateway: string | undefined): string | undefined => {
-    const ip = gateway ? parseIp(gateway) : undefined;
+    // Without a VLAN of its own subnet every route is the link's: no address to parse.
+    const ip = gateway && secondary.length > 0 ? parseIp(gateway) : undefined;
     return ip ? secondary.find((v) => v.addresses.some((a) => { const net = parseCidr(a); return net !== undefined && containsAddress(net, ip); }))?.name : undefined;
   };
   const routes: RouteIntent[] = [];
   if (node.gateway && node.addresses.length > 0) routes.push({ gateway: node.gateway });
   for (const r of node.routes) routes.push({ destination: r.network, ...(r.gateway ? { gateway: r.gateway } : {}), ...(r.metric !== undefined ? { metric: r.metric } : {}) });
   routes.push(...peerRoutes(cluster, node.gateway));
+  // Each route's link, decided once (the link and every VLAN filter on it).
+  const linkOf = new Map(routes.map((r) => [r, routeLink(r.gateway)]));
   const bond = node.bond;
   return {
     ...(name
@@ -225,7 +228,7 @@ function nodeLinks(cluster: ClusterModel, node: NodeModel): Pick<MachineIntent, 
             name,
             ...(node.interfaceSelector ? { aliasMatch: linkMatch(node.interfaceSelector) } : {}),
             addresses: node.addresses,
-            routes: routes.filter((r) => routeLink(r.gateway) === undefined),
+            routes: routes.filter((r) => linkOf.get(r) === undefined),
             dhcp: node.dhcp,
           },
         }
@@ -252,7 +255,7 @@ function nodeLinks(cluster: ClusterModel, node: NodeModel): Pick<MachineIntent, 
       parent: v.parent,
       ...(v.mtu !== undefined ? { mtu: v.mtu } : {}),
       addresses: v.addresses,
-      routes: routes.filter((r) => routeLink(r.gateway) === v.name),
+      routes: routes.filter((r) => linkOf.get(r) === v.name),
       dhcp: v.dhcp,
     })),
   };

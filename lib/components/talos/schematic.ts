@@ -43,9 +43,18 @@ export function marshalSchematic(s: Schematic | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Schematic IDs by their bytes: a fleet has few distinct schematics and hashes each once, not per node. Bounded. */
+const ids = new Map<string, string>();
+
 export function resolveSchematic(s: Schematic | undefined): ResolvedSchematic {
   const yaml = marshalSchematic(s);
-  return { id: createHash('sha256').update(yaml).digest('hex'), yaml };
+  let id = ids.get(yaml);
+  if (id === undefined) {
+    id = createHash('sha256').update(yaml).digest('hex');
+    if (ids.size >= 10_000) ids.clear();
+    ids.set(yaml, id);
+  }
+  return { id, yaml };
 }
 
 export const IMAGE_FACTORY = 'factory.talos.dev';

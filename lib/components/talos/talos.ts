@@ -24,14 +24,31 @@ export const talosComponent: ClusterComponent = {
   name: 'talos',
   build({ cluster }) {
     if (cluster.provisioning.method !== 'talosctl' || cluster.nodes.length === 0) return { bundles: [], files: [] };
-    return { bundles: [], files: talosFiles(cluster), notices: bootMediaNotices(cluster) };
+    // The intent and the schematics once per cluster: the files and the notices both read them.
+    const intent = talosIntent(cluster);
+    const schematics = clusterSchematics(cluster, intent);
+    return { bundles: [], files: talosFiles(cluster, { intent, schematics }), notices: bootMediaNotices(cluster, schematics) };
   },
   // The operator's patches against orrery's documents, for talosctl nodes and Cluster API pools alike.
   review: patchOverrides,
 };
 
+interface ClusterSchematic {
+  readonly file: string;
+  readonly id: string;
+  readonly scope: string;
+  readonly yaml: string;
+  readonly media: ReturnType<typeof bootMedia>;
+}
+
+/** What the files of a cluster's talos/ derive from its model. */
+interface TalosDerived {
+  readonly intent: ReturnType<typeof talosIntent>;
+  readonly schematics: readonly ClusterSchematic[];
+}
+
 /** The cluster's schematic, and each node's that differs, with their boot media. */
-function clusterSchematics(cluster: ClusterModel, intent: ReturnType<typeof talosIntent>): { file: string; id: string; scope: string; yaml: string; media: ReturnType<typeof bootMedia> }[] {
+function clusterSchematics(cluster: ClusterModel, intent: ReturnType<typeof talosIntent>): ClusterSchematic[] {
   const withMedia = (file: string, id: string, scope: string, yaml: string, overlay: boolean) => ({ file, id, scope, yaml, media: bootMedia(id, cluster.talos.version, overlay) });
   const own = resolveSchematic(cluster.talos.schematic);
   const out = [withMedia('schematic.yaml', own.id, 'the cluster', own.yaml, cluster.talos.schematic?.overlay !== undefined)];
@@ -47,15 +64,15 @@ function clusterSchematics(cluster: ClusterModel, intent: ReturnType<typeof talo
  * of a board overlay), what a bare-metal user downloads first. Identical lines of several clusters
  * are printed once; every link (arm64, PXE) is in the cluster's talos/README.md.
  */
-function bootMediaNotices(cluster: ClusterModel): string[] {
-  return clusterSchematics(cluster, talosIntent(cluster)).map((s) => {
+function bootMediaNotices(cluster: ClusterModel, schematics: readonly ClusterSchematic[]): string[] {
+  return schematics.map((s) => {
     const m = s.media[0]!;
     return `boot media (Talos ${cluster.talos.version}, schematic ${s.id.slice(0, 12)}…): ${m.arch === 'amd64' ? `ISO ${m.iso}  disk image ${m.diskImage}` : `${m.arch} disk image ${m.diskImage}`}`;
   });
 }
 
-export function talosFiles(cluster: ClusterModel): FileArtifact[] {
-  const intent = talosIntent(cluster);
+export function talosFiles(cluster: ClusterModel, derived?: TalosDerived): FileArtifact[] {
+  const intent = derived?.intent ?? talosIntent(cluster);
   const layers = renderContract(intent, cluster.talos.contract);
   const dir = `${cluster.name}/talos`;
   const source = cluster.source;
@@ -81,7 +98,7 @@ export function talosFiles(cluster: ClusterModel): FileArtifact[] {
 
   // Schematic files hold exactly the bytes the Image Factory hashes (no header), so that
   // `sha256sum` of the file is the schematic ID: the cluster's, and each node's that differs.
-  const schematics = clusterSchematics(cluster, intent);
+  const schematics = derived?.schematics ?? clusterSchematics(cluster, intent);
   for (const s of schematics) files.push({ path: `${dir}/${s.file}`, source, content: s.yaml });
 
   const controlPlanes = cluster.nodes.filter((n) => n.role === 'controlplane');
