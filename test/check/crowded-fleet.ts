@@ -7,19 +7,12 @@
  */
 import { parse, stringify } from 'yaml';
 import { syntheticConstellation } from '../../bench/synthetic.ts';
+import { prng } from '../helpers.ts';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A seeded generator (mulberry32), so a failure is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (mulberry32, shared with the other property tests), so a failure is reproducible. */
+export const rng = prng;
 
 export function crowdedFleet(seed: number, size: number): { name: string; text: string }[] {
   const r = rng(seed);
