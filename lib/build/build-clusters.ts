@@ -8,7 +8,8 @@ import { cdk8s } from '../k8s/cdk8s.ts';
 import { createRenderer } from '../output/render.ts';
 import { contentHash } from '../output/content-hash.ts';
 import type { Artifacts } from './artifacts.ts';
-import { clusterKey, RecordingMap, secretsRead, secretsUnchanged, type ClusterCache, type ClusterCacheEntry } from './cluster-cache.ts';
+import { clusterKey, secretsRead, secretsUnchanged, type ClusterCache, type ClusterCacheEntry } from './cluster-cache.ts';
+import { RecordingMap } from '../secrets/recorded-secrets.ts';
 import { clusterView, viewIndex } from './cluster-view.ts';
 
 export interface BuildInput {
@@ -66,12 +67,13 @@ export function buildClusters(input: BuildInput): BuiltOutput {
       else out.files.set(path, content);
     }
   };
-  const findings = (parts: readonly Artifacts[]): void => {
-    for (const p of parts) {
-      out.diagnostics.push(...(p.diagnostics ?? []));
-      out.referencedSecrets.push(...(p.referencedSecrets ?? []));
-      out.notices.push(...(p.notices ?? []));
-    }
+  // What a cluster's build says, the same whether it just ran or comes from the cache.
+  const absorb = (name: string, entry: ClusterCacheEntry): void => {
+    out.diagnostics.push(...entry.diagnostics);
+    out.referencedSecrets.push(...entry.referencedSecrets);
+    out.notices.push(...entry.notices);
+    for (const [c, ns] of entry.namespaces) out.created.set(c, [...(out.created.get(c) ?? []), ns]);
+    if (cache) out.entries.set(name, entry);
   };
   const fleet = createRenderer();
   const fleetParts = !input.shard || input.shard.index === 0 ? registry.constellation.map((c) => c.build(model)) : [];
@@ -79,7 +81,11 @@ export function buildClusters(input: BuildInput): BuiltOutput {
   const fleetRendered = fleet.finish();
   out.diagnostics.push(...fleetRendered.diagnostics);
   take(fleetRendered.files);
-  findings(fleetParts);
+  for (const p of fleetParts) {
+    out.diagnostics.push(...(p.diagnostics ?? []));
+    out.referencedSecrets.push(...(p.referencedSecrets ?? []));
+    out.notices.push(...(p.notices ?? []));
+  }
 
   // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
   const requirementsOf = new Map<string, SecretRequirement[]>();
@@ -96,11 +102,7 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     const prior = cache?.entries.get(cluster.name);
     if (prior && prior.key === key && secretsUnchanged(prior, secrets, secretChecks) && prior.files.every(([f]) => !out.files.has(f) && !out.known.has(f))) {
       for (const [f] of prior.files) out.known.add(f);
-      out.diagnostics.push(...prior.diagnostics);
-      out.referencedSecrets.push(...prior.referencedSecrets);
-      out.notices.push(...prior.notices);
-      for (const [c, ns] of prior.namespaces) out.created.set(c, [...(out.created.get(c) ?? []), ns]);
-      out.entries.set(cluster.name, prior);
+      absorb(cluster.name, prior);
       continue;
     }
     out.built.push(cluster.name);
@@ -123,21 +125,17 @@ export function buildClusters(input: BuildInput): BuiltOutput {
       parts.push({ bundles: [], files: [], diagnostics: part.diagnostics ?? [], referencedSecrets: part.referencedSecrets ?? [], notices: part.notices ?? [] });
     }
     const rendered = renderer.finish();
-    out.diagnostics.push(...rendered.diagnostics);
     take(rendered.files);
-    findings(parts);
-    for (const [c, ns] of namespaces) out.created.set(c, [...(out.created.get(c) ?? []), ns]);
-    if (cache) {
-      out.entries.set(cluster.name, {
-        key,
-        secrets: secretsRead(recordedSecrets, recordedChecks),
-        files: [...rendered.files].map(([f, content]) => [f, contentHash(content)] as const),
-        diagnostics: parts.flatMap((p) => p.diagnostics ?? []).concat(rendered.diagnostics),
-        referencedSecrets: parts.flatMap((p) => p.referencedSecrets ?? []),
-        notices: parts.flatMap((p) => p.notices ?? []),
-        namespaces,
-      });
-    }
+    absorb(cluster.name, {
+      key,
+      // (hashes and the Secrets read only matter to a cache: not computed without one)
+      secrets: cache ? secretsRead(recordedSecrets, recordedChecks) : [],
+      files: cache ? [...rendered.files].map(([f, content]) => [f, contentHash(content)] as const) : [],
+      diagnostics: [...parts.flatMap((p) => p.diagnostics ?? []), ...rendered.diagnostics],
+      referencedSecrets: parts.flatMap((p) => p.referencedSecrets ?? []),
+      notices: parts.flatMap((p) => p.notices ?? []),
+      namespaces,
+    });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import type { Model } from '../model/model.ts';
 import type { OperatorSecret } from '../secrets/operator-secrets.ts';
 import type { SecretRequirement } from '../secrets/requirements.ts';
 import type { SecretCheck } from '../secrets/verify-stored.ts';
-import { isListing, readHash, RecordingMap } from '../secrets/recorded-secrets.ts';
+import { isListing, readHash, type RecordingMap } from '../secrets/recorded-secrets.ts';
 
 /**
  * What synth remembers of one cluster's build, so that the next synth with the same inputs
@@ -37,8 +37,6 @@ export interface ClusterCacheEntry {
 export type ClusterCache = ReadonlyMap<string, ClusterCacheEntry>;
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('base64');
-
-export { RecordingMap };
 
 const clusterHashes = new WeakMap<object, string>();
 
