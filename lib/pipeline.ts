@@ -199,7 +199,15 @@ export function defaultSecretsDir(specDir: string): string {
  */
 export async function compileSpecDir(
   specDir: string,
-  options: { build?: boolean; cwd?: string; secretsDir?: string; identities?: AgeIdentities; outDir?: string; cache?: CompileOptions['cache'] } = {},
+  options: {
+    build?: boolean;
+    cwd?: string;
+    secretsDir?: string;
+    identities?: AgeIdentities;
+    outDir?: string;
+    /** The entries may still be loading (lib/output/writer-snapshot.ts): awaited only once the spec is checked. */
+    cache?: { readonly entries: ClusterCache | Promise<ClusterCache>; readonly fingerprint: string };
+  } = {},
 ): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
   const specCacheFile = options.cache ? specCacheFileFor(specDir) : undefined;
@@ -222,7 +230,8 @@ export async function compileSpecDir(
   // The operator's app directories live in the repository beside the output (a few stat calls).
   const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
   if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
-  const built = buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files, ...(options.cache ? { cache: options.cache } : {}) });
+  const cache = options.cache ? { entries: await options.cache.entries, fingerprint: options.cache.fingerprint } : undefined;
+  const built = buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files, ...(cache ? { cache } : {}) });
   // Remembered only after a synth that succeeds: a spec synth refuses (a key in plaintext) stays out of the cache too.
   if (specCache && specCacheFile && !hasErrors(built.diagnostics)) await saveSpecCache(specCacheFile, specCache);
   return built;

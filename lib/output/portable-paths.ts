@@ -34,14 +34,18 @@ export interface UnportablePath {
 /** Anything unportableSegment could object to somewhere in a path (most paths match nothing: one test each). */
 const QUICK_SUSPECT = /[<>:"\\|?*\u0000-\u001f]|[. ](\/|$)|(^|\/)(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|\/|$)/i;
 
-/** Every output path that would break a checkout on Windows or macOS. */
-export function unportablePaths(paths: Iterable<string>): UnportablePath[] {
+/**
+ * Every output path that would break a checkout on Windows or macOS. `written` are paths, taken
+ * after `paths`, that an earlier synth wrote (kept from the build cache): their names passed this
+ * check then, so only clashes with the others are looked for (the result is the same).
+ */
+export function unportablePaths(paths: Iterable<string>, written: Iterable<string> = []): UnportablePath[] {
   const out: UnportablePath[] = [];
   const seen = new Map<string, string>();
   // Prefixes already folded without a clash: a directory shared by thousands of files is folded once.
   const clean = new Set<string>();
-  for (const p of paths) {
-    if (QUICK_SUSPECT.test(p)) {
+  const visit = (p: string, named: boolean): void => {
+    if (named && QUICK_SUSPECT.test(p)) {
       const bad = p
         .split('/')
         .map((s) => [s, unportableSegment(s)] as const)
@@ -63,6 +67,8 @@ export function unportablePaths(paths: Iterable<string>): UnportablePath[] {
       }
       if (end < 0) break;
     }
-  }
+  };
+  for (const p of paths) visit(p, true);
+  for (const p of written) visit(p, false);
   return out;
 }

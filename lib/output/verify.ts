@@ -17,7 +17,7 @@ export function verifyOutput(
   files: OutputFiles,
   options: {
     readonly parsed?: (content: string) => ParsedSecretFile | undefined;
-    /** Paths of the output not in `files` (taken unchanged from the last synth): checked for portability with the others. */
+    /** Paths of the output not in `files` (taken unchanged from the last synth, whose verify passed them): checked for clashes with the others. */
     readonly otherPaths?: Iterable<string>;
   } = {},
 ): Diagnostic[] {
@@ -37,8 +37,8 @@ export function verifyOutput(
       if (plaintext.length > 0) fail(path, 'output/plaintext-secret', `refusing to write a Kubernetes Secret that is not fully encrypted: ${plaintext.slice(0, 3).join('; ')}`);
     }
   }
-  const other = options.otherPaths;
-  for (const { path, problem } of unportablePaths(other ? [...files.keys(), ...other] : files.keys())) {
+  // (otherPaths were written by an earlier synth, whose verify passed their names)
+  for (const { path, problem } of unportablePaths(files.keys(), options.otherPaths)) {
     fail(path, 'output/unportable-path', `cannot be checked out on Windows or macOS: ${problem}; rename what it is named after in the spec`);
   }
   return out;

@@ -58,17 +58,48 @@ export function indexFileFor(outDir: string, dir: string = cacheDir()): string {
 
 /** The index, or an empty one when it is missing, damaged, or for another directory. Never throws. */
 export async function loadIndex(file: string, outDir: string, fs: WriterFs): Promise<Map<string, IndexEntry>> {
+  return (await loadStampedIndex(file, outDir, fs)).entries;
+}
+
+/**
+ * An index as loaded, with the stamp (inode, size, mtime) its file had just before it was read.
+ * The index file is only ever replaced by a rename (replaceCacheFile), so a file that still has
+ * that stamp holds the same bytes: the writer, which must consult the index again once it holds
+ * the lock, reuses these entries then instead of parsing 7 MB again (1000 clusters).
+ */
+export interface StampedIndex {
+  readonly file: string;
+  readonly outDir: string;
+  readonly stamp: string | undefined;
+  readonly entries: Map<string, IndexEntry>;
+}
+
+async function fileStamp(file: string, fs: WriterFs): Promise<string | undefined> {
+  const info = await fs.lstat(file).catch(() => undefined);
+  return info?.isFile() ? `${info.ino}:${info.size}:${info.mtimeMs}` : undefined;
+}
+
+export async function loadStampedIndex(file: string, outDir: string, fs: WriterFs): Promise<StampedIndex> {
+  // The stamp first: a file replaced between the two calls then looks changed, never the reverse.
+  const stamp = await fileStamp(file, fs);
+  const entries = new Map<string, IndexEntry>();
   try {
     const parsed = JSON.parse(unsealCacheText(await fs.readFile(file, 'utf8')) ?? '') as IndexFile;
-    if (parsed.version !== VERSION || parsed.outDir !== outDir || typeof parsed.files !== 'object') return new Map();
-    const entries = new Map<string, IndexEntry>();
-    for (const [rel, e] of Object.entries(parsed.files)) {
-      if (Array.isArray(e) && e.length === 4) entries.set(rel, { size: e[0], mtimeMs: e[1], ino: e[2], hash: e[3] });
+    if (parsed.version === VERSION && parsed.outDir === outDir && typeof parsed.files === 'object' && parsed.files !== null) {
+      for (const [rel, e] of Object.entries(parsed.files)) {
+        if (Array.isArray(e) && e.length === 4) entries.set(rel, { size: e[0], mtimeMs: e[1], ino: e[2], hash: e[3] });
+      }
     }
-    return entries;
   } catch {
-    return new Map();
+    entries.clear();
   }
+  return { file, outDir, stamp, entries };
+}
+
+/** The index now: `earlier` when its file has not been replaced since, else loaded again. */
+export async function currentIndex(file: string, outDir: string, fs: WriterFs, earlier?: StampedIndex): Promise<Map<string, IndexEntry>> {
+  if (earlier && earlier.file === file && earlier.outDir === outDir && earlier.stamp !== undefined && earlier.stamp === (await fileStamp(file, fs))) return earlier.entries;
+  return loadIndex(file, outDir, fs);
 }
 
 /** Writes the index (a temporary file renamed over it). A failure only costs speed: it is reported as a warning. */

@@ -5,9 +5,9 @@ import { asOutputError, errnoCode, OutputConflictError, OutputError } from './fs
 import { NODE_FS, type WriterFs } from './writer-fs.ts';
 import { withLock, type LockOptions } from './writer-lock.ts';
 import { applyAttributes, dirAttributes, pathExists, readTree, removeTree, type DirAttributes, type OutputTree } from './writer-tree.ts';
-import { commitStaging, recoverOutput as recover, swapNames, type SwapFaults } from './writer-swap.ts';
+import { commitStaging, hasLeftovers, recoverOutput as recover, swapNames, type SwapFaults } from './writer-swap.ts';
 import { IN_PLACE_DIR, writeInPlace } from './writer-inplace.ts';
-import { entryOf, loadIndex, saveIndex, stillAsRecorded, type IndexEntry } from './writer-index.ts';
+import { currentIndex, entryOf, saveIndex, stillAsRecorded, type IndexEntry, type StampedIndex } from './writer-index.ts';
 
 import { allPaths, diffOutput, diffTree, MANIFEST_NAME, renderManifest, WRITE_CONCURRENCY, type OutputDiff } from './writer-diff.ts';
 
@@ -42,6 +42,17 @@ export interface WriteOptions {
    * meanwhile), the write stops and asks for another run.
    */
   readonly known?: ReadonlyMap<string, IndexEntry>;
+  /** The index as synth loaded it before compiling (for the build cache): reused when its file was not replaced since. Never modified. */
+  readonly loadedIndex?: StampedIndex;
+  /**
+   * The tree as listed while synth compiled (lib/output/writer-snapshot.ts). Used only when synth
+   * did not wait for the lock, no write was interrupted and the index is the one loaded with it
+   * (no other synth wrote since); even then every path the write touches, and its directories,
+   * is looked at again, and a whole new tree is staged only from a fresh listing.
+   */
+  readonly tree?: OutputTree;
+  /** Called once, under the lock, just before the first change to the output (not at all when nothing changes). */
+  readonly beforeChange?: () => Promise<void>;
 }
 
 async function statIfExists(p: string, fs: WriterFs, how: 'stat' | 'lstat'): Promise<Stats | undefined> {
@@ -158,6 +169,30 @@ function orphanDirs(tree: OutputTree, orphans: ReadonlySet<string>): string[] {
   return tree.dirs.filter((d) => candidates.has(d)).reverse();
 }
 
+type Kind = 'file' | 'dir' | 'symlink' | 'other' | 'none';
+
+function listedKind(tree: OutputTree, dirs: ReadonlySet<string>, rel: string): Kind {
+  return tree.files.has(rel) ? 'file' : dirs.has(rel) ? 'dir' : tree.symlinks.has(rel) ? 'symlink' : tree.others.has(rel) ? 'other' : 'none';
+}
+
+/**
+ * Whether the given paths, and every directory on their way, are on disk now what the listing
+ * says (a file, a directory, a link, something else, nothing). Checked under the lock for the
+ * paths a write acts on, so that a listing made while synth compiled never decides what is
+ * overwritten, removed or refused.
+ */
+async function asListed(outDir: string, tree: OutputTree, paths: readonly string[], fs: WriterFs): Promise<boolean> {
+  const dirs = new Set(tree.dirs);
+  const all = new Set<string>();
+  for (const rel of paths) for (let d = rel; d !== '.'; d = path.posix.dirname(d)) all.add(d);
+  for (const rel of all) {
+    const info = await statIfExists(path.join(outDir, rel), fs, 'lstat');
+    const now: Kind = !info ? 'none' : info.isSymbolicLink() ? 'symlink' : info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
+    if (now !== listedKind(tree, dirs, rel)) return false;
+  }
+  return true;
+}
+
 /** Conflicts are reported together, each once, naming the files. */
 function conflictError(outDir: string, conflicts: readonly string[]): OutputConflictError {
   return new OutputConflictError(
@@ -223,18 +258,47 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, o
   let waited = false;
   const lock = { ...options.lock, onWait: (holder: string): void => ((waited = true), options.lock?.onWait?.(holder)) };
   return withLock(layout.lockFile, { command: 'orrery synth', ...lock }, async () => {
+    const interrupted = options.tree !== undefined && (await hasLeftovers(outDir, fs));
     const warnings = await recover(outDir, fs);
-    const tree = await readTree(outDir, fs);
-    const known = options.index ? await loadIndex(options.index, outDir, fs) : undefined;
+    const known = options.index ? await currentIndex(options.index, outDir, fs, options.loadedIndex) : undefined;
+    const listed = options.tree && !waited && !interrupted && known !== undefined && known === options.loadedIndex?.entries ? options.tree : undefined;
     const kept = options.known ?? new Map<string, IndexEntry>();
-    for (const [rel, entry] of kept) {
-      const now = known?.get(rel);
-      const onDisk = waited ? await fs.lstat(path.join(outDir, rel)).catch(() => undefined) : undefined;
-      if (!now || now.hash !== entry.hash || !stillAsRecorded(now, entry) || !tree.files.has(rel) || (waited && !(onDisk && stillAsRecorded(onDisk, entry)))) {
-        throw new OutputError(`${path.join(outDir, rel)} changed while this synth ran (another orrery synth wrote ${outDir}, or it was edited while synth waited for the lock); nothing was written — run orrery synth again`);
+    const compare = async (tree: OutputTree): Promise<Awaited<ReturnType<typeof diffTree>>> => {
+      for (const [rel, entry] of kept) {
+        const now = known?.get(rel);
+        const onDisk = waited ? await fs.lstat(path.join(outDir, rel)).catch(() => undefined) : undefined;
+        if (!now || now.hash !== entry.hash || !stillAsRecorded(now, entry) || !tree.files.has(rel) || (waited && !(onDisk && stillAsRecorded(onDisk, entry)))) {
+          throw new OutputError(`${path.join(outDir, rel)} changed while this synth ran (another orrery synth wrote ${outDir}, or it was edited while synth waited for the lock); nothing was written — run orrery synth again`);
+        }
       }
+      return diffTree(outDir, tree, files, fs, known, kept);
+    };
+    // What to write and how: the files that differ, and a swap or an update in place.
+    const decide = async (tree: OutputTree): Promise<{ diff: Awaited<ReturnType<typeof diffTree>>; plan: Plan; swap: boolean }> => {
+      const diff = await compare(tree);
+      const orphans = new Set(diff.orphans);
+      const plan: Plan = { toWrite: new Set([...diff.changed, ...diff.added]), orphans, dropDirs: orphanDirs(tree, orphans) };
+      const changes = plan.toWrite.size + orphans.size > 0 && diff.conflicts.length === 0;
+      return { diff, plan, swap: changes && !layout.inPlace && !(await smallChange(outDir, tree, plan, fs)) };
+    };
+    // The listing is trusted only where the write does not act: what it writes, removes or refuses
+    // is looked at again; and staging links every file of the tree, so it needs a listing made now.
+    const fromListing = async (tree: OutputTree): Promise<Awaited<ReturnType<typeof decide>> | undefined> => {
+      const decided = await decide(tree).catch((err: unknown) => {
+        if (err instanceof OutputConflictError) return undefined; // (a link in the way, as listed: looked at again)
+        throw err;
+      });
+      if (!decided || decided.swap) return undefined;
+      const { diff } = decided;
+      return (await asListed(outDir, tree, [...diff.changed, ...diff.added, ...diff.orphans, ...diff.conflicts], fs)) ? decided : undefined;
+    };
+    let tree = listed ?? (await readTree(outDir, fs));
+    let decided = tree === listed ? await fromListing(tree) : await decide(tree);
+    if (!decided) {
+      tree = await readTree(outDir, fs);
+      decided = await decide(tree);
     }
-    const diff = await diffTree(outDir, tree, files, fs, known, kept);
+    const { diff, plan } = decided;
     if (diff.conflicts.length > 0) throw conflictError(outDir, diff.conflicts);
     const unchanged = files.size + kept.size - diff.changed.filter((f) => f !== MANIFEST_NAME).length - diff.added.length;
     const written = [...diff.changed, ...diff.added].filter((f) => f !== MANIFEST_NAME).sort();
@@ -242,11 +306,10 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, o
       if (options.index && (diff.readBack > 0 || (known && known.size !== diff.verified.size))) await saveIndex(options.index, outDir, diff.verified, fs, warnings);
       return { written: [], removed: [], unchanged, warnings };
     }
-    const toWrite = new Set([...diff.changed, ...diff.added]);
-    const orphans = new Set(diff.orphans);
-    const plan: Plan = { toWrite, orphans, dropDirs: orphanDirs(tree, orphans) };
+    const orphans = plan.orphans;
+    await options.beforeChange?.();
     let swapped = false;
-    if (!layout.inPlace && !(await smallChange(outDir, tree, plan, fs))) {
+    if (decided.swap) {
       await stage(outDir, tree, files, allPaths(files, kept), plan, fs, warnings);
       swapped = await commitStaging(outDir, tree.exists, fs, options.faults ?? {}, warnings);
     }

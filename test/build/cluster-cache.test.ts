@@ -109,4 +109,17 @@ describe('the build cache', () => {
     // (and plain JSON collapses them: the reason for keyJson)
     expect(new Set(values.map((v) => JSON.stringify({ patch: { v } }))).size).toBeLessThan(values.length);
   });
+
+  it('keyJson takes the fast path (no replacer) only where the replacer would change nothing', () => {
+    const exact = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? { 'orrery:number': Object.is(x, -0) ? '-0' : String(x) } : x));
+    const model = modelOf(textsOf(6));
+    for (const c of model.clusters) expect(keyJson(c)).toBe(exact(c));
+    expect(keyJson(model.constellation)).toBe(exact(model.constellation));
+    // Deep inside arrays and objects, and behind a toJSON (whose result only the replacer sees).
+    const hidden = [{ a: [1, { b: [Number.NaN] }] }, { a: { b: { c: -0 } } }, [[[Number.NEGATIVE_INFINITY]]], { d: { toJSON: () => ({ x: Number.POSITIVE_INFINITY }) } }];
+    for (const v of hidden) {
+      expect(keyJson(v)).toBe(exact(v));
+      expect(keyJson(v)).not.toBe(JSON.stringify(v));
+    }
+  });
 });

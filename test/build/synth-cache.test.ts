@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFleet } from '../../bench/fleet.ts';
@@ -74,8 +74,18 @@ const cluster = (i: number): string => `c${String(i + 1).padStart(4, '0')}`;
 describe('synth with the build cache', () => {
   it('GIVEN a first synth THEN the next one with nothing changed rebuilds no cluster and writes nothing', async () => {
     await synthBoth();
+    const stamp = async (): Promise<string> => {
+      const s = await stat(buildCacheFileFor(path.join(root, 'dist'), cache));
+      return `${s.ino} ${s.mtimeMs}`;
+    };
+    const before = await stamp();
     const again = await runOrrery(['synth', '--spec', spec(), '--out', path.join(root, 'dist')]);
     expect(again.err).toMatch(/ 0 written, 0 removed, \d+ unchanged in .*\(8 of 8 cluster\(s\) unchanged since the last synth, not rebuilt\)/);
+    // Every entry is the one loaded: the cache file is left as it was (not rewritten).
+    expect(await stamp()).toBe(before);
+    await edit(path.join(spec(), `${cluster(0)}.yaml`), (t) => t.replace(/^description: (.*)$/m, (_, d: string) => `description: ${d} Edited.`));
+    expect((await runOrrery(['synth', '--spec', spec(), '--out', path.join(root, 'dist')])).code).toBe(0);
+    expect(await stamp()).not.toBe(before);
   }, 120_000);
 
   it('property: after any sequence of edits (spec, stored Secrets, dist/ by hand, the cache itself) the cached synth writes the bytes of an uncached one', async () => {

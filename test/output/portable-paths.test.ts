@@ -50,4 +50,21 @@ describe('portable output paths', () => {
     // Not vacuous: the random paths hit every kind of problem many times.
     expect(found).toBeGreaterThan(1000);
   });
+
+  it('paths an earlier synth wrote (passed as written) give the same result: their names passed then, so only clashes are looked for', () => {
+    const random = prng(11);
+    const pick = (): string => PIECES[Math.floor(random() * PIECES.length)]!;
+    let clashes = 0;
+    for (let round = 0; round < 300; round++) {
+      const paths = Array.from({ length: 30 }, () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => Array.from({ length: 1 + Math.floor(random() * 2) }, pick).join('')).join('/'));
+      // What a synth could keep: a set whose names are portable and which does not clash within itself.
+      const written: string[] = [];
+      for (const p of paths) if (unportablePaths([...written, p]).length === 0) written.push(p);
+      const fresh = paths.filter((p) => !written.includes(p));
+      const want = oracle([...fresh, ...written]);
+      clashes += want.length;
+      expect(unportablePaths(fresh, written), [...fresh, '--', ...written].join('\n')).toEqual(want);
+    }
+    expect(clashes).toBeGreaterThan(300);
+  });
 });

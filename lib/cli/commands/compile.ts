@@ -2,9 +2,9 @@ import path from 'node:path';
 import { hasErrors, uniqueDiagnostics, type Diagnostic, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { gitSummary } from '../../output/git-summary.ts';
-import { indexFileFor, loadIndex } from '../../output/writer-index.ts';
-import { NODE_FS } from '../../output/writer-fs.ts';
-import { buildCacheFileFor, dropBuildCache, loadBuildCache, saveBuildCache, type LoadedBuildCache } from '../../output/build-cache.ts';
+import { indexFileFor } from '../../output/writer-index.ts';
+import { startSnapshot, type PendingSnapshot } from '../../output/writer-snapshot.ts';
+import { buildCacheFileFor, dropBuildCache, sameAsLoaded, saveBuildCache } from '../../output/build-cache.ts';
 import { codeFingerprint } from '../../util/code-fingerprint.ts';
 import { realpath } from 'node:fs/promises';
 import { compileSpecDir } from '../../pipeline.ts';
@@ -12,29 +12,48 @@ import { loadAgeIdentities } from '../../sops/keys.ts';
 import { COMMON_HELP, OUT_OPTION, report, SPEC_OPTIONS, STRICT_OPTION, strictDiagnostics, type Command, type CommandInput, type Io } from '../command.ts';
 
 /** synth, check and validate: compile the spec, then write it, compare it, or stop. */
-/** The last synth's cluster entries that still hold for this output (lib/output/build-cache.ts). */
-async function openBuildCache(outDir: string): Promise<({ file: string; realOut: string; fingerprint: string } & LoadedBuildCache) | undefined> {
+/**
+ * The last synth's cluster entries that still hold for this output (lib/output/build-cache.ts),
+ * with the index and the tree: started in a worker thread (lib/output/writer-snapshot.ts) so that
+ * its I/O overlaps reading and checking the spec.
+ */
+async function openBuildCache(outDir: string): Promise<{ file: string; realOut: string; fingerprint: string; pending: PendingSnapshot } | undefined> {
   const fingerprint = codeFingerprint();
   if (!fingerprint) return undefined;
   // The writer keys the index by the output's real path (a symlinked dist/ is followed once).
   const realOut = await realpath(outDir).catch(() => outDir);
   const file = buildCacheFileFor(outDir);
-  const index = await loadIndex(indexFileFor(outDir), realOut, NODE_FS);
-  return { file, realOut, fingerprint, ...(await loadBuildCache(file, realOut, fingerprint, index)) };
+  return { file, realOut, fingerprint, pending: startSnapshot({ outDir: realOut, indexFile: indexFileFor(outDir), buildCacheFile: file, fingerprint }) };
 }
 
-async function runCompile(command: 'synth' | 'check' | 'validate', { values, io }: CommandInput): Promise<number> {
-  const format = values.format as DiagnosticFormat;
-  const strict = values.strict === true;
+async function runCompile(command: 'synth' | 'check' | 'validate', input: CommandInput): Promise<number> {
+  const { values } = input;
   const specDir = path.resolve(String(values.spec));
-  // With a decryption key at hand, every stored Secret's MAC is checked before it is copied.
-  const identities = command === 'validate' ? undefined : await loadAgeIdentities();
-  const shownOut = String(values.out);
-  const outDir = path.resolve(shownOut);
+  const outDir = path.resolve(String(values.out));
   // synth reuses what it built last time for every cluster whose inputs did not change; check never does.
   const cache = command === 'synth' && values['no-cache'] !== true ? await openBuildCache(outDir) : undefined;
+  // With a decryption key at hand, every stored Secret's MAC is checked before it is copied.
+  const identities = command === 'validate' ? undefined : await loadAgeIdentities();
+  try {
+    return await compileAndWrite(command, input, specDir, outDir, identities, cache);
+  } finally {
+    cache?.pending.cancel();
+  }
+}
+
+async function compileAndWrite(
+  command: 'synth' | 'check' | 'validate',
+  { values, io }: CommandInput,
+  specDir: string,
+  outDir: string,
+  identities: Awaited<ReturnType<typeof loadAgeIdentities>> | undefined,
+  cache: Awaited<ReturnType<typeof openBuildCache>>,
+): Promise<number> {
+  const format = values.format as DiagnosticFormat;
+  const strict = values.strict === true;
+  const shownOut = String(values.out);
   const result = await compileSpecDir(specDir, {
-    ...(cache ? { cache: { entries: cache.entries, fingerprint: cache.fingerprint } } : {}),
+    ...(cache ? { cache: { entries: cache.pending.result.then((s) => s.cache.entries), fingerprint: cache.fingerprint } } : {}),
     build: command !== 'validate',
     // The operator's app directories are looked up in the repository that holds the output.
     ...(command !== 'validate' ? { outDir } : {}),
@@ -59,11 +78,19 @@ async function runCompile(command: 'synth' | 'check' | 'validate', { values, io 
   const lock = { onWait: (holder: string) => io.err(`orrery ${command}: waiting for ${holder} to finish writing ${shownOut}\n`) };
   try {
     if (command === 'check') return checkStale(io, format, diagnostics, shownOut, files.size, await checkOutput(outDir, files, { lock }));
-    const known = new Map([...(result.known ?? [])].map((rel) => [rel, cache!.known.get(rel)!] as const));
-    if (cache) await dropBuildCache(cache.file);
-    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir), known });
+    const snapshot = cache ? await cache.pending.result : undefined;
+    const known = new Map([...(result.known ?? [])].map((rel) => [rel, snapshot!.cache.known.get(rel)!] as const));
+    // The entries describe the output: dropped before its first change (so that a crash between
+    // the write and the save leaves none), saved after — unless nothing changed and every entry is
+    // the one loaded, when the file already says exactly this.
+    let dropped = false;
+    const beforeChange = async (): Promise<void> => {
+      if (cache) await dropBuildCache(cache.file);
+      dropped = true;
+    };
+    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir), known, beforeChange, ...(snapshot ? { loadedIndex: snapshot.index, ...(snapshot.tree ? { tree: snapshot.tree } : {}) } : {}) });
     const warnings = [...written.warnings];
-    if (cache && result.cacheEntries) await saveBuildCache(cache.file, cache.realOut, cache.fingerprint, result.cacheEntries, warnings);
+    if (cache && snapshot && result.cacheEntries && (dropped || !sameAsLoaded(snapshot.cache, result.cacheEntries))) await saveBuildCache(cache.file, cache.realOut, cache.fingerprint, result.cacheEntries, warnings);
     for (const w of warnings) io.err(`orrery synth: warning: ${w}\n`);
     const reused = result.model!.clusters.length - (result.built?.length ?? result.model!.clusters.length);
     io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}${reused > 0 ? ` (${reused} of ${result.model!.clusters.length} cluster(s) unchanged since the last synth, not rebuilt)` : ''}\n`);
