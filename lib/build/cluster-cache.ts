@@ -48,22 +48,8 @@ const clusterHashes = new WeakMap<object, string>();
 const exactNumbers = (_key: string, value: unknown): unknown =>
   typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)) ? { 'orrery:number': Object.is(value, -0) ? '-0' : String(value) } : value;
 
-/**
- * Whether JSON.stringify could lose something the replacer would keep: a number JSON cannot
- * write, or a toJSON method (whose result the scan does not see). Almost no model has either,
- * and a stringify without a replacer is several times faster (a key per cluster per synth).
- */
-function needsReplacer(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
-  if (typeof value !== 'object' || value === null) return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
-  if (Array.isArray(value)) return value.some(needsReplacer);
-  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k) && needsReplacer((value as Record<string, unknown>)[k])) return true;
-  return false;
-}
-
 /** The JSON of a value for a key: exact for every number (see exactNumbers). */
-export const keyJson = (value: unknown): string => (needsReplacer(value) ? JSON.stringify(value, exactNumbers) : JSON.stringify(value));
+export const keyJson = (value: unknown): string => JSON.stringify(value, exactNumbers);
 
 /**
  * The key of a cluster's build (see ClusterCacheEntry): a hash of the fingerprint, the view's

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { loadBuildCache, type LoadedBuildCache } from './build-cache.ts';
 import { NODE_FS } from './writer-fs.ts';
-import { loadStampedIndex, type StampedIndex } from './writer-index.ts';
+import { loadStampedIndex, type IndexEntry, type StampedIndex } from './writer-index.ts';
+import type { ClusterCacheEntry } from '../build/cluster-cache.ts';
 import { readTree, type OutputTree } from './writer-tree.ts';
 
 /**
@@ -73,11 +74,11 @@ export function startSnapshot(request: SnapshotRequest, options: { worker?: bool
     };
     try {
       worker = new Worker(options.entry ?? new URL('./writer-snapshot-worker.js', import.meta.url), { workerData: request, stdout: false, stderr: true });
-      worker.once('message', (snapshot: OutputSnapshot) => {
+      worker.once('message', (packed: PackedSnapshot) => {
         if (settled) return;
         settled = true;
         where = 'worker';
-        resolve(snapshot);
+        resolve(unpackSnapshot(packed));
         void worker?.terminate();
       });
       worker.once('error', fallback);
@@ -90,5 +91,64 @@ export function startSnapshot(request: SnapshotRequest, options: { worker?: bool
     result,
     cancel: () => void worker?.terminate(),
     where: () => where,
+  };
+}
+
+/**
+ * The snapshot as the worker posts it. Structured clone of the snapshot as objects costs the main
+ * thread ≈ 0.3 s at 1000 clusters (59,000 index entries, the same again as kept files and tree
+ * entries, each an object or a string deserialised on its own); as a few long strings and typed
+ * arrays it costs ≈ 0.05 s, the objects rebuilt by plain JavaScript. NUL separates the names: no
+ * file name can hold it (POSIX), and every path here is one.
+ */
+export interface PackedSnapshot {
+  readonly index: { readonly file: string; readonly outDir: string; readonly stamp: string | undefined; readonly rels: string; readonly hashes: string; readonly numbers: Float64Array };
+  readonly cache: { readonly stored: number; readonly entries: readonly { readonly name: string; readonly files: Int32Array; readonly rest: Omit<ClusterCacheEntry, 'files'> }[] };
+  readonly tree: { readonly exists: boolean; readonly files: string; readonly others: string; readonly dirs: string; readonly symlinks: string } | undefined;
+}
+
+const SEP = '\0';
+const join = (names: Iterable<string>): string => [...names].join(SEP);
+const split = (text: string, count?: number): string[] => (count === 0 || text === '' ? [] : text.split(SEP));
+
+export function packSnapshot(snapshot: OutputSnapshot): PackedSnapshot {
+  const rels = [...snapshot.index.entries.keys()];
+  const values = [...snapshot.index.entries.values()];
+  const numbers = new Float64Array(values.length * 3);
+  values.forEach((e, i) => numbers.set([e.size, e.mtimeMs, e.ino], i * 3));
+  const position = new Map(rels.map((rel, i) => [rel, i]));
+  const entries = [...snapshot.cache.entries].map(([name, entry]) => {
+    const { files, ...rest } = entry;
+    // (an entry is usable only when every file it kept is in the index with that very hash: lib/output/build-cache.ts)
+    return { name, files: Int32Array.from(files, ([rel]) => position.get(rel)!), rest };
+  });
+  const tree = snapshot.tree;
+  return {
+    index: { file: snapshot.index.file, outDir: snapshot.index.outDir, stamp: snapshot.index.stamp, rels: join(rels), hashes: join(values.map((e) => e.hash)), numbers },
+    cache: { stored: snapshot.cache.stored, entries },
+    tree: tree && { exists: tree.exists, files: join(tree.files), others: join(tree.others), dirs: join(tree.dirs), symlinks: join(tree.symlinks) },
+  };
+}
+
+export function unpackSnapshot(packed: PackedSnapshot): OutputSnapshot {
+  const count = packed.index.numbers.length / 3;
+  const rels = split(packed.index.rels, count);
+  const hashes = split(packed.index.hashes, count);
+  const n = packed.index.numbers;
+  const values: IndexEntry[] = rels.map((_, i) => ({ size: n[i * 3]!, mtimeMs: n[i * 3 + 1]!, ino: n[i * 3 + 2]!, hash: hashes[i]! }));
+  const index = new Map(rels.map((rel, i) => [rel, values[i]!]));
+  const entries = new Map<string, ClusterCacheEntry>();
+  const known = new Map<string, IndexEntry>();
+  for (const { name, files, rest } of packed.cache.entries) {
+    const kept = Array.from(files, (i) => [rels[i]!, hashes[i]!] as const);
+    entries.set(name, { ...rest, files: kept });
+    // The index's own objects: the writer compares them by identity with what it loads under the lock.
+    for (const i of files) known.set(rels[i]!, values[i]!);
+  }
+  const t = packed.tree;
+  return {
+    index: { file: packed.index.file, outDir: packed.index.outDir, stamp: packed.index.stamp, entries: index },
+    cache: { entries, known, stored: packed.cache.stored },
+    tree: t && { exists: t.exists, files: new Set(split(t.files)), others: new Set(split(t.others)), dirs: split(t.dirs), symlinks: new Set(split(t.symlinks)) },
   };
 }

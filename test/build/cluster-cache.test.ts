@@ -110,7 +110,7 @@ describe('the build cache', () => {
     expect(new Set(values.map((v) => JSON.stringify({ patch: { v } }))).size).toBeLessThan(values.length);
   });
 
-  it('keyJson takes the fast path (no replacer) only where the replacer would change nothing', () => {
+  it('keyJson is exact deep inside arrays and objects and behind a toJSON, and plain JSON elsewhere', () => {
     const exact = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? { 'orrery:number': Object.is(x, -0) ? '-0' : String(x) } : x));
     const model = modelOf(textsOf(6));
     for (const c of model.clusters) expect(keyJson(c)).toBe(exact(c));

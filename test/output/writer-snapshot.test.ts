@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCacheFileFor, saveBuildCache } from '../../lib/output/build-cache.ts';
 import { writeOutput } from '../../lib/output/writer.ts';
 import { indexFileFor } from '../../lib/output/writer-index.ts';
-import { startSnapshot, takeSnapshot, type SnapshotRequest } from '../../lib/output/writer-snapshot.ts';
+import { packSnapshot, startSnapshot, takeSnapshot, unpackSnapshot, type SnapshotRequest } from '../../lib/output/writer-snapshot.ts';
 import { REPO, removeDir, tempDir } from '../helpers.ts';
 import type { ClusterCacheEntry } from '../../lib/build/cluster-cache.ts';
 import { contentHash } from '../../lib/output/content-hash.ts';
@@ -51,6 +51,17 @@ describe('the output snapshot', () => {
     expect(snap.cache.known.size).toBe(10);
     expect(snap.tree?.files.has('notes/mine.txt')).toBe(true);
     for (const [rel, e] of snap.cache.known) expect(snap.index.entries.get(rel)).toBe(e);
+  });
+
+  it('GIVEN a snapshot THEN packed (as the worker posts it) and unpacked it is the same, kept entries still the index\'s own objects', async () => {
+    const snap = await takeSnapshot(request);
+    const back = unpackSnapshot(structuredClone(packSnapshot(snap)));
+    expect(isDeepStrictEqual(back, snap)).toBe(true);
+    for (const [rel, e] of back.cache.known) expect(back.index.entries.get(rel)).toBe(e);
+    // Empty parts too: an output with no usable entry and no listing.
+    const empty = await takeSnapshot({ ...request, fingerprint: 'another' });
+    expect(empty.cache.entries.size).toBe(0);
+    expect(isDeepStrictEqual(unpackSnapshot(structuredClone(packSnapshot(empty))), empty)).toBe(true);
   });
 
   it('GIVEN the sources (no compiled worker) THEN it is taken in this thread', async () => {
