@@ -38,6 +38,8 @@ export interface CompileResult {
   readonly referencedSecrets?: readonly OperatorSecret[];
   /** With a cache: the files of clusters not built (unchanged on disk), every cluster's entry for the next run, the clusters built. */
   readonly known?: ReadonlySet<string>;
+  /** With a cache: contentHash of the cluster files rendered (the writer's index needs them too). */
+  readonly hashes?: ReadonlyMap<string, string>;
   readonly cacheEntries?: ReadonlyMap<string, ClusterCacheEntry>;
   readonly built?: readonly string[];
   /** Files the schema found nothing in (what the spec cache remembers). */
@@ -157,7 +159,7 @@ export function buildModel(model: Model, diagnostics: readonly Diagnostic[], opt
   const all = locateDiagnostics(options.files ?? [], [...diagnostics, ...built.diagnostics, ...referenced, ...verified]);
   const referencedSecrets = built.referencedSecrets;
   if (hasErrors(all)) return { diagnostics: all, referencedSecrets };
-  return { diagnostics: all, model, files, notices: built.notices, referencedSecrets, ...(options.cache ? { known: built.known, cacheEntries: built.entries, built: built.built } : {}) };
+  return { diagnostics: all, model, files, notices: built.notices, referencedSecrets, ...(options.cache ? { known: built.known, cacheEntries: built.entries, built: built.built, hashes: built.hashes } : {}) };
 }
 
 /** The namespaces a cluster has: the ones its output creates, the system ones, its GitOps engine's. */

@@ -48,6 +48,8 @@ export interface BuiltOutput {
   readonly entries: Map<string, ClusterCacheEntry>;
   /** The clusters built (not taken from the cache), in order. */
   readonly built: string[];
+  /** With a cache: the hash of each cluster file rendered (contentHash), for the writer's index (computed once). */
+  readonly hashes: Map<string, string>;
 }
 
 const clash = (path: string): Diagnostic => ({ severity: 'error', file: path, line: 1, col: 1, pointer: '', rule: 'output/path-clash', message: 'two generators write this file' });
@@ -60,7 +62,7 @@ const clash = (path: string): Diagnostic => ({ severity: 'error', file: path, li
  */
 export function buildClusters(input: BuildInput): BuiltOutput {
   const { model, registry, secrets, secretChecks, cache } = input;
-  const out: BuiltOutput = { files: new Map(), known: new Set(), diagnostics: [], referencedSecrets: [], notices: [], created: new Map(), entries: new Map(), built: [] };
+  const out: BuiltOutput = { files: new Map(), known: new Set(), diagnostics: [], referencedSecrets: [], notices: [], created: new Map(), entries: new Map(), built: [], hashes: new Map() };
   const take = (files: ReadonlyMap<string, string>): void => {
     for (const [path, content] of files) {
       if (out.files.has(path) || out.known.has(path)) out.diagnostics.push(clash(path));
@@ -126,11 +128,13 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     }
     const rendered = renderer.finish();
     take(rendered.files);
+    const hashed = cache ? [...rendered.files].map(([f, content]) => [f, contentHash(content)] as const) : [];
+    for (const [f, h] of hashed) out.hashes.set(f, h);
     absorb(cluster.name, {
       key,
       // (hashes and the Secrets read only matter to a cache: not computed without one)
       secrets: cache ? secretsRead(recordedSecrets, recordedChecks) : [],
-      files: cache ? [...rendered.files].map(([f, content]) => [f, contentHash(content)] as const) : [],
+      files: hashed,
       diagnostics: [...parts.flatMap((p) => p.diagnostics ?? []), ...rendered.diagnostics],
       referencedSecrets: parts.flatMap((p) => p.referencedSecrets ?? []),
       notices: parts.flatMap((p) => p.notices ?? []),

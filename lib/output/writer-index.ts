@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { replaceCacheFile, unsealCacheText } from './cache-file.ts';
-import type { WriterFs } from './writer-fs.ts';
+import { NODE_FS, type WriterFs } from './writer-fs.ts';
 
 /**
  * What synth knows about the files it last wrote, so that an unchanged file is not read back:
@@ -110,10 +110,19 @@ export async function saveIndex(file: string, outDir: string, entries: OutputInd
   if (failed) warnings.push(`could not save the output index ${file} (${failed}); the next synth reads the output back`);
 }
 
-/** The entry of a file as it is on disk now, for bytes the caller knows it holds. undefined when it vanished. */
-export async function entryOf(file: string, text: string, fs: WriterFs): Promise<IndexEntry | undefined> {
-  const info = await fs.lstat(file).catch(() => undefined);
-  return info?.isFile() ? { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, hash: contentHash(text) } : undefined;
+/**
+ * The entry of a file as it is on disk now, for bytes the caller knows it holds (and their hash,
+ * when the caller has it). undefined when it vanished. Synchronous on the real file system (a
+ * first synth records 59,000 files at 1000 clusters; one promise each costs 0.3 s more).
+ */
+export async function entryOf(file: string, text: string, fs: WriterFs, hash?: string): Promise<IndexEntry | undefined> {
+  let info;
+  try {
+    info = fs === NODE_FS ? lstatSync(file, { throwIfNoEntry: false }) : await fs.lstat(file);
+  } catch {
+    info = undefined;
+  }
+  return info?.isFile() ? { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, hash: hash ?? contentHash(text) } : undefined;
 }
 
 /** Whether lstat shows the file exactly as recorded. */

@@ -51,6 +51,8 @@ export interface WriteOptions {
    * is looked at again, and a whole new tree is staged only from a fresh listing.
    */
   readonly tree?: OutputTree;
+  /** contentHash of rendered files where synth already made it (the build cache records them too): not hashed twice. */
+  readonly hashes?: ReadonlyMap<string, string>;
   /** Called once, under the lock, just before the first change to the output (not at all when nothing changes). */
   readonly beforeChange?: () => Promise<void>;
 }
@@ -229,12 +231,12 @@ async function smallChange(outDir: string, tree: OutputTree, plan: Plan, fs: Wri
 }
 
 /** The index after a write: what was verified unchanged, and the files just written as they are now. */
-async function updateIndex(indexFile: string, outDir: string, files: OutputFiles, verified: Map<string, IndexEntry>, written: readonly string[], fs: WriterFs, warnings: string[]): Promise<void> {
+async function updateIndex(indexFile: string, outDir: string, files: OutputFiles, verified: Map<string, IndexEntry>, written: readonly string[], fs: WriterFs, warnings: string[], hashes?: ReadonlyMap<string, string>): Promise<void> {
   const next = new Map(verified);
   for (let i = 0; i < written.length; i += WRITE_CONCURRENCY) {
     await Promise.all(
       written.slice(i, i + WRITE_CONCURRENCY).map(async (rel) => {
-        const e = await entryOf(path.join(outDir, rel), files.get(rel)!, fs);
+        const e = await entryOf(path.join(outDir, rel), files.get(rel)!, fs, hashes?.get(rel));
         if (e) next.set(rel, e);
       }),
     );
@@ -271,7 +273,7 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, o
           throw new OutputError(`${path.join(outDir, rel)} changed while this synth ran (another orrery synth wrote ${outDir}, or it was edited while synth waited for the lock); nothing was written — run orrery synth again`);
         }
       }
-      return diffTree(outDir, tree, files, fs, known, kept);
+      return diffTree(outDir, tree, files, fs, known, kept, options.hashes);
     };
     // What to write and how: the files that differ, and a swap or an update in place.
     const decide = async (tree: OutputTree): Promise<{ diff: Awaited<ReturnType<typeof diffTree>>; plan: Plan; swap: boolean }> => {
@@ -317,7 +319,7 @@ export async function writeOutput(requestedOutDir: string, files: OutputFiles, o
       const writes = written.map((rel) => [rel, files.get(rel)!] as const);
       await writeInPlace(outDir, { writes: [...writes, [MANIFEST_NAME, renderManifest(allPaths(files, kept))]], removes: [...orphans], dropDirs: plan.dropDirs }, fs, options.faults ?? {}, warnings);
     }
-    if (options.index) await updateIndex(options.index, outDir, files, diff.verified, written, fs, warnings);
+    if (options.index) await updateIndex(options.index, outDir, files, diff.verified, written, fs, warnings, options.hashes);
     return { written, removed: [...orphans], unchanged, warnings };
   });
 }

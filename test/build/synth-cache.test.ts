@@ -1,5 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { indexFileFor, loadIndex } from '../../lib/output/writer-index.ts';
+import { NODE_FS } from '../../lib/output/writer-fs.ts';
+import { contentHash } from '../../lib/output/content-hash.ts';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFleet } from '../../bench/fleet.ts';
@@ -83,6 +86,10 @@ describe('synth with the build cache', () => {
     expect(again.err).toMatch(/ 0 written, 0 removed, \d+ unchanged in .*\(8 of 8 cluster\(s\) unchanged since the last synth, not rebuilt\)/);
     // Every entry is the one loaded: the cache file is left as it was (not rewritten).
     expect(await stamp()).toBe(before);
+    // The index holds the hash of each file's bytes (the build's hashes are reused for it, not made twice).
+    const index = await loadIndex(indexFileFor(path.join(root, 'dist'), cache), await realpath(path.join(root, 'dist')), NODE_FS);
+    expect(index.size).toBeGreaterThan(50);
+    for (const [rel, e] of index) expect(e.hash, rel).toBe(contentHash(readFileSync(path.join(root, 'dist', rel), 'utf8')));
     await edit(path.join(spec(), `${cluster(0)}.yaml`), (t) => t.replace(/^description: (.*)$/m, (_, d: string) => `description: ${d} Edited.`));
     expect((await runOrrery(['synth', '--spec', spec(), '--out', path.join(root, 'dist')])).code).toBe(0);
     expect(await stamp()).not.toBe(before);

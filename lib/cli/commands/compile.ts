@@ -88,7 +88,7 @@ async function compileAndWrite(
       if (cache) await dropBuildCache(cache.file);
       dropped = true;
     };
-    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir), known, beforeChange, ...(snapshot ? { loadedIndex: snapshot.index, ...(snapshot.tree ? { tree: snapshot.tree } : {}) } : {}) });
+    const written = await writeOutput(outDir, files, { lock, index: indexFileFor(outDir), known, beforeChange, ...(result.hashes ? { hashes: result.hashes } : {}), ...(snapshot ? { loadedIndex: snapshot.index, ...(snapshot.tree ? { tree: snapshot.tree } : {}) } : {}) });
     const warnings = [...written.warnings];
     if (cache && snapshot && result.cacheEntries && (dropped || !sameAsLoaded(snapshot.cache, result.cacheEntries))) await saveBuildCache(cache.file, cache.realOut, cache.fingerprint, result.cacheEntries, warnings);
     for (const w of warnings) io.err(`orrery synth: warning: ${w}\n`);
