@@ -105,8 +105,18 @@ export function viewIndex(model: Model): ViewIndex {
   };
 }
 
-/** The mesh groups connected to the cluster's through shared members (breadth first). */
+const components = new WeakMap<ViewIndex, Map<string, MeshGroupModel[]>>();
+
+/** The mesh groups connected to the cluster's through shared members (breadth first; once per cluster and index). */
 function meshComponentOf(index: ViewIndex, name: string): MeshGroupModel[] {
+  let memo = components.get(index);
+  if (!memo) components.set(index, (memo = new Map()));
+  let found = memo.get(name);
+  if (!found) memo.set(name, (found = connectedGroups(index, name)));
+  return found;
+}
+
+function connectedGroups(index: ViewIndex, name: string): MeshGroupModel[] {
   const seen = new Set<MeshGroupModel>();
   const queue = [...(index.groupsOf.get(name) ?? [])];
   while (queue.length > 0) {
