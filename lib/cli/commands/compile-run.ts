@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { hasErrors, uniqueDiagnostics, type Diagnostic, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
-import { gitSummary } from '../../output/git-summary.ts';
 import { indexFileFor, loadIndex } from '../../output/writer-index.ts';
 import { NODE_FS } from '../../output/writer-fs.ts';
 import { buildCacheFileFor, dropBuildCache, loadBuildCache, saveBuildCache, type LoadedBuildCache } from '../../output/build-cache.ts';
 import { codeFingerprint } from '../../util/code-fingerprint.ts';
 import { realpath } from 'node:fs/promises';
 import { compileSpecDir } from '../../pipeline.ts';
-import { loadAgeIdentities } from '../../sops/keys.ts';
 import { report, strictDiagnostics, type CommandInput, type Io } from '../command.ts';
 
 /** The last synth's cluster entries that still hold for this output (lib/output/build-cache.ts). */
@@ -28,7 +26,8 @@ export async function runCompile(command: 'synth' | 'check' | 'validate', { valu
   const strict = values.strict === true;
   const specDir = path.resolve(String(values.spec));
   // With a decryption key at hand, every stored Secret's MAC is checked before it is copied.
-  const identities = command === 'validate' ? undefined : await loadAgeIdentities();
+  // age (and its post-quantum curves) loads only here: validate never decrypts.
+  const identities = command === 'validate' ? undefined : await (await import('../../sops/keys.ts')).loadAgeIdentities();
   const shownOut = String(values.out);
   const outDir = path.resolve(shownOut);
   // synth reuses what it built last time for every cluster whose inputs did not change; check never does.
@@ -67,7 +66,8 @@ export async function runCompile(command: 'synth' | 'check' | 'validate', { valu
     for (const w of warnings) io.err(`orrery synth: warning: ${w}\n`);
     const reused = result.model!.clusters.length - (result.built?.length ?? result.model!.clusters.length);
     io.err(`orrery synth: ${written.written.length} written, ${written.removed.length} removed, ${written.unchanged} unchanged in ${shownOut}${reused > 0 ? ` (${reused} of ${result.model!.clusters.length} cluster(s) unchanged since the last synth, not rebuilt)` : ''}\n`);
-    const summary = await gitSummary(outDir);
+    // simple-git loads only after a synth wrote: validate and check never ask git.
+    const summary = await (await import('../../output/git-summary.ts')).gitSummary(outDir);
     if (summary) io.err(`orrery synth: ${shownOut}: ${summary}\n`);
     // What a bare-metal user needs first: the boot media of each cluster's schematics.
     if (format === 'text') for (const line of new Set(result.notices ?? [])) io.err(`${line}\n`);
