@@ -54,11 +54,15 @@ describe('start-up', () => {
     expect(heavyIn(loaded)).toEqual([]);
   });
 
-  it('GIVEN the bundled clusters/ THEN validate loads neither cdk8s, cdk8s-plus, @peculiar/x509, handlebars, simple-git nor microdiff', async () => {
+  it('GIVEN the bundled clusters/ THEN validate loads neither cdk8s, cdk8s-plus, @peculiar/x509, handlebars, simple-git, microdiff nor the writer', async () => {
     // It does load yaml (the spec), ajv's runtime (the compiled schema) and age-encryption: the
     // schema's age-recipient format checks a recipient's bech32 checksum with it
     // (lib/sops/recipients.ts), and clusters/ has recipients — the probe sees this ES module.
-    expect(await heavyLoaded([BIN, 'validate', '--spec', path.join(REPO, 'clusters')])).toEqual(['age-encryption', 'yaml', 'ajv']);
+    const loaded = await loadedBy([BIN, 'validate', '--spec', path.join(REPO, 'clusters')]);
+    expect(heavyIn(loaded)).toEqual(['age-encryption', 'yaml', 'ajv']);
+    // Nor the writer, the build cache or git: it writes nothing (lib/cli/commands/compile-output.ts).
+    expect(orreryModules(loaded).filter((m) => ['output/writer', 'output/build-cache', 'output/git-summary', 'cli/commands/compile-output'].includes(m))).toEqual([]);
+    expect(orreryModules(loaded)).toContain('pipeline');
   });
 
   it('GIVEN the same spec THEN synth loads cdk8s and cdk8s-plus when it builds (the probe sees a lazy require)', async () => {
