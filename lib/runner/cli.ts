@@ -1,5 +1,5 @@
 import { defaultIo, type CommandInput } from '../cli/command.ts';
-import { runRunner, type RunnerCommand } from './run.ts';
+import type { RunnerCommand } from './run.ts';
 import { pipeTerminal, processTerminal } from './terminal.ts';
 
 /** Options every runner command shares. */
@@ -72,6 +72,9 @@ export async function runRunnerCommand({ values, positionals, io }: CommandInput
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   // Questions and redrawn progress only on the process's own terminal; captured output never asks.
   const terminal = io === defaultIo ? processTerminal(io.out, io.err) : pipeTerminal(io.out, io.err);
+  // The runner (its steps, the tools it drives) loads when a runner command runs, not with the
+  // CLI: its help and options above are all `orrery --help` and the other commands need.
+  const { runRunner } = await import('./run.ts');
   return runRunner({
     command,
     clusters: command === 'reset' ? [] : positionals,

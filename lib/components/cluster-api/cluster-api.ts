@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import type { KubeObject } from '../../build/artifacts.ts';
 import type { ClusterComponent } from '../../build/component.ts';
 import type { PlatformComponent } from '../../gitops/component.ts';
@@ -13,10 +12,12 @@ import { capiBringUp } from './bring-up.ts';
 import { clusterApiObjects } from './objects.ts';
 import { clusterApiCredentials } from './credentials.ts';
 import { extraDiskDevices } from '../../model/facts/proxmox-disks.ts';
+import { lazyTemplate } from '../../util/lazy-template.ts';
 
-const hb = Handlebars.create();
-hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ''));
-const readme = hb.compile(readFileSync(new URL('./templates/README.md.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: false });
+const readme = lazyTemplate(() => readFileSync(new URL('./templates/README.md.hbs', import.meta.url), 'utf8'), {
+  helpers: { join: (list: unknown, sep: unknown): string => (Array.isArray(list) ? list.join(String(sep)) : '') },
+  compile: { noEscape: true, strict: false },
+});
 
 /** The Cluster API clusters a cluster's controllers reconcile (itself included once it has pivoted). */
 export function managedClusters(model: Model, manager: string): ClusterModel[] {

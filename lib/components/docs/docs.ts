@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import type { ClusterComponent, ConstellationComponent } from '../../build/component.ts';
 import type { ClusterModel, Model } from '../../model/model.ts';
 import type { Disk } from '../../spec/types.generated.ts';
@@ -7,20 +6,19 @@ import { compareCodePoints } from '../../util/order.ts';
 import { operatorSteps } from '../../gitops/operator-steps.ts';
 import { suppliedSecretFiles } from '../../secrets/operator-secrets.ts';
 import { clusterApiReadme } from '../cluster-api/cluster-api.ts';
+import { lazyTemplate } from '../../util/lazy-template.ts';
 
-const hb = Handlebars.create();
 // Markdown, not HTML: values are shown as written; table cells escape what breaks a row.
-hb.registerHelper('cell', (value: unknown) => {
-  if (value === undefined || value === null || value === '') return '-';
-  const text = Array.isArray(value) ? value.join(', ') : String(value);
-  return text === '' ? '-' : text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-});
-hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ''));
+const helpers = {
+  cell: (value: unknown): string => {
+    if (value === undefined || value === null || value === '') return '-';
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    return text === '' ? '-' : text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  },
+  join: (list: unknown, sep: unknown): string => (Array.isArray(list) ? list.join(String(sep)) : ''),
+};
 
-function template(name: string): Handlebars.TemplateDelegate {
-  const text = readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8');
-  return hb.compile(text, { noEscape: true, strict: false });
-}
+const template = (name: string): ReturnType<typeof lazyTemplate> => lazyTemplate(() => readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), 'utf8'), { helpers, compile: { noEscape: true, strict: false } });
 const constellationTemplate = template('constellation.md');
 const clusterTemplate = template('cluster.md');
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import type { ClusterComponent } from '../../build/component.ts';
 import type { FileArtifact } from '../../build/artifacts.ts';
 import type { ClusterModel } from '../../model/model.ts';
@@ -11,8 +10,9 @@ import { talosconfigSkeleton } from './talosconfig.ts';
 import { nodePatchFiles, patchScope } from '../../model/facts/talos-patches.ts';
 import { patchComment, patchDocuments, patchOrigin } from './patch-files.ts';
 import { patchOverrides } from './patch-overrides.ts';
+import { lazyTemplate } from '../../util/lazy-template.ts';
 
-const readme = Handlebars.create().compile(readFileSync(new URL('./templates/README.md.hbs', import.meta.url), 'utf8'), { noEscape: true });
+const readme = lazyTemplate(() => readFileSync(new URL('./templates/README.md.hbs', import.meta.url), 'utf8'), { compile: { noEscape: true } });
 
 /** A multi-document YAML file in the form `talosctl --config-patch @file` accepts. */
 export function multiDocument(source: string, docs: readonly TalosDocument[], comment = ''): string {
