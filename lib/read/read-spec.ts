@@ -6,8 +6,7 @@ import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
 import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
 import { compareCodePoints } from '../util/order.ts';
 import { withPatchFiles } from './patch-files.ts';
-import { bytesKey, jsonLossy, lazySourceFile, type SpecCache } from './spec-cache.ts';
-import type { SourceFile } from './source-file.ts';
+import { bytesKey, jsonLossy, lazySourceFile, rememberFileKey, type SpecCache } from './spec-cache.ts';
 import { fileDiagnostic, MAX_SPEC_FILE_BYTES, parseYamlDocument, type ReadResult } from './yaml-document.ts';
 
 export { MAX_ALIAS_COUNT, MAX_SPEC_FILE_BYTES, type ReadResult } from './yaml-document.ts';
@@ -74,10 +73,7 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
 
 const SPEC_NAME = /\.ya?ml$/;
 
-const cacheKeys = new WeakMap<SourceFile, string>();
-
-/** The spec cache's key of a file read through it. */
-export const specCacheKey = (file: SourceFile): string | undefined => cacheKeys.get(file);
+export { specCacheKey } from './spec-cache.ts';
 
 /**
  * parseSpecBytes, or the data an earlier run parsed from the same bytes (lib/read/spec-cache.ts).
@@ -91,7 +87,7 @@ function parseWithCache(bytes: Buffer, displayPath: string, specPath: string, ca
   if (key && hit) {
     cache!.used.set(key, hit);
     const file = lazySourceFile(text(), hit.data, displayPath, specPath, hit.schemaValid ? { schemaValid: true } : {});
-    cacheKeys.set(file, key);
+    rememberFileKey(file, key);
     return { files: [file], diagnostics: [] };
   }
   const parsed = parseSpecBytes(bytes, displayPath, specPath);
@@ -100,7 +96,7 @@ function parseWithCache(bytes: Buffer, displayPath: string, specPath: string, ca
   // (a file JSON cannot carry exactly — a .nan, an .inf, a -0 — is parsed every time)
   if (key && !jsonLossy(file.data)) {
     cache!.used.set(key, { data: file.data, schemaValid: false });
-    cacheKeys.set(file, key);
+    rememberFileKey(file, key);
   }
   return { files: [file], diagnostics: [] };
 }
