@@ -15,6 +15,7 @@ import { compareCodePoints } from '../util/order.ts';
 import { resolveBond, resolveVlans } from './links.ts';
 import { patchResolver, type PatchResolver } from './talos-patches.ts';
 import { primaryInterface } from '../model/facts/links.ts';
+import { listOr, mapOr, NO_ENTRIES } from './empty.ts';
 
 // The model is plain data (object literals, arrays, spec values parsed from YAML), so `for…in`
 // sees exactly the own enumerable keys; no per-object arrays of entries, as Object.values and
@@ -125,13 +126,13 @@ function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[numbe
     maintenanceAddress: node.maintenanceAddress,
     primaryAddress: addresses[0]?.split('/')[0] ?? node.reservedAddress,
     gateway: node.gateway ?? cluster.network.gateway,
-    routes: node.routes ?? [],
+    routes: listOr(node.routes),
     nameservers: node.nameservers ?? cluster.network.nameservers ?? [],
     installDisk: node.installDisk ?? cluster.talos?.installDisk,
-    dataDisks: (node.dataDisks ?? []).map((d) => ({ ...d, purpose: d.purpose ?? DEFAULTS.dataDisk.purpose, wipe: d.wipe ?? DEFAULTS.dataDisk.wipe })),
+    dataDisks: mapOr(node.dataDisks, (d) => ({ ...d, purpose: d.purpose ?? DEFAULTS.dataDisk.purpose, wipe: d.wipe ?? DEFAULTS.dataDisk.wipe })),
     schematic: node.schematic ?? cluster.talos?.schematic,
-    labels: node.labels ?? {},
-    taints: node.taints ?? [],
+    labels: node.labels ?? NO_ENTRIES,
+    taints: listOr(node.taints),
     bond: resolveBond(node),
     vlans: resolveVlans(node),
     patches: patches(node.patches, `/nodes/${index}/patches`),
@@ -151,7 +152,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
   const host = { vip: c.endpoint.vip, dns: c.endpoint.host, address: c.endpoint.address, provider: undefined }[c.endpoint.mode];
   const nodeNet = nodeNetwork(c);
   const managedBy = fleet.managedBy.get(c.name);
-  const manages = [...(fleet.manages.get(c.name) ?? [])];
+  const manages = listOr(fleet.manages.get(c.name));
   const mesh = fleet.mesh.get(c.name) ?? [];
   const cniName = c.cni?.name ?? DEFAULTS.cni;
   const patches = patchResolver(entry.file);
@@ -204,7 +205,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
       allowSchedulingOnControlPlanes: c.kubernetes?.allowSchedulingOnControlPlanes ?? DEFAULTS.allowSchedulingOnControlPlanes,
     },
     nodes: (c.nodes ?? []).map((n, i) => resolveNode(c, n, patches, i)),
-    machinePools: c.provisioning.clusterApi?.machinePools ?? [],
+    machinePools: listOr(c.provisioning.clusterApi?.machinePools),
     clusterApi: resolveClusterApi(c, cons, patches),
     cni: defined({ name: cniName, cilium: cniName === 'cilium' ? { ...c.cni?.cilium } : undefined }),
     loadBalancing: c.loadBalancing ?? { provider: DEFAULTS.loadBalancingProvider },
@@ -212,10 +213,10 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
     namespaces: (c.namespaces ?? []).map((ns) => ({
       name: ns.name,
       labels: { ...ns.labels, ...podSecurity(ns) },
-      annotations: ns.annotations ?? {},
+      annotations: ns.annotations ?? NO_ENTRIES,
     })),
     networkPolicies: c.networkPolicies ?? [],
-    apps: c.apps ?? [],
+    apps: listOr(c.apps),
     meshGroups: mesh,
     anycast: [...(fleet.anycast.get(c.name) ?? [])],
     pending: pendingSections(c),
