@@ -77,22 +77,24 @@ export { specCacheKey } from './spec-cache.ts';
 
 /**
  * parseSpecBytes, or the data an earlier run parsed from the same bytes (lib/read/spec-cache.ts).
- * Either way a file that parsed cleanly keeps its text, not its YAML document: positions are
- * parsed again only for a message that points into it.
+ * Either way a file that parsed cleanly keeps its bytes, not its text or YAML document: they are
+ * decoded and parsed again only for a message that points into it.
  */
 function parseWithCache(bytes: Buffer, displayPath: string, specPath: string, cache: SpecCache | undefined): ReadResult {
   const key = cache ? bytesKey(bytes) : undefined;
   const hit = key ? cache!.entries.get(key) : undefined;
+  // Decoded only when a message points into the file (these bytes decoded cleanly before: a
+  // hit is a file that parsed without a finding, and a miss was just parsed below).
   const text = (): string => (decodeSpecText(bytes) as { text: string }).text;
   if (key && hit) {
     cache!.used.set(key, hit);
-    const file = lazySourceFile(text(), hit.data, displayPath, specPath, hit.schemaValid ? { schemaValid: true } : {});
+    const file = lazySourceFile(text, hit.data, displayPath, specPath, hit.schemaValid ? { schemaValid: true } : {});
     rememberFileKey(file, key);
     return { files: [file], diagnostics: [] };
   }
   const parsed = parseSpecBytes(bytes, displayPath, specPath);
   if (parsed.diagnostics.length > 0 || parsed.files.length !== 1) return parsed;
-  const file = lazySourceFile(text(), parsed.files[0]!.data, displayPath, specPath);
+  const file = lazySourceFile(text, parsed.files[0]!.data, displayPath, specPath);
   // (a file JSON cannot carry exactly — a .nan, an .inf, a -0 — is parsed every time)
   if (key && !jsonLossy(file.data)) {
     cache!.used.set(key, { data: file.data, schemaValid: false });

@@ -178,13 +178,14 @@ export async function saveSpecCache(file: string, cache: SpecCache): Promise<voi
 /**
  * A spec file whose YAML document (for positions) is parsed on first use: a cached file, or a
  * freshly parsed one whose document synth drops to keep memory flat (1000 documents ≈ 90 MiB).
+ * The text may be given as a function, called then: most files never need positions.
  */
-export function lazySourceFile(text: string, data: unknown, displayPath: string, specPath: string, extra: Pick<SourceFile, 'includes'> & { schemaValid?: boolean } = {}): SourceFile {
+export function lazySourceFile(text: string | (() => string), data: unknown, displayPath: string, specPath: string, extra: Pick<SourceFile, 'includes'> & { schemaValid?: boolean } = {}): SourceFile {
   let parsed: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
   const positions = (): { doc: Document.Parsed; lineCounter: LineCounter } => {
     if (!parsed) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+      const docs = parseAllDocuments(typeof text === 'string' ? text : text(), { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2' });
       const doc = (Array.isArray(docs) ? docs : []).find((d) => d.contents !== null || d.errors.length > 0);
       parsed = { doc: doc as Document.Parsed, lineCounter };
     }
