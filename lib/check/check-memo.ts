@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { SourceFile } from '../read/source-file.ts';
 import type { SpecSet } from './spec-set.ts';
@@ -34,5 +33,6 @@ export function clusterFindingsKey(memo: Pick<CheckMemo, 'contentKey'>, entry: S
   const own = memo.contentKey(entry.file);
   const cons = memo.contentKey(constellation.file);
   if (own === undefined || cons === undefined) return undefined;
-  return createHash('sha1').update(JSON.stringify([own, entry.file.displayPath, cons, constellation.file.displayPath])).digest('base64');
+  // The four texts themselves (no hash: a thousand hashes cost more than the longer keys do in the cache file).
+  return JSON.stringify([own, entry.file.displayPath, cons, constellation.file.displayPath]);
 }
