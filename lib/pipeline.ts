@@ -4,6 +4,7 @@ import { readSpecDir, specCacheKey, toDisplayPath } from './read/read-spec.ts';
 import { loadSpecCache, saveSpecCache, specCacheFileFor } from './read/spec-cache.ts';
 import { validateSchema } from './spec/validate-schema.ts';
 import { checkSemantics } from './check/check-semantics.ts';
+import type { CheckMemo } from './check/check-memo.ts';
 import type { SpecSet } from './check/spec-set.ts';
 import { resolve } from './resolve/resolve.ts';
 import { REGISTRY } from './registry.ts';
@@ -91,8 +92,8 @@ export function compileFiles(files: readonly SourceFile[], specDirDisplay: strin
   return checked.model && options.build !== false ? buildModel(checked.model, checked.diagnostics, { files, ...options }) : checked;
 }
 
-/** Read → validate → check → resolve: the model, or every error. Pure. */
-export function checkFiles(files: readonly SourceFile[], specDirDisplay: string): CompileResult {
+/** Read → validate → check → resolve: the model, or every error. Pure (`memo`: the cluster rules' findings of earlier runs, same result). */
+export function checkFiles(files: readonly SourceFile[], specDirDisplay: string, options: { readonly memo?: CheckMemo } = {}): CompileResult {
   // Semantic rules run on the files that passed the schema, so both kinds of error come out in
   // one run. A file that failed is left out; references to its cluster are not "unknown".
   // A file whose bytes an earlier run validated (lib/read/spec-cache.ts) is not validated again.
@@ -105,7 +106,7 @@ export function checkFiles(files: readonly SourceFile[], specDirDisplay: string)
   const collected = collectSpecSet(valid, specDirDisplay);
   if (!collected.set) return { diagnostics: [...schemaDiagnostics, ...collected.diagnostics] };
   const invalidClusters = new Set(invalid.flatMap((d) => (typeof d?.name === 'string' ? [d.name] : [])));
-  const semantic = checkSemantics(collected.set, { invalidClusters });
+  const semantic = checkSemantics(collected.set, { invalidClusters, ...(options.memo ? { memo: options.memo } : {}) });
   if (hasErrors(schemaDiagnostics) || hasErrors(semantic)) return { diagnostics: [...schemaDiagnostics, ...semantic] };
   const { model, diagnostics: resolved } = resolve(collected.set);
   if (hasErrors(resolved)) return { diagnostics: [...semantic, ...resolved] };
@@ -216,7 +217,7 @@ export async function compileSpecDir(
   const specCache = specCacheFile ? await loadSpecCache(specCacheFile, options.cache!.fingerprint) : undefined;
   const read = await readSpecDir(specDir, cwd, specCache ? { cache: specCache } : {});
   if (hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics };
-  const checked = checkFiles(read.files, toDisplayPath(specDir, cwd));
+  const checked = checkFiles(read.files, toDisplayPath(specDir, cwd), specCache ? { memo: specCache.checkMemo } : {});
   if (specCache && specCacheFile) {
     for (const f of checked.schemaValidFiles ?? []) {
       const key = specCacheKey(f);

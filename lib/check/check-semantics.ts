@@ -4,6 +4,7 @@ import { DEFAULT_VERSIONS } from '../model/defaults.ts';
 import type { Cluster } from '../spec/types.generated.ts';
 import type { SpecSet } from './spec-set.ts';
 import { addressFacts } from './address-facts.ts';
+import { clusterFindingsKey, type CheckMemo } from './check-memo.ts';
 import { clusterFacts, versionSources, type ClusterFacts, type ConstellationFacts, type Emit } from './context.ts';
 import { checkProvisioning } from './rules/provisioning.ts';
 import { checkNetwork } from './rules/network.ts';
@@ -72,8 +73,15 @@ const CONSTELLATION_RULES: readonly ((facts: ConstellationFacts) => void)[] = [
   checkApps,
 ];
 
-/** Semantic rules across the whole constellation. Pure: reads only the given documents. */
-export function checkSemantics(set: SpecSet, options: { invalidClusters?: ReadonlySet<string> } = {}): Diagnostic[] {
+export interface CheckSemanticsOptions {
+  /** Clusters whose files failed the schema: a reference to one is not "unknown". */
+  readonly invalidClusters?: ReadonlySet<string>;
+  /** The cluster rules' findings of earlier runs, per cluster file (check-memo.ts): the output is the same with or without. */
+  readonly memo?: CheckMemo;
+}
+
+/** Semantic rules across the whole constellation. Pure: reads only the given documents (and the memo it is given). */
+export function checkSemantics(set: SpecSet, options: CheckSemanticsOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const emit: Emit = (file, ptr, rule, message, severity = 'error') => out.push(diagnosticAt(file, ptr, severity, rule, message));
   const cons = set.constellation;
@@ -84,8 +92,17 @@ export function checkSemantics(set: SpecSet, options: { invalidClusters?: Readon
     const prior = byName.get(entry.spec.name);
     if (prior) emit(entry.file, '/name', 'names/duplicate-cluster', `cluster ${quote(entry.spec.name)} is also defined in ${prior.file.displayPath}`);
     else byName.set(entry.spec.name, entry);
+    // A hit stands where the rules would have emitted, so the output is the same either way.
+    const key = options.memo ? clusterFindingsKey(options.memo, entry, cons) : undefined;
+    const hit = key === undefined ? undefined : options.memo!.get(key);
+    if (hit) {
+      for (const d of hit) out.push(d);
+      continue;
+    }
+    const start = out.length;
     const facts = clusterFacts(entry.spec, entry.file, emit, versionSources(entry.spec, entry.file, cons, DEFAULT_VERSIONS), addr);
     for (const rule of CLUSTER_RULES) rule(facts);
+    if (key !== undefined) options.memo!.put(key, out.slice(start));
   }
 
   const refCluster = (name: string, ptr: string): { file: SourceFile; spec: Cluster } | undefined => {

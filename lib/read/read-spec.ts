@@ -6,8 +6,7 @@ import { decodeSpecText, lineColAt, nonPrintableIn } from './text.ts';
 import { readBounded, describeReadError, entryKind } from './bounded-read.ts';
 import { compareCodePoints } from '../util/order.ts';
 import { withPatchFiles } from './patch-files.ts';
-import { bytesKey, jsonLossy, lazySourceFile, type SpecCache } from './spec-cache.ts';
-import type { SourceFile } from './source-file.ts';
+import { bytesKey, jsonLossy, lazySourceFile, rememberFileKey, type SpecCache } from './spec-cache.ts';
 import { fileDiagnostic, MAX_SPEC_FILE_BYTES, parseYamlDocument, type ReadResult } from './yaml-document.ts';
 
 export { MAX_ALIAS_COUNT, MAX_SPEC_FILE_BYTES, type ReadResult } from './yaml-document.ts';
@@ -74,33 +73,32 @@ export function parseSpecText(text: string, displayPath: string, specPath: strin
 
 const SPEC_NAME = /\.ya?ml$/;
 
-const cacheKeys = new WeakMap<SourceFile, string>();
-
-/** The spec cache's key of a file read through it. */
-export const specCacheKey = (file: SourceFile): string | undefined => cacheKeys.get(file);
+export { specCacheKey } from './spec-cache.ts';
 
 /**
  * parseSpecBytes, or the data an earlier run parsed from the same bytes (lib/read/spec-cache.ts).
- * Either way a file that parsed cleanly keeps its text, not its YAML document: positions are
- * parsed again only for a message that points into it.
+ * Either way a file that parsed cleanly keeps its bytes, not its text or YAML document: they are
+ * decoded and parsed again only for a message that points into it.
  */
 function parseWithCache(bytes: Buffer, displayPath: string, specPath: string, cache: SpecCache | undefined): ReadResult {
   const key = cache ? bytesKey(bytes) : undefined;
   const hit = key ? cache!.entries.get(key) : undefined;
+  // Decoded only when a message points into the file (these bytes decoded cleanly before: a
+  // hit is a file that parsed without a finding, and a miss was just parsed below).
   const text = (): string => (decodeSpecText(bytes) as { text: string }).text;
   if (key && hit) {
     cache!.used.set(key, hit);
-    const file = lazySourceFile(text(), hit.data, displayPath, specPath, hit.schemaValid ? { schemaValid: true } : {});
-    cacheKeys.set(file, key);
+    const file = lazySourceFile(text, hit.data, displayPath, specPath, hit.schemaValid ? { schemaValid: true } : {});
+    rememberFileKey(file, key);
     return { files: [file], diagnostics: [] };
   }
   const parsed = parseSpecBytes(bytes, displayPath, specPath);
   if (parsed.diagnostics.length > 0 || parsed.files.length !== 1) return parsed;
-  const file = lazySourceFile(text(), parsed.files[0]!.data, displayPath, specPath);
+  const file = lazySourceFile(text, parsed.files[0]!.data, displayPath, specPath);
   // (a file JSON cannot carry exactly — a .nan, an .inf, a -0 — is parsed every time)
   if (key && !jsonLossy(file.data)) {
     cache!.used.set(key, { data: file.data, schemaValid: false });
-    cacheKeys.set(file, key);
+    rememberFileKey(file, key);
   }
   return { files: [file], diagnostics: [] };
 }

@@ -2,6 +2,7 @@ import type { BondModel, VlanModel } from '../model/model.ts';
 import { DEFAULTS } from '../model/defaults.ts';
 import { bondName, vlanName, vlanParent } from '../model/facts/links.ts';
 import type { Node } from '../spec/types.generated.ts';
+import { mapOr } from './empty.ts';
 
 export function resolveBond(node: Node): BondModel | undefined {
   const b = node.bond;
@@ -17,8 +18,8 @@ export function resolveBond(node: Node): BondModel | undefined {
   };
 }
 
-export function resolveVlans(node: Node): VlanModel[] {
-  return (node.vlans ?? []).map((v) => ({
+export function resolveVlans(node: Node): readonly VlanModel[] {
+  return mapOr(node.vlans, (v) => ({
     id: v.id,
     name: vlanName(node, v)!,
     parent: vlanParent(node, v)!,

@@ -15,6 +15,7 @@ import { compareCodePoints } from '../util/order.ts';
 import { resolveBond, resolveVlans } from './links.ts';
 import { patchResolver, type PatchResolver } from './talos-patches.ts';
 import { primaryInterface } from '../model/facts/links.ts';
+import { listOr, mapOr, NO_ENTRIES } from './empty.ts';
 
 // The model is plain data (object literals, arrays, spec values parsed from YAML), so `for…in`
 // sees exactly the own enumerable keys; no per-object arrays of entries, as Object.values and
@@ -39,10 +40,15 @@ function freezeObject(value: object): void {
   }
 }
 
+/**
+ * The object without its undefined keys. Made with Object.fromEntries: V8 turns an object that
+ * gets more than a dozen keys one by one (`out[k] = v`) into a slow dictionary-mode object — the
+ * cluster model has some 30 — which every later stage then reads, freezes and hashes more slowly.
+ */
 function defined<T extends object>(obj: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k in obj) if (obj[k] !== undefined) out[k] = obj[k];
-  return out as T;
+  const entries: [string, unknown][] = [];
+  for (const k in obj) if (obj[k] !== undefined) entries.push([k, obj[k]]);
+  return Object.fromEntries(entries) as T;
 }
 
 /** What each cluster reads from the constellation's lists, gathered in one pass over them (not one per cluster). */
@@ -125,13 +131,13 @@ function resolveNode(cluster: Cluster, node: NonNullable<Cluster['nodes']>[numbe
     maintenanceAddress: node.maintenanceAddress,
     primaryAddress: addresses[0]?.split('/')[0] ?? node.reservedAddress,
     gateway: node.gateway ?? cluster.network.gateway,
-    routes: node.routes ?? [],
+    routes: listOr(node.routes),
     nameservers: node.nameservers ?? cluster.network.nameservers ?? [],
     installDisk: node.installDisk ?? cluster.talos?.installDisk,
-    dataDisks: (node.dataDisks ?? []).map((d) => ({ ...d, purpose: d.purpose ?? DEFAULTS.dataDisk.purpose, wipe: d.wipe ?? DEFAULTS.dataDisk.wipe })),
+    dataDisks: mapOr(node.dataDisks, (d) => ({ ...d, purpose: d.purpose ?? DEFAULTS.dataDisk.purpose, wipe: d.wipe ?? DEFAULTS.dataDisk.wipe })),
     schematic: node.schematic ?? cluster.talos?.schematic,
-    labels: node.labels ?? {},
-    taints: node.taints ?? [],
+    labels: node.labels ?? NO_ENTRIES,
+    taints: listOr(node.taints),
     bond: resolveBond(node),
     vlans: resolveVlans(node),
     patches: patches(node.patches, `/nodes/${index}/patches`),
@@ -151,7 +157,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
   const host = { vip: c.endpoint.vip, dns: c.endpoint.host, address: c.endpoint.address, provider: undefined }[c.endpoint.mode];
   const nodeNet = nodeNetwork(c);
   const managedBy = fleet.managedBy.get(c.name);
-  const manages = [...(fleet.manages.get(c.name) ?? [])];
+  const manages = listOr(fleet.manages.get(c.name));
   const mesh = fleet.mesh.get(c.name) ?? [];
   const cniName = c.cni?.name ?? DEFAULTS.cni;
   const patches = patchResolver(entry.file);
@@ -204,7 +210,7 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
       allowSchedulingOnControlPlanes: c.kubernetes?.allowSchedulingOnControlPlanes ?? DEFAULTS.allowSchedulingOnControlPlanes,
     },
     nodes: (c.nodes ?? []).map((n, i) => resolveNode(c, n, patches, i)),
-    machinePools: c.provisioning.clusterApi?.machinePools ?? [],
+    machinePools: listOr(c.provisioning.clusterApi?.machinePools),
     clusterApi: resolveClusterApi(c, cons, patches),
     cni: defined({ name: cniName, cilium: cniName === 'cilium' ? { ...c.cni?.cilium } : undefined }),
     loadBalancing: c.loadBalancing ?? { provider: DEFAULTS.loadBalancingProvider },
@@ -212,10 +218,10 @@ function resolveCluster(set: SpecSet, entry: SpecSet['clusters'][number], fleet:
     namespaces: (c.namespaces ?? []).map((ns) => ({
       name: ns.name,
       labels: { ...ns.labels, ...podSecurity(ns) },
-      annotations: ns.annotations ?? {},
+      annotations: ns.annotations ?? NO_ENTRIES,
     })),
     networkPolicies: c.networkPolicies ?? [],
-    apps: c.apps ?? [],
+    apps: listOr(c.apps),
     meshGroups: mesh,
     anycast: [...(fleet.anycast.get(c.name) ?? [])],
     pending: pendingSections(c),

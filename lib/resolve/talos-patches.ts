@@ -1,9 +1,10 @@
 import type { TalosPatchModel } from '../model/model.ts';
 import type { SourceFile } from '../read/source-file.ts';
 import type { TalosClusterPatch, TalosPatch } from '../spec/types.generated.ts';
+import { mapOr } from './empty.ts';
 
 /** Resolves a list of patch entries at a JSON pointer of a spec file. */
-export type PatchResolver = (patches: readonly (TalosPatch | TalosClusterPatch)[] | undefined, pointer: string) => TalosPatchModel[];
+export type PatchResolver = (patches: readonly (TalosPatch | TalosClusterPatch)[] | undefined, pointer: string) => readonly TalosPatchModel[];
 
 /**
  * The operator's patches as the model carries them: inline documents as written, a file's
@@ -11,7 +12,7 @@ export type PatchResolver = (patches: readonly (TalosPatch | TalosClusterPatch)[
  */
 export function patchResolver(file: SourceFile): PatchResolver {
   return (patches, pointer) =>
-    (patches ?? []).map((p, i) => {
+    mapOr(patches, (p, i) => {
       const included = p.file !== undefined ? file.includes?.get(p.file) : undefined;
       const documents = (included ? included.documents.map((d) => d.data) : (p.documents ?? [])) as Record<string, unknown>[];
       return {

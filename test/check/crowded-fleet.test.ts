@@ -1,8 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CheckMemo } from '../../lib/check/check-memo.ts';
 import { checkSemantics } from '../../lib/check/check-semantics.ts';
+import type { Diagnostic } from '../../lib/diagnostics/diagnostic.ts';
 import { collectSpecSet } from '../../lib/pipeline.ts';
-import { parseSpecText } from '../../lib/read/read-spec.ts';
+import { parseSpecText, readSpecDir } from '../../lib/read/read-spec.ts';
+import { loadSpecCache, saveSpecCache, specCacheFileFor } from '../../lib/read/spec-cache.ts';
+import { removeDir, tempDir } from '../helpers.ts';
 import { validateSchema } from '../../lib/spec/validate-schema.ts';
 import { crowdedFleet } from './crowded-fleet.ts';
 
@@ -15,11 +21,36 @@ import { crowdedFleet } from './crowded-fleet.ts';
  */
 const EXPECTED = new URL('./crowded-fleet.expected.json', import.meta.url);
 
+const line = (d: Diagnostic): string => `${d.file}:${d.line}:${d.col} ${d.severity} ${d.pointer} ${d.rule}: ${d.message}`;
+
 function diagnosticsOf(seed: number): string[] {
   const files = crowdedFleet(seed, 40).flatMap((f) => parseSpecText(f.text, `clusters/${f.name}`, `clusters/${f.name}`).files);
   expect(files.flatMap((f) => validateSchema(f))).toEqual([]); // schema-valid: only the semantic rules speak
   const { set } = collectSpecSet(files, 'clusters');
-  return checkSemantics(set!, { invalidClusters: new Set() }).map((d) => `${d.file}:${d.line}:${d.col} ${d.severity} ${d.pointer} ${d.rule}: ${d.message}`);
+  return checkSemantics(set!, { invalidClusters: new Set() }).map(line);
+}
+
+/** The same fleet as synth reads it twice: the second check takes every cluster's findings from the spec cache (lib/check/check-memo.ts). */
+async function diagnosticsWithWarmMemo(seed: number): Promise<{ lines: string[]; hits: number }> {
+  const root = await tempDir('orrery-crowded-memo-');
+  try {
+    const specDir = path.join(root, 'clusters');
+    await mkdir(specDir);
+    for (const f of crowdedFleet(seed, 40)) await writeFile(path.join(specDir, f.name), f.text);
+    const cacheFile = specCacheFileFor(specDir, path.join(root, 'cache'));
+    let hits = 0;
+    let lines: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const cache = await loadSpecCache(cacheFile, 'fp');
+      const read = await readSpecDir(specDir, root, { cache });
+      const memo: CheckMemo = { ...cache.checkMemo, get: (k) => { const v = cache.checkMemo.get(k); if (v) hits++; return v; } };
+      lines = checkSemantics(collectSpecSet(read.files, 'clusters').set!, { invalidClusters: new Set(), memo }).map(line);
+      await saveSpecCache(cacheFile, cache);
+    }
+    return { lines, hits };
+  } finally {
+    await removeDir(root);
+  }
 }
 
 describe('semantic checks on crowded fleets', () => {
@@ -34,5 +65,14 @@ describe('semantic checks on crowded fleets', () => {
       expect(rules, rule).toContain(rule);
     }
     expect(Object.values(expected).flat().length).toBeGreaterThan(300);
+  });
+
+  it('report the same with the findings of a previous run (a warm check memo)', async () => {
+    const expected = JSON.parse(readFileSync(EXPECTED, 'utf8')) as Record<string, string[]>;
+    for (const seed of [1, 2, 3]) {
+      const warm = await diagnosticsWithWarmMemo(seed);
+      expect(warm.hits, `seed ${seed}: every cluster's findings from the memo`).toBe(40);
+      expect(warm.lines, `seed ${seed}`).toEqual(expected[`seed ${seed}`]);
+    }
   });
 });

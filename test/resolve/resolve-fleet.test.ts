@@ -3,6 +3,7 @@ import { syntheticConstellation } from '../../bench/synthetic.ts';
 import { collectSpecSet } from '../../lib/pipeline.ts';
 import { parseSpecText } from '../../lib/read/read-spec.ts';
 import { resolve } from '../../lib/resolve/resolve.ts';
+import { NO_ENTRIES, NO_ITEMS } from '../../lib/resolve/empty.ts';
 import type { Constellation } from '../../lib/spec/types.generated.ts';
 
 /** A 12-cluster synthetic fleet whose constellation lists clusters several times over. */
@@ -50,5 +51,17 @@ describe('resolve: what each cluster reads from the constellation', () => {
     };
     walk(model);
     expect(objects).toBeGreaterThan(1000);
+  });
+
+  it('empty lists and records the model makes are the one shared frozen object (deepFreeze stops at it), and nothing can push into it', () => {
+    const { model } = resolve(fleet());
+    const node = model.clusters[0]!.nodes[0]!;
+    for (const empty of [node.routes, node.taints, node.vlans, node.patches, model.clusters[0]!.apps, model.clusters[0]!.machinePools]) expect(empty).toBe(NO_ITEMS);
+    const withDisks = model.clusters.flatMap((c) => c.nodes).find((n) => n.dataDisks.length > 0)!;
+    expect(withDisks.dataDisks).not.toBe(NO_ITEMS); // a list with items is the node's own
+    expect(model.clusters.some((c) => c.nodes.some((n) => n.labels === NO_ENTRIES))).toBe(true);
+    expect(Object.isFrozen(NO_ITEMS) && Object.isFrozen(NO_ENTRIES)).toBe(true);
+    expect(() => (NO_ITEMS as unknown as unknown[]).push(1)).toThrow(TypeError);
+    expect(NO_ITEMS).toEqual([]);
   });
 });
