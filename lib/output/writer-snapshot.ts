@@ -33,62 +33,93 @@ export interface OutputSnapshot {
   readonly tree: OutputTree | undefined;
 }
 
+/** What the build needs of the snapshot: the index and the entries still valid on disk. */
+export type SnapshotEntries = Pick<OutputSnapshot, 'index' | 'cache'>;
+
+/** The index and the build cache's valid entries, in this thread. Never throws. */
+export async function takeEntries(request: SnapshotRequest): Promise<SnapshotEntries> {
+  const index = await loadStampedIndex(request.indexFile, request.outDir, NODE_FS);
+  return { index, cache: await loadBuildCache(request.buildCacheFile, request.outDir, request.fingerprint, index.entries) };
+}
+
+/** The listing, in this thread; only worth it when there is something to keep (a first synth lists the tree under the lock). Never throws. */
+export async function takeListing(request: SnapshotRequest, entries: SnapshotEntries): Promise<OutputTree | undefined> {
+  return entries.cache.entries.size > 0 ? readTree(request.outDir, NODE_FS).catch(() => undefined) : undefined;
+}
+
 /** The snapshot, in this thread. Never throws. */
 export async function takeSnapshot(request: SnapshotRequest): Promise<OutputSnapshot> {
-  const index = await loadStampedIndex(request.indexFile, request.outDir, NODE_FS);
-  const cache = await loadBuildCache(request.buildCacheFile, request.outDir, request.fingerprint, index.entries);
-  // Only worth it when there is something to keep: a first synth lists the tree under the lock.
-  const tree = cache.entries.size > 0 ? await readTree(request.outDir, NODE_FS).catch(() => undefined) : undefined;
-  return { index, cache, tree };
+  const entries = await takeEntries(request);
+  return { ...entries, tree: await takeListing(request, entries) };
 }
 
 export interface PendingSnapshot {
+  /** The index and the entries: the build needs them once the spec is checked. */
+  readonly entries: Promise<SnapshotEntries>;
+  /** All of it, the listing too: the writer needs it (the listing comes second, while synth builds). */
   readonly result: Promise<OutputSnapshot>;
   /** Stops the worker (synth found errors and will not write). */
   cancel(): void;
-  /** Where the snapshot was taken (undefined while it is being taken): for tests and diagnosis. */
+  /** Where the entries were taken (undefined while they are being taken): for tests and diagnosis. */
   where(): 'worker' | 'thread' | undefined;
 }
+
+/** The worker's two messages: the entries as soon as they are known, then the listing. */
+export type SnapshotMessage = { readonly part: 'entries'; readonly packed: PackedSnapshot } | { readonly part: 'tree'; readonly tree: PackedTree | undefined };
 
 /**
  * Starts the snapshot in a worker thread (structured clone keeps the identities the build cache
  * relies on: each kept file's index entry is the index's own object). Any failure of the worker —
- * it cannot start, it crashes — falls back to taking the snapshot in this thread.
+ * it cannot start, it crashes — falls back to this thread: the whole snapshot when the entries
+ * had not come yet, else no listing (the writer then lists the tree itself).
  */
 export function startSnapshot(request: SnapshotRequest, options: { worker?: boolean; /** (tests) another worker module */ entry?: URL } = {}): PendingSnapshot {
   // From the sources (tests, bin's tsx fallback) the worker would be TypeScript, and Node 20 does
   // not apply a loader registered inside a worker to that worker's own imports: there the snapshot
   // is taken in this thread. build/ (what `npm ci` compiles and bin runs) has the worker.
   const compiled = !import.meta.url.endsWith('.ts');
-  if (options.worker === false || (!compiled && !options.entry)) return { result: takeSnapshot(request), cancel: () => undefined, where: () => 'thread' };
+  if (options.worker === false || (!compiled && !options.entry)) {
+    const result = takeSnapshot(request);
+    return { entries: result, result, cancel: () => undefined, where: () => 'thread' };
+  }
   let worker: Worker | undefined;
   let where: 'worker' | 'thread' | undefined;
-  const result = new Promise<OutputSnapshot>((resolve) => {
-    let settled = false;
-    const fallback = (): void => {
-      if (settled) return;
-      settled = true;
+  let gotEntries: (value: SnapshotEntries | Promise<SnapshotEntries>) => void = () => undefined;
+  let gotTree: (value: OutputTree | undefined | Promise<OutputTree | undefined>) => void = () => undefined;
+  const entries = new Promise<SnapshotEntries>((resolve) => (gotEntries = resolve));
+  const tree = new Promise<OutputTree | undefined>((resolve) => (gotTree = resolve));
+  let phase: 'entries' | 'tree' | 'done' = 'entries';
+  const fallback = (): void => {
+    void worker?.terminate();
+    if (phase === 'entries') {
       where = 'thread';
-      void worker?.terminate();
-      resolve(takeSnapshot(request));
-    };
-    try {
-      worker = new Worker(options.entry ?? new URL('./writer-snapshot-worker.js', import.meta.url), { workerData: request, stdout: false, stderr: true });
-      worker.once('message', (packed: PackedSnapshot) => {
-        if (settled) return;
-        settled = true;
+      const snapshot = takeSnapshot(request);
+      gotEntries(snapshot);
+      gotTree(snapshot.then((s) => s.tree));
+    } else if (phase === 'tree') gotTree(undefined);
+    phase = 'done';
+  };
+  try {
+    worker = new Worker(options.entry ?? new URL('./writer-snapshot-worker.js', import.meta.url), { workerData: request, stdout: false, stderr: true });
+    worker.on('message', (message: SnapshotMessage) => {
+      if (message.part === 'entries' && phase === 'entries') {
+        phase = 'tree';
         where = 'worker';
-        resolve(unpackSnapshot(packed));
+        gotEntries(unpackSnapshot(message.packed));
+      } else if (message.part === 'tree' && phase === 'tree') {
+        phase = 'done';
+        gotTree(message.tree && unpackTree(message.tree));
         void worker?.terminate();
-      });
-      worker.once('error', fallback);
-      worker.once('exit', fallback);
-    } catch {
-      fallback();
-    }
-  });
+      }
+    });
+    worker.once('error', fallback);
+    worker.once('exit', fallback);
+  } catch {
+    fallback();
+  }
   return {
-    result,
+    entries,
+    result: Promise.all([entries, tree]).then(([e, t]) => ({ ...e, tree: t })),
     cancel: () => void worker?.terminate(),
     where: () => where,
   };
@@ -104,14 +135,30 @@ export function startSnapshot(request: SnapshotRequest, options: { worker?: bool
 export interface PackedSnapshot {
   readonly index: { readonly file: string; readonly outDir: string; readonly stamp: string | undefined; readonly rels: string; readonly hashes: string; readonly numbers: Float64Array };
   readonly cache: { readonly stored: number; readonly entries: readonly { readonly name: string; readonly files: Int32Array; readonly rest: Omit<ClusterCacheEntry, 'files'> }[] };
-  readonly tree: { readonly exists: boolean; readonly files: string; readonly others: string; readonly dirs: string; readonly symlinks: string } | undefined;
+  readonly tree: PackedTree | undefined;
+}
+
+export interface PackedTree {
+  readonly exists: boolean;
+  readonly files: string;
+  readonly others: string;
+  readonly dirs: string;
+  readonly symlinks: string;
+}
+
+export function packTree(tree: OutputTree): PackedTree {
+  return { exists: tree.exists, files: join(tree.files), others: join(tree.others), dirs: join(tree.dirs), symlinks: join(tree.symlinks) };
+}
+
+export function unpackTree(t: PackedTree): OutputTree {
+  return { exists: t.exists, files: new Set(split(t.files)), others: new Set(split(t.others)), dirs: split(t.dirs), symlinks: new Set(split(t.symlinks)) };
 }
 
 const SEP = '\0';
 const join = (names: Iterable<string>): string => [...names].join(SEP);
 const split = (text: string, count?: number): string[] => (count === 0 || text === '' ? [] : text.split(SEP));
 
-export function packSnapshot(snapshot: OutputSnapshot): PackedSnapshot {
+export function packSnapshot(snapshot: SnapshotEntries | OutputSnapshot): PackedSnapshot {
   const rels = [...snapshot.index.entries.keys()];
   const values = [...snapshot.index.entries.values()];
   const numbers = new Float64Array(values.length * 3);
@@ -122,11 +169,11 @@ export function packSnapshot(snapshot: OutputSnapshot): PackedSnapshot {
     // (an entry is usable only when every file it kept is in the index with that very hash: lib/output/build-cache.ts)
     return { name, files: Int32Array.from(files, ([rel]) => position.get(rel)!), rest };
   });
-  const tree = snapshot.tree;
+  const tree = 'tree' in snapshot ? snapshot.tree : undefined;
   return {
     index: { file: snapshot.index.file, outDir: snapshot.index.outDir, stamp: snapshot.index.stamp, rels: join(rels), hashes: join(values.map((e) => e.hash)), numbers },
     cache: { stored: snapshot.cache.stored, entries },
-    tree: tree && { exists: tree.exists, files: join(tree.files), others: join(tree.others), dirs: join(tree.dirs), symlinks: join(tree.symlinks) },
+    tree: tree && packTree(tree),
   };
 }
 
@@ -149,6 +196,6 @@ export function unpackSnapshot(packed: PackedSnapshot): OutputSnapshot {
   return {
     index: { file: packed.index.file, outDir: packed.index.outDir, stamp: packed.index.stamp, entries: index },
     cache: { entries, known, stored: packed.cache.stored },
-    tree: t && { exists: t.exists, files: new Set(split(t.files)), others: new Set(split(t.others)), dirs: split(t.dirs), symlinks: new Set(split(t.symlinks)) },
+    tree: t && unpackTree(t),
   };
 }

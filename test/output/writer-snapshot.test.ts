@@ -79,8 +79,11 @@ describe('the output snapshot', () => {
   it.skipIf(!buildIsFresh())('GIVEN build/ (compiled by npm ci; skipped while it is older than lib/) THEN a worker takes it, equal to the thread\'s, identities kept', async () => {
     const compiled = (await import(path.join(REPO, 'build', 'lib', 'output', 'writer-snapshot.js'))) as typeof import('../../lib/output/writer-snapshot.ts');
     const pending = compiled.startSnapshot(request);
-    const snap = await pending.result;
+    // The entries come first (the build waits for them), then the listing with the rest.
+    const entries = await pending.entries;
     expect(pending.where()).toBe('worker');
+    expect(isDeepStrictEqual({ index: entries.index, cache: entries.cache }, await compiled.takeEntries(request))).toBe(true);
+    const snap = await pending.result;
     expect(isDeepStrictEqual(snap, await takeSnapshot(request))).toBe(true);
     // (structured clone keeps shared objects shared: the build cache relies on it)
     for (const [rel, e] of snap.cache.known) expect(snap.index.entries.get(rel)).toBe(e);

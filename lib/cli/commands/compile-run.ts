@@ -26,7 +26,7 @@ async function compileAndFinish(command: 'synth' | 'check' | 'validate', { value
   const identities = command === 'validate' ? undefined : await (await import('../../sops/keys.ts')).loadAgeIdentities();
   const shownOut = String(values.out);
   const result = await compileSpecDir(specDir, {
-    ...(cache ? { cache: { entries: cache.pending.result.then((s) => s.cache.entries), fingerprint: cache.fingerprint } } : {}),
+    ...(cache ? { cache: { entries: cache.pending.entries.then((s) => s.cache.entries), fingerprint: cache.fingerprint } } : {}),
     build: command !== 'validate',
     // The operator's app directories are looked up in the repository that holds the output.
     ...(command !== 'validate' ? { outDir } : {}),
