@@ -7,13 +7,19 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
-const out = process.env.ORRERY_LOADED_OUT;
-const esmLog = `${out}.esm`;
-register('./loaded-modules-hooks.mjs', import.meta.url, { data: { log: esmLog } });
-const cache = createRequire(import.meta.url).cache;
-process.on('exit', () => {
-  const esm = existsSync(esmLog) ? readFileSync(esmLog, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)) : [];
-  rmSync(esmLog, { force: true });
-  writeFileSync(out, JSON.stringify([...new Set([...Object.keys(cache), ...esm])]));
-});
+// Worker threads (synth's output snapshot, lib/output/writer-snapshot.ts) preload this file too
+// (they inherit --import): only the main thread reports, or a worker's exit would write the
+// report and remove the log while the main thread still loads modules.
+const out = isMainThread ? process.env.ORRERY_LOADED_OUT : undefined;
+if (out) {
+  const esmLog = `${out}.esm`;
+  register('./loaded-modules-hooks.mjs', import.meta.url, { data: { log: esmLog } });
+  const cache = createRequire(import.meta.url).cache;
+  process.on('exit', () => {
+    const esm = existsSync(esmLog) ? readFileSync(esmLog, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)) : [];
+    rmSync(esmLog, { force: true });
+    writeFileSync(out, JSON.stringify([...new Set([...Object.keys(cache), ...esm])]));
+  });
+}

@@ -1,31 +1,13 @@
-import { realpath } from 'node:fs/promises';
 import type { Diagnostic, DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { checkOutput, writeOutput, OutputError } from '../../output/writer.ts';
 import { indexFileFor } from '../../output/writer-index.ts';
-import { startSnapshot, type PendingSnapshot } from '../../output/writer-snapshot.ts';
-import { buildCacheFileFor, dropBuildCache, sameAsLoaded, saveBuildCache } from '../../output/build-cache.ts';
+import { dropBuildCache, sameAsLoaded, saveBuildCache } from '../../output/build-cache.ts';
+import type { BuildCache } from './compile-cache.ts';
 import type { CompileResult } from '../../pipeline.ts';
-import { codeFingerprint } from '../../util/code-fingerprint.ts';
 import { report, type Io } from '../command.ts';
 
 // synth and check after the spec compiled (compile-run.ts): write the output, or compare it with
 // what is on disk. validate never gets here, so it never loads the writer.
-
-export type BuildCache = { file: string; realOut: string; fingerprint: string; pending: PendingSnapshot };
-
-/**
- * The last synth's cluster entries that still hold for this output (lib/output/build-cache.ts),
- * with the index and the tree: started in a worker thread (lib/output/writer-snapshot.ts) so that
- * its I/O overlaps reading and checking the spec.
- */
-export async function openBuildCache(outDir: string): Promise<BuildCache | undefined> {
-  const fingerprint = codeFingerprint();
-  if (!fingerprint) return undefined;
-  // The writer keys the index by the output's real path (a symlinked dist/ is followed once).
-  const realOut = await realpath(outDir).catch(() => outDir);
-  const file = buildCacheFileFor(outDir);
-  return { file, realOut, fingerprint, pending: startSnapshot({ outDir: realOut, indexFile: indexFileFor(outDir), buildCacheFile: file, fingerprint }) };
-}
 
 export interface CompiledOutput {
   readonly command: 'synth' | 'check';

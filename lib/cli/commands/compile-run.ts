@@ -2,14 +2,13 @@ import path from 'node:path';
 import { hasErrors, uniqueDiagnostics, type DiagnosticFormat } from '../../diagnostics/diagnostic.ts';
 import { compileSpecDir } from '../../pipeline.ts';
 import { report, strictDiagnostics, type CommandInput } from '../command.ts';
-import type { BuildCache } from './compile-output.ts';
+import type { BuildCache } from './compile-cache.ts';
 
 /** synth, check and validate (lib/cli/commands/compile.ts): compile the spec, then write it, compare it, or stop. */
-export async function runCompile(command: 'synth' | 'check' | 'validate', input: CommandInput): Promise<number> {
+export async function runCompile(command: 'synth' | 'check' | 'validate', input: CommandInput, opening?: Promise<BuildCache | undefined>): Promise<number> {
   const outDir = path.resolve(String(input.values.out));
-  // synth reuses what it built last time for every cluster whose inputs did not change; check never
-  // does. Opened first: its snapshot of the output is taken in a worker while the spec is compiled.
-  const cache = command === 'synth' && input.values['no-cache'] !== true ? await (await import('./compile-output.ts')).openBuildCache(outDir) : undefined;
+  // synth's build cache (compile-cache.ts), opened by compile.ts before this module loaded.
+  const cache = await opening;
   try {
     return await compileAndFinish(command, input, outDir, cache);
   } finally {

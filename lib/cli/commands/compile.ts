@@ -1,9 +1,15 @@
+import path from 'node:path';
 import { COMMON_HELP, OUT_OPTION, SPEC_OPTIONS, STRICT_OPTION, type Command, type CommandInput } from '../command.ts';
 
 // synth, check and validate: what `--help` and argument parsing need. What they do is in
 // compile-run.ts, imported when one of them runs, so that `orrery --help` or another command
 // does not load the pipeline.
-const runCompile = async (command: 'synth' | 'check' | 'validate', input: CommandInput): Promise<number> => (await import('./compile-run.ts')).runCompile(command, input);
+const runCompile = async (command: 'synth' | 'check' | 'validate', input: CommandInput): Promise<number> => {
+  // synth reuses what it built last time for every cluster whose inputs did not change; check never
+  // does. Opened first, before the pipeline loads: its snapshot of the output (a worker) overlaps both.
+  const opening = command === 'synth' && input.values['no-cache'] !== true ? import('./compile-cache.ts').then((m) => m.openBuildCache(path.resolve(String(input.values.out)))) : undefined;
+  return (await import('./compile-run.ts')).runCompile(command, input, opening);
+};
 
 const STRICT_HELP = '  --strict          fail on warnings and on keys that are not compiled yet (for CI)';
 
