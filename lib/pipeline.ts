@@ -25,7 +25,7 @@ import { FLUX_NAMESPACE } from './gitops/flux.ts';
 import { appDirDiagnostics } from './read/app-dirs.ts';
 import { reviewModel } from './build/review.ts';
 import { knownSecretParse } from './secrets/parsed-secrets.ts';
-import { buildClusters } from './build/build-clusters.ts';
+import { buildClusters, clusterKeys } from './build/build-clusters.ts';
 import type { ClusterCache, ClusterCacheEntry } from './build/cluster-cache.ts';
 
 export interface CompileResult {
@@ -84,7 +84,7 @@ export interface CompileOptions {
   /** The parsed spec files: build diagnostics that name a key get its line and column. */
   readonly files?: readonly SourceFile[];
   /** The previous synth's cluster entries and orrery's fingerprint (lib/build/cluster-cache.ts); synth only. */
-  readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string };
+  readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string; readonly keys?: ReadonlyMap<string, string> };
 }
 
 export function compileFiles(files: readonly SourceFile[], specDirDisplay: string, options: CompileOptions = {}): CompileResult {
@@ -233,7 +233,9 @@ export async function compileSpecDir(
   // The operator's app directories live in the repository beside the output (a few stat calls).
   const apps = options.outDir ? await appDirDiagnostics(checked.model, read.files, options.outDir) : [];
   if (hasErrors(stored.diagnostics)) return { diagnostics: [...checked.diagnostics, ...stored.diagnostics, ...apps] };
-  const cache = options.cache ? { entries: await options.cache.entries, fingerprint: options.cache.fingerprint } : undefined;
+  // The keys first: made while the entries may still be loading (lib/output/writer-snapshot.ts).
+  const keys = options.cache ? clusterKeys(checked.model, needed, options.cache.fingerprint) : undefined;
+  const cache = options.cache ? { entries: await options.cache.entries, fingerprint: options.cache.fingerprint, keys: keys! } : undefined;
   const built = buildModel(checked.model, [...checked.diagnostics, ...stored.diagnostics, ...apps], { secrets: stored.files, secretChecks: stored.checks, secretsShown: toDisplayPath(secretsDir, cwd), specShown: toDisplayPath(specDir, cwd), files: read.files, ...(cache ? { cache } : {}) });
   // Remembered only after a synth that succeeds: a spec synth refuses (a key in plaintext) stays out of the cache too.
   if (specCache && specCacheFile && !hasErrors(built.diagnostics)) await saveSpecCache(specCacheFile, specCache);

@@ -23,7 +23,8 @@ export interface BuildInput {
    * fingerprint: a cluster whose key and Secrets match is not built. Absent: every cluster is
    * built and no entries are made (check, tests).
    */
-  readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string };
+  /** The last synth's entries, and each cluster's key when made beforehand (clusterKeys: synth makes them while the entries load). */
+  readonly cache?: { readonly entries: ClusterCache; readonly fingerprint: string; readonly keys?: ReadonlyMap<string, string> };
   /** Build every cluster from the whole model instead of its view (the test that views lose nothing). */
   readonly wholeModel?: boolean;
   /**
@@ -53,6 +54,26 @@ export interface BuiltOutput {
 }
 
 const clash = (path: string): Diagnostic => ({ severity: 'error', file: path, line: 1, col: 1, pointer: '', rule: 'output/path-clash', message: 'two generators write this file' });
+
+/** A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's). */
+function requirementsByTree(requirements: readonly SecretRequirement[]): Map<string, SecretRequirement[]> {
+  const out = new Map<string, SecretRequirement[]>();
+  for (const r of requirements) {
+    const to = r.deliveredTo ?? r.cluster;
+    out.set(to, [...(out.get(to) ?? []), r]);
+  }
+  return out;
+}
+
+/**
+ * Each cluster's cache key, as buildClusters makes it (its view and the requirements it delivers:
+ * clusterKey). Pure; synth makes them while the last synth's entries are still loading.
+ */
+export function clusterKeys(model: Model, requirements: readonly SecretRequirement[], fingerprint: string): Map<string, string> {
+  const requirementsOf = requirementsByTree(requirements);
+  const index = viewIndex(model);
+  return new Map(model.clusters.map((c) => [c.name, clusterKey(fingerprint, clusterView(model, c.name, index).model, requirementsOf.get(c.name) ?? [])]));
+}
 
 /**
  * Runs the components: the fleet-wide ones, then each cluster's on the cluster's view of the
@@ -89,24 +110,22 @@ export function buildClusters(input: BuildInput): BuiltOutput {
     out.notices.push(...(p.notices ?? []));
   }
 
-  // A requirement goes to the tree of the cluster that carries it (a Cluster API cluster's Secrets: its manager's).
-  const requirementsOf = new Map<string, SecretRequirement[]>();
-  for (const r of input.requirements) {
-    const to = r.deliveredTo ?? r.cluster;
-    requirementsOf.set(to, [...(requirementsOf.get(to) ?? []), r]);
-  }
+  const requirementsOf = requirementsByTree(input.requirements);
   const index = viewIndex(model);
+  const viewOf = (name: string): Model => (input.wholeModel ? model : clusterView(model, name, index).model);
   for (const [position, cluster] of model.clusters.entries()) {
     if (input.shard && position % input.shard.count !== input.shard.index) continue;
-    const view = input.wholeModel ? model : clusterView(model, cluster.name, index).model;
     const requirements = requirementsOf.get(cluster.name) ?? [];
-    const key = cache ? clusterKey(cache.fingerprint, view, requirements) : '';
+    const given = input.wholeModel ? undefined : cache?.keys?.get(cluster.name);
+    let view: Model | undefined;
+    const key = !cache ? '' : (given ?? clusterKey(cache.fingerprint, (view = viewOf(cluster.name)), requirements));
     const prior = cache?.entries.get(cluster.name);
     if (prior && prior.key === key && secretsUnchanged(prior, secrets, secretChecks) && prior.files.every(([f]) => !out.files.has(f) && !out.known.has(f))) {
       for (const [f] of prior.files) out.known.add(f);
       absorb(cluster.name, prior);
       continue;
     }
+    view ??= viewOf(cluster.name);
     out.built.push(cluster.name);
     const recordedSecrets = new RecordingMap(secrets);
     const recordedChecks = secretChecks ? new RecordingMap(secretChecks) : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClusters, type BuiltOutput } from '../../lib/build/build-clusters.ts';
+import { buildClusters, clusterKeys, type BuiltOutput } from '../../lib/build/build-clusters.ts';
 import { clusterKey, keyJson, type ClusterCacheEntry } from '../../lib/build/cluster-cache.ts';
 import { clusterView } from '../../lib/build/cluster-view.ts';
 import type { Model } from '../../lib/model/model.ts';
@@ -121,5 +121,16 @@ describe('the build cache', () => {
       expect(keyJson(v)).toBe(exact(v));
       expect(keyJson(v)).not.toBe(JSON.stringify(v));
     }
+  });
+
+  it('clusterKeys (made before the entries load) are the keys the build makes, and the build uses them when given', () => {
+    const model = modelOf(textsOf(8));
+    const first = build(model, new Map());
+    const keys = clusterKeys(model, secretRequirements(model), 'test');
+    expect(new Map([...first.entries].map(([name, e]) => [name, e.key]))).toEqual(keys);
+    const given = (k: ReadonlyMap<string, string>): BuiltOutput => buildClusters({ model, registry: REGISTRY, secrets: new Map(), requirements: secretRequirements(model), cache: { entries: first.entries, fingerprint: 'test', keys: k } });
+    expect(given(keys).built).toEqual([]);
+    // (a key that differs from the entry's: that cluster is built again — the given keys are what decides)
+    expect(given(new Map([...keys].map(([name, k]) => [name, name === 'c0003' ? 'other' : k]))).built).toEqual(['c0003']);
   });
 });
