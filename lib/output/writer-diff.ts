@@ -100,7 +100,9 @@ export async function diffTree(
   // A new output directory: everything is added, nothing to compare (no per-file probing).
   if (!tree.exists) return { changed: [], added: [...files.keys()], orphans: [], conflicts: [], verified, readBack: 0 };
   const conflictSet = new Set<string>();
-  refuseLinks(outDir, tree, kept.size > 0 ? allPaths(files, kept) : files.keys(), conflictSet);
+  // Kept files are in tree.files (the writer checks it), and the listing reaches a file only through
+  // real directories: no link and no file is on their way, so only the rendered paths are walked.
+  refuseLinks(outDir, tree, files.keys(), conflictSet);
   const owned = await readManifest(outDir, tree, fs);
   const dirs = new Set(tree.dirs);
   const entries = [...files];
