@@ -52,6 +52,30 @@ export async function loadBuildCache(file: string, outDir: string, fingerprint: 
   const stored = Object.keys(parsed.clusters);
   // (outDir is absolute and every rel is checked relative by wellFormed: a plain join, cheaper than path.join 59,000 times)
   const root = outDir.endsWith('/') ? outDir : `${outDir}/`;
+  // lstat looks at the last component only: a file reached through a symbolic link (a cluster's
+  // directory replaced by a link to a copy) must not count as kept — that cluster is built again,
+  // and the writer refuses the link by name. Each directory is looked at once.
+  const realDir = new Map<string, boolean>();
+  /** Whether the directory, and every directory above it, is a real directory (not a link). */
+  const realPath = (dir: string): boolean => {
+    let real = realDir.get(dir);
+    if (real !== undefined) return real;
+    const slash = dir.lastIndexOf('/');
+    real = slash < 0 || realPath(dir.slice(0, slash));
+    if (real) {
+      try {
+        real = lstatSync(root + dir, { throwIfNoEntry: false })?.isDirectory() === true;
+      } catch {
+        real = false;
+      }
+    }
+    realDir.set(dir, real);
+    return real;
+  };
+  const throughRealDirs = (rel: string): boolean => {
+    const slash = rel.lastIndexOf('/');
+    return slash < 0 || realPath(rel.slice(0, slash));
+  };
   for (const name of stored) {
     const entry = parsed.clusters[name];
     if (!wellFormed(entry)) continue;
@@ -65,7 +89,7 @@ export async function loadBuildCache(file: string, outDir: string, fingerprint: 
       } catch {
         return false;
       }
-      if (!info?.isFile() || !stillAsRecorded(info, recorded)) return false;
+      if (!info?.isFile() || !stillAsRecorded(info, recorded) || !throughRealDirs(rel)) return false;
       checked.push([rel, recorded]);
       return true;
     });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { indexFileFor, loadIndex } from '../../lib/output/writer-index.ts';
 import { NODE_FS } from '../../lib/output/writer-fs.ts';
 import { contentHash } from '../../lib/output/content-hash.ts';
@@ -168,6 +168,19 @@ describe('synth with the build cache', () => {
     expect(r.err).toContain(`1 written, 0 removed`);
     expect(rebuilt(r.err)).toBe(1);
     expect(await readFile(file, 'utf8')).toBe(before);
+  }, 120_000);
+
+  it('a cluster directory replaced by a link to a copy of it: the cluster is not taken from the cache, and synth refuses the link by name', async () => {
+    await synthBoth();
+    const dir = path.join(root, 'dist', cluster(5));
+    const copy = path.join(root, 'elsewhere');
+    await rename(dir, copy);
+    await symlink(copy, dir);
+    // (lstat of each kept file through the link shows it exactly as the index recorded it)
+    const r = await runOrrery(['synth', '--spec', spec(), '--out', path.join(root, 'dist')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('a symbolic link where orrery writes');
+    expect(r.err).not.toContain('changed while this synth ran');
   }, 120_000);
 
   it('orrery check ignores the cache: a stale tree is reported even when the cache says it is current', async () => {
