@@ -1,8 +1,8 @@
 import { asOutputError, errnoCode } from './fs-error.ts';
 import type { WriterFs } from './writer-fs.ts';
 import { pathExists, removeTree } from './writer-tree.ts';
-import { IN_PLACE_DIR, recoverInPlace } from './writer-inplace.ts';
 import path from 'node:path';
+import { IN_PLACE_DIR, recoverInPlace } from './writer-inplace.ts';
 
 /**
  * The swap of a staged tree into place, and the recovery of an interrupted one.
@@ -33,7 +33,6 @@ export function swapNames(outDir: string): SwapNames {
 }
 
 
-/** Finishes or undoes an interrupted write so that the output is the last complete tree. Returns warnings. */
 /** Whether an interrupted write left anything for recoverOutput to finish (then the tree it leaves is new). */
 export async function hasLeftovers(outDir: string, fs: WriterFs): Promise<boolean> {
   const n = swapNames(outDir);
@@ -41,6 +40,7 @@ export async function hasLeftovers(outDir: string, fs: WriterFs): Promise<boolea
   return found.includes(true);
 }
 
+/** Finishes or undoes an interrupted write so that the output is the last complete tree. Returns warnings. */
 export async function recoverOutput(outDir: string, fs: WriterFs, warnings: string[] = []): Promise<string[]> {
   const n = swapNames(outDir);
   const [hasOut, hasReady, hasOld, hasStaging] = await Promise.all([pathExists(outDir, fs), pathExists(n.ready, fs), pathExists(n.old, fs), pathExists(n.staging, fs)]);
